@@ -1,0 +1,174 @@
+"""One request schema as a self-contained, normalised JSON Schema 2020-12 document.
+
+OpenAPI 2.0, 3.0 and 3.1 schemas differ in small ways that matter to the verdicts (`nullable`,
+`x-nullable`, boolean `exclusiveMinimum`, tuple `items`, required `readOnly` properties).
+Normalising once means the analysis, the example search and the jsonschema oracle all reason
+about the same schema. Every `$ref` target (in any file) becomes an entry of `$defs`, so
+recursive schemas stay finite, and each normalised node remembers where its source was written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from linter.refs import Loc, Workspace
+
+# Keywords whose value is one schema.
+_ONE = ("additionalProperties", "additionalItems", "not", "contains", "propertyNames",
+        "if", "then", "else", "unevaluatedProperties", "unevaluatedItems")
+# Keywords whose value is a list of schemas.
+_MANY = ("allOf", "anyOf", "oneOf", "prefixItems")
+# Keywords whose value maps names to schemas.
+_MAP = ("properties", "patternProperties", "dependentSchemas")
+# Assertions and annotations copied as they are.
+_PLAIN = ("type", "enum", "const", "required", "minItems", "maxItems", "uniqueItems",
+          "minProperties", "maxProperties", "minLength", "maxLength", "pattern", "format",
+          "minimum", "maximum", "multipleOf", "dependentRequired", "minContains",
+          "maxContains", "readOnly", "writeOnly", "default")
+# putlint's own extensions travel with the schema.
+OWN_EXTENSIONS = ("x-critical", "x-putlint-ignore")
+# A Swagger 2.0 parameter used as a schema (formData) carries these non-schema fields.
+_PARAMETER_FIELDS = ("in", "name", "required", "allowEmptyValue", "collectionFormat")
+
+
+@dataclass
+class Bundle:
+    schema: dict
+    origin: dict[int, Loc] = field(default_factory=dict)
+
+    def loc_of(self, node: Any) -> Loc | None:
+        return self.origin.get(id(node))
+
+
+class Bundler:
+    """Bundles request schemas of one spec; external critical marks are injected by location."""
+
+    def __init__(self, ws: Workspace, version: str,
+                 marks: dict[tuple[str, tuple[str, ...]], dict] | None = None) -> None:
+        self.ws = ws
+        self.version = version
+        self.marks = marks or {}
+
+    def bundle(self, value: Any, loc: Loc) -> Bundle:
+        state = _State(self, Bundle({}))
+        root = state.normalise(value, loc)
+        defs: dict[str, Any] = {}
+        while state.queue:
+            name, target_value, target_loc = state.queue.pop()
+            defs[name] = state.normalise(target_value, target_loc)
+        if isinstance(root, dict):
+            schema = dict(root)
+            state.bundle.origin[id(schema)] = loc
+        else:  # a boolean schema at the root
+            schema = {"allOf": [root]}
+        if defs:
+            schema["$defs"] = defs
+        state.bundle.schema = schema
+        return state.bundle
+
+
+class _State:
+    def __init__(self, bundler: Bundler, bundle: Bundle) -> None:
+        self.bundler = bundler
+        self.bundle = bundle
+        self.def_names: dict[tuple[str, tuple[str, ...]], str] = {}
+        self.queue: list[tuple[str, Any, Loc]] = []
+        self.memo: dict[int, Any] = {}
+        # "#/$defs/dN" -> the raw schema it stands for, to look through refs before it is built.
+        self.def_sources: dict[str, Any] = {}
+
+    def ref(self, target: Loc) -> dict:
+        key = target.key
+        name = self.def_names.get(key)
+        if name is None:
+            name = self.def_names[key] = f"d{len(self.def_names)}"
+            raw = self.bundler.ws.get(target)
+            self.queue.append((name, raw, target))
+            self.def_sources[f"#/$defs/{name}"] = raw
+        return {"$ref": f"#/$defs/{name}"}
+
+    def normalise(self, value: Any, loc: Loc) -> Any:
+        if isinstance(value, Loc):  # a reference resolved by the model (form parameters)
+            out = self.ref(value)
+            self.bundle.origin[id(out)] = value
+            return out
+        if isinstance(value, bool):
+            return value
+        if not isinstance(value, dict):
+            return {}  # not a schema: constrains nothing
+        if id(value) in self.memo:  # YAML aliases share nodes: keep them shared
+            return self.memo[id(value)]
+        out: dict[str, Any] = {}
+        self.memo[id(value)] = out
+        self.bundle.origin[id(out)] = loc
+        version = self.bundler.version
+        is_parameter = "in" in value and isinstance(value.get("required"), bool)
+        for key, sub in value.items():
+            if is_parameter and key in _PARAMETER_FIELDS:
+                continue
+            if key == "$ref":
+                out.update(self.ref(self.bundler.ws.resolve(sub, loc.child("$ref"))))
+            elif key in _MAP and isinstance(sub, dict):
+                out[key] = {str(n): self.normalise(s, loc.child(key, n)) for n, s in sub.items()}
+            elif key in _MANY and isinstance(sub, list):
+                out[key] = [self.normalise(s, loc.child(key, i)) for i, s in enumerate(sub)]
+            elif key in _ONE:
+                out[key] = self.normalise(sub, loc.child(key))
+            elif key == "items":
+                if isinstance(sub, list):  # draft-4 tuple form
+                    out["prefixItems"] = [self.normalise(s, loc.child(key, i))
+                                          for i, s in enumerate(sub)]
+                else:
+                    out["items"] = self.normalise(sub, loc.child(key))
+            elif key in ("exclusiveMinimum", "exclusiveMaximum"):
+                self._exclusive(out, key, sub, value)
+            elif key == "type":
+                if sub == "file" and version == "2.0":
+                    continue
+                out[key] = sub
+            elif key in _PLAIN or key in OWN_EXTENSIONS:
+                out[key] = sub
+        self._drop_read_only_required(out)
+        mark = self.bundler.marks.get(loc.key)
+        if mark is not None:
+            out["x-critical"] = mark
+        if value.get("nullable") is True or value.get("x-nullable") is True:
+            # OpenAPI 3.0 `nullable` (and 2.0 `x-nullable`) admit null whatever else the schema
+            # says. Kong's 3.1 spec uses it too; the author's intent is honoured in every version.
+            wrapper = {"anyOf": [out, {"type": "null"}]}
+            self.bundle.origin[id(wrapper)] = loc
+            self.memo[id(value)] = wrapper
+            return wrapper
+        return out
+
+    @staticmethod
+    def _exclusive(out: dict, key: str, sub: Any, value: dict) -> None:
+        if isinstance(sub, bool):  # draft-4 / OpenAPI 3.0 form: a flag on minimum/maximum
+            bound = "minimum" if key == "exclusiveMinimum" else "maximum"
+            if sub and isinstance(value.get(bound), (int, float)):
+                out[key] = value[bound]
+                out.pop(bound, None)
+            return
+        out[key] = sub
+
+    def _drop_read_only_required(self, out: dict) -> None:
+        """A required readOnly property is not required in a request (OpenAPI 3.0 rule)."""
+        required = out.get("required")
+        properties = out.get("properties")
+        if not isinstance(required, list) or not isinstance(properties, dict):
+            return
+        kept = [name for name in required
+                if not (isinstance(name, str) and self._is_read_only(properties.get(name)))]
+        if len(kept) != len(required):
+            out["required"] = kept
+
+    def _is_read_only(self, schema: Any, depth: int = 0) -> bool:
+        if not isinstance(schema, dict) or depth > 16:
+            return False
+        if schema.get("readOnly") is True:
+            return True
+        ref = schema.get("$ref")
+        if isinstance(ref, str) and ref in self.def_sources:
+            return self._is_read_only(self.def_sources[ref], depth + 1)
+        return any(self._is_read_only(s, depth + 1) for s in schema.get("allOf", []))

@@ -1,0 +1,200 @@
+"""Runs the rules over specs: loads, analyses, stamps rule ids on hits, sorts the findings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from linter.analysis import MediaFacts, OperationFacts, field_facts
+from linter.bundle import Bundler
+from linter.config import Options
+from linter.critical import resolve_names
+from linter.errors import Place, PutlintError
+from linter.model import ApiView, Operation, Scope
+from linter.refs import Workspace, display_name
+from linter.registry import all_rules
+from linter.rule import Hit, Rule, RunFacts
+from linter.source import pointer_text
+
+SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    name: str
+    severity: str
+    message: str
+    file: str
+    line: int
+    column: int
+    pointer: str | None
+    operation: dict[str, Any] | None
+    media_type: str | None
+    field: str | None
+    example: Any = None
+    has_example: bool = False
+    decided_by: str | None = None
+    related: tuple[dict[str, Any], ...] = ()
+
+    @property
+    def sort_key(self) -> tuple:
+        op = self.operation or {}
+        return (self.file, self.line, self.column, self.rule, op.get("path", ""),
+                op.get("method", ""), self.media_type or "", self.field or "")
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {
+            "rule": self.rule, "name": self.name, "severity": self.severity,
+            "message": self.message, "file": self.file, "line": self.line,
+            "column": self.column, "pointer": self.pointer, "operation": self.operation,
+            "media_type": self.media_type, "field": self.field,
+        }
+        if self.has_example:
+            out["example"] = self.example
+        if self.decided_by:
+            out["decided_by"] = self.decided_by
+        if self.related:
+            out["related"] = list(self.related)
+        return out
+
+
+@dataclass
+class SpecReport:
+    """The outcome for one root spec."""
+
+    path: str
+    findings: list[Finding] = field(default_factory=list)
+    errors: list[PutlintError] = field(default_factory=list)
+    warnings: list[PutlintError] = field(default_factory=list)
+    matched_names: set[str] = field(default_factory=set)
+    real_files: list[str] = field(default_factory=list)  # every file it read, the root first
+    operations: list[OperationFacts] = field(default_factory=list)
+
+
+@dataclass
+class RunReport:
+    specs: list[SpecReport]
+    findings: list[Finding]
+    errors: list[PutlintError]
+    warnings: list[PutlintError]
+
+    def exit_code(self, fail_on: str) -> int:
+        if self.errors:
+            return 2
+        threshold = SEVERITY_RANK[fail_on]
+        return 1 if any(SEVERITY_RANK[f.severity] >= threshold for f in self.findings) else 0
+
+
+def enabled_rules(options: Options) -> list[Rule]:
+    def on(rule: Rule) -> bool:
+        if any(rule.id.startswith(p) or rule.name == p for p in options.ignore):
+            return False
+        if options.select is not None:
+            return any(rule.id.startswith(p) or rule.name == p for p in options.select)
+        return rule.default_enabled
+
+    return [r for r in all_rules() if on(r)]
+
+
+def analyse(path: Path, options: Options) -> SpecReport:
+    """Load one root spec and compute the facts of every in-scope operation."""
+    report = SpecReport(display_name(path))
+    try:
+        ws = Workspace(path)
+        report.warnings.extend(ws.root.warnings)
+        api = ApiView(ws, Scope(options.upsert_operations))
+        if options.validate:
+            from linter.validate import validate
+
+            report.errors.extend(validate(ws))
+        marks, report.matched_names = resolve_names(ws, api.version or "", options.critical)
+        bundler = Bundler(ws, api.version or "", marks)
+        cache: dict = {}
+        for op in api.operations():
+            facts = OperationFacts(op, api.version or "")
+            for body in op.bodies:
+                key = body.schema_loc.key
+                try:
+                    if key not in cache:
+                        cache[key] = field_facts(bundler.bundle(body.schema, body.schema_loc))
+                except PutlintError as exc:
+                    report.errors.append(exc)
+                    cache[key] = []
+                if cache[key]:
+                    facts.media.append(MediaFacts(body, cache[key]))
+            report.operations.append(facts)
+        report.errors.extend(api.errors)
+        report.real_files = [str(d.path) for d in ws.documents]
+        for doc in ws.documents[1:]:
+            report.warnings.extend(doc.warnings)
+    except PutlintError as exc:
+        report.errors.append(exc)
+    except RecursionError:
+        report.errors.append(PutlintError("the spec is nested too deeply to analyse",
+                                          Place(report.path)))
+    return report
+
+
+def findings_for(report: SpecReport, rules: Iterable[Rule], options: Options) -> list[Finding]:
+    found = []
+    for facts in report.operations:
+        for rule in rules:
+            if rule.scope != "operation" or rule.id in facts.op.ignore:
+                continue
+            for hit in rule.check(facts):
+                if not _suppressed(rule, hit, facts):
+                    found.append(_finding(rule, hit, options, facts.op))
+    return found
+
+
+def _suppressed(rule: Rule, hit: Hit, facts: OperationFacts) -> bool:
+    return any(rule.id in f.field.ignore for _, f in facts.fields()
+               if f.path == hit.field and hit.field is not None)
+
+
+def _finding(rule: Rule, hit: Hit, options: Options, op: Operation | None) -> Finding:
+    if hit.place_override is not None:
+        place, pointer = hit.place_override, None
+    elif hit.loc is not None:
+        place, pointer = hit.loc.place(), pointer_text(hit.loc.pointer)
+    else:
+        place, pointer = Place("<command line>"), None
+    related = tuple({"file": p.file, "line": p.line, "column": p.column, "message": m}
+                    for m, loc in hit.related for p in [loc.place()])
+    return Finding(
+        rule=rule.id, name=rule.name, severity=options.severity.get(rule.id, rule.severity),
+        message=hit.message, file=place.file, line=place.line, column=place.column,
+        pointer=pointer,
+        operation={"method": op.method.upper(), "path": op.path,
+                   "operation_id": op.operation_id} if op else None,
+        media_type=hit.media_type, field=hit.field, example=hit.example,
+        has_example=hit.has_example, decided_by=hit.decided_by, related=related)
+
+
+def run(paths: list[Path], options: Options, searched: set[Path] | None = None) -> RunReport:
+    """Check every root spec; input errors are collected, never raised.
+
+    ``searched`` names the files found by searching folders: one of them that another spec
+    references is a fragment of that spec, not a root of its own, and is dropped.
+    """
+    rules = enabled_rules(options)
+    specs = [analyse(p, options) for p in paths]
+    if searched:
+        referenced = {f for s in specs for f in s.real_files[1:]}
+        specs = [s for s, p in zip(specs, paths, strict=True)
+                 if not (p in searched and str(p.resolve()) in referenced)]
+    findings: list[Finding] = []
+    for spec in specs:
+        findings.extend(findings_for(spec, rules, options))
+    matched = set().union(*(s.matched_names for s in specs)) if specs else set()
+    run_facts = RunFacts([n for n in options.critical if n.name not in matched])
+    for rule in rules:
+        if rule.scope == "run":
+            findings.extend(_finding(rule, hit, options, None) for hit in rule.check(run_facts))
+    findings.sort(key=lambda f: f.sort_key)
+    errors = [e for s in specs for e in s.errors]
+    warnings = [w for s in specs for w in s.warnings]
+    return RunReport(specs, findings, errors, warnings)

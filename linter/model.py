@@ -1,0 +1,205 @@
+"""The API as putlint sees it: operations in scope and the request bodies they accept."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from linter.errors import PutlintError
+from linter.refs import Loc, Workspace
+
+METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+FORM_MEDIA_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+REJECTION_CODES = ("400", "422", "4XX")
+
+
+@dataclass
+class RequestBody:
+    """One media type of an operation's request body, with the schema it must match."""
+
+    media_type: str
+    schema: Any
+    schema_loc: Loc
+    required: bool
+    loc: Loc  # the node to fix when the body itself is optional
+
+
+@dataclass
+class Operation:
+    method: str
+    path: str
+    operation_id: str | None
+    loc: Loc
+    responses: set[str]
+    responses_loc: Loc
+    bodies: list[RequestBody] = field(default_factory=list)
+    ignore: frozenset[str] = frozenset()
+
+    @property
+    def label(self) -> str:
+        return f"{self.method.upper()} {self.path}"
+
+    @property
+    def documents_rejection(self) -> bool:
+        return any(code.upper() in REJECTION_CODES for code in self.responses)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which operations are upserts: every PUT, plus what the spec or config says."""
+
+    upsert_operation_ids: frozenset[str] = frozenset()
+
+    def includes(self, method: str, node: dict) -> bool:
+        flag = node.get("x-upsert")
+        if flag is not None:
+            return flag is True
+        return method == "put" or node.get("operationId") in self.upsert_operation_ids
+
+
+def spec_version(data: Any) -> str | None:
+    """'2.0', '3.0' or '3.1' for an OpenAPI root document, else None."""
+    if not isinstance(data, dict):
+        return None
+    if str(data.get("swagger", "")).startswith("2"):
+        return "2.0"
+    openapi = str(data.get("openapi", ""))
+    if openapi.startswith("3.0"):
+        return "3.0"
+    if openapi.startswith("3."):
+        return "3.1"
+    return None
+
+
+class ApiView:
+    """Navigates one OpenAPI document set, following `$ref` as it goes."""
+
+    def __init__(self, ws: Workspace, scope: Scope) -> None:
+        self.ws = ws
+        self.scope = scope
+        data = ws.root.data
+        self.version = spec_version(data)
+        if self.version is None:
+            what = type(data).__name__ if not isinstance(data, dict) else "a mapping"
+            raise PutlintError(
+                f"not an OpenAPI document: the root is {what} without an 'openapi: 3.x' or "
+                "'swagger: \"2.0\"' field", ws.root.place(()))
+        self.root = Loc(ws.root, ())
+        if not isinstance(data.get("paths", {}), dict):
+            raise PutlintError("'paths' must be a mapping", ws.root.place(("paths",)))
+        # Errors met while reading single operations; the rest of the spec is still checked.
+        self.errors: list[PutlintError] = []
+
+    def operations(self) -> Iterator[Operation]:
+        paths = self.ws.root.data.get("paths") or {}
+        for path, item in paths.items():
+            item_loc = self.root.child("paths", path)
+            try:
+                item, item_loc = self.ws.deref(item, item_loc)
+            except PutlintError as exc:
+                self.errors.append(exc)
+                continue
+            if not isinstance(item, dict):
+                continue
+            for method in METHODS:
+                node = item.get(method)
+                if not isinstance(node, dict) or not self.scope.includes(method, node):
+                    continue
+                try:
+                    yield self._operation(str(path), method, node, item, item_loc)
+                except PutlintError as exc:
+                    self.errors.append(exc)
+
+    def _operation(self, path: str, method: str, node: dict, item: dict,
+                   item_loc: Loc) -> Operation:
+        loc = item_loc.child(method)
+        responses = node.get("responses") if isinstance(node.get("responses"), dict) else {}
+        op = Operation(
+            method=method, path=path,
+            operation_id=node.get("operationId") if isinstance(node.get("operationId"), str)
+            else None,
+            loc=loc, responses={str(code) for code in responses},
+            responses_loc=loc.child("responses") if "responses" in node else loc,
+            ignore=_ignore_list(node.get("x-putlint-ignore")),
+        )
+        if self.version == "2.0":
+            op.bodies = list(self._swagger_bodies(node, item, item_loc, loc))
+        else:
+            op.bodies = list(self._openapi3_bodies(node, loc))
+        return op
+
+    def _openapi3_bodies(self, node: dict, loc: Loc) -> Iterator[RequestBody]:
+        if "requestBody" not in node:
+            return
+        body_loc = loc.child("requestBody")
+        body, resolved = self.ws.deref(node["requestBody"], body_loc)
+        if not isinstance(body, dict):
+            return
+        content = body.get("content")
+        if not isinstance(content, dict):
+            return
+        for media_type, media in content.items():
+            if isinstance(media, dict) and "schema" in media:
+                yield RequestBody(str(media_type), media["schema"],
+                                  resolved.child("content", media_type, "schema"),
+                                  body.get("required") is True, body_loc)
+
+    def _swagger_bodies(self, node: dict, item: dict, item_loc: Loc,
+                        loc: Loc) -> Iterator[RequestBody]:
+        params = self._swagger_parameters(node, item, item_loc, loc)
+        consumes = node.get("consumes", self.ws.root.data.get("consumes")) or ["application/json"]
+        if not isinstance(consumes, list):
+            consumes = ["application/json"]
+        for param, param_loc in params:
+            if param.get("in") == "body" and "schema" in param:
+                for media_type in consumes:
+                    if str(media_type) not in FORM_MEDIA_TYPES:
+                        yield RequestBody(str(media_type), param["schema"],
+                                          param_loc.child("schema"),
+                                          param.get("required") is True, param_loc)
+        form = [(p, ploc) for p, ploc in params if p.get("in") == "formData"]
+        if form:
+            schema, schema_loc = _form_schema(form, loc)
+            form_types = [m for m in consumes if m in FORM_MEDIA_TYPES] or [FORM_MEDIA_TYPES[0]]
+            for media_type in form_types:
+                # A form has no body-level optionality: each field says whether it is required.
+                yield RequestBody(str(media_type), schema, schema_loc, True, loc)
+
+    def _swagger_parameters(self, node: dict, item: dict, item_loc: Loc,
+                            loc: Loc) -> list[tuple[dict, Loc]]:
+        """Path-level and operation-level parameters, resolved; the operation's win."""
+        merged: dict[tuple[str, str], tuple[dict, Loc]] = {}
+        for params, base in ((item.get("parameters"), item_loc.child("parameters")),
+                             (node.get("parameters"), loc.child("parameters"))):
+            if not isinstance(params, list):
+                continue
+            for i, raw in enumerate(params):
+                param, param_loc = self.ws.deref(raw, base.child(i))
+                if isinstance(param, dict):
+                    merged[(str(param.get("in")), str(param.get("name")))] = (param, param_loc)
+        return list(merged.values())
+
+
+def _form_schema(form: list[tuple[dict, Loc]], loc: Loc) -> tuple[dict, Loc]:
+    """An object schema standing for Swagger 2.0 formData parameters.
+
+    Each property is the parameter's own location (the bundler treats a Loc as a resolved
+    reference), so marks, suppressions and source positions are those the author wrote.
+    """
+    properties: dict[str, Loc] = {}
+    required = []
+    for param, param_loc in form:
+        name = str(param.get("name"))
+        properties[name] = param_loc
+        if param.get("required") is True:
+            required.append(name)
+    return {"type": "object", "properties": properties, "required": required}, loc
+
+
+def _ignore_list(value: Any) -> frozenset[str]:
+    if isinstance(value, str):
+        return frozenset({value})
+    if isinstance(value, list):
+        return frozenset(str(v) for v in value)
+    return frozenset()

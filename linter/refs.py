@@ -1,0 +1,146 @@
+"""`$ref` resolution across the files of one spec: cycle-safe, confined, never over the network."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from linter.errors import Place, PutlintError
+from linter.source import Document, Pointer, parse, parse_pointer, pointer_text
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+# A $ref chain longer than this is certainly a loop or an attack; real specs use a handful.
+MAX_REF_CHAIN = 64
+
+
+@dataclass(frozen=True)
+class Loc:
+    """Where a node lives: a document and a JSON pointer inside it."""
+
+    doc: Document
+    pointer: Pointer
+
+    def child(self, *tokens: str | int) -> Loc:
+        return Loc(self.doc, self.pointer + tuple(str(t) for t in tokens))
+
+    def place(self) -> Place:
+        return self.doc.place(self.pointer)
+
+    @property
+    def key(self) -> tuple[str, Pointer]:
+        """A hashable identity that survives re-loading the same file."""
+        return (str(self.doc.path), self.pointer)
+
+    def __repr__(self) -> str:
+        return f"{self.doc.display}#{pointer_text(self.pointer)}"
+
+
+def display_name(path: Path) -> str:
+    """How a file is named in messages: relative to the working directory when below it."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+class Workspace:
+    """The documents of one root spec, loaded on first reference."""
+
+    def __init__(self, root_path: Path, root_dir: Path | None = None) -> None:
+        root_path = Path(root_path)
+        self.root_dir = Path(os.path.realpath(root_dir or root_path.parent))
+        self._docs: dict[Path, Document] = {}
+        self.root = self._load(Path(os.path.realpath(root_path)), display_name(root_path))
+
+    @property
+    def documents(self) -> list[Document]:
+        return list(self._docs.values())
+
+    def _load(self, real: Path, display: str) -> Document:
+        doc = self._docs.get(real)
+        if doc is None:
+            doc = parse(real, display)
+            doc.path = real
+            self._docs[real] = doc
+        return doc
+
+    def get(self, loc: Loc) -> Any:
+        """The value at ``loc``, or a PutlintError naming the missing step."""
+        node = loc.doc.data
+        for i, token in enumerate(loc.pointer):
+            if isinstance(node, dict):
+                if token in node:
+                    node = node[token]
+                    continue
+                # YAML turns `200:` into an int key; pointers always carry text.
+                alt = _int_key(token)
+                if alt is not None and alt in node:
+                    node = node[alt]
+                    continue
+            elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+                node = node[int(token)]
+                continue
+            raise LookupError(pointer_text(loc.pointer[: i + 1]))
+        return node
+
+    def resolve(self, ref: Any, at: Loc) -> Loc:
+        """The location a ``$ref`` value written at ``at`` points to."""
+        if not isinstance(ref, str):
+            raise PutlintError(f"$ref must be a string, not {type(ref).__name__}", at.place())
+        if _SCHEME.match(ref):
+            raise PutlintError(f"remote $ref '{ref}' is not fetched; put the referenced "
+                               "document next to the spec and use a relative path", at.place())
+        file_part, _, fragment = ref.partition("#")
+        doc = at.doc
+        if file_part:
+            target = Path(os.path.realpath(at.doc.path.parent / unquote(file_part)))
+            if not _is_within(target, self.root_dir):
+                raise PutlintError(f"$ref '{ref}' leaves the spec's root folder {self.root_dir}; "
+                                   "putlint reads no file outside it", at.place())
+            if not target.is_file():
+                raise PutlintError(f"$ref '{ref}': file {display_name(target)} not found",
+                                   at.place())
+            try:
+                doc = self._load(target, display_name(target))
+            except PutlintError as exc:
+                raise PutlintError(f"in file referenced by $ref '{ref}': {exc}",
+                                   at.place()) from None
+        try:
+            pointer = parse_pointer(unquote(fragment))
+        except ValueError as exc:
+            raise PutlintError(f"$ref '{ref}': {exc}", at.place()) from None
+        loc = Loc(doc, pointer)
+        try:
+            self.get(loc)
+        except LookupError as exc:
+            raise PutlintError(f"$ref '{ref}' points at nothing: {exc} does not exist",
+                               at.place()) from None
+        return loc
+
+    def deref(self, value: Any, loc: Loc) -> tuple[Any, Loc]:
+        """Follow a chain of pure ``$ref`` nodes to the node they end at."""
+        seen: list[Loc] = []
+        while isinstance(value, dict) and "$ref" in value:
+            if loc in seen or len(seen) > MAX_REF_CHAIN:
+                chain = " -> ".join(repr(s) for s in [*seen, loc])
+                raise PutlintError(f"$ref loop: {chain}", seen[0].place())
+            seen.append(loc)
+            loc = self.resolve(value["$ref"], loc.child("$ref"))
+            value = self.get(loc)
+        return value, loc
+
+
+def _int_key(token: str) -> int | None:
+    return int(token) if token.isdigit() else None
+
+
+def _is_within(path: Path, folder: Path) -> bool:
+    try:
+        path.relative_to(folder)
+        return True
+    except ValueError:
+        return False

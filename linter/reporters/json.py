@@ -1,0 +1,34 @@
+"""JSON: the stable machine format documented in the README."""
+
+from __future__ import annotations
+
+import json
+
+from linter.engine import RunReport
+from linter.errors import PutlintError
+
+SCHEMA_VERSION = 1
+
+
+def render(report: RunReport) -> str:
+    data = {
+        "version": SCHEMA_VERSION,
+        "findings": [f.to_dict() for f in report.findings],
+        "errors": [_problem(e) for e in report.errors],
+        "warnings": [_problem(w) for w in report.warnings],
+        "summary": {
+            "specs": len(report.specs),
+            "findings": len(report.findings),
+            "errors": sum(1 for f in report.findings if f.severity == "error"),
+            "warnings": sum(1 for f in report.findings if f.severity == "warning"),
+            "infos": sum(1 for f in report.findings if f.severity == "info"),
+            "input_errors": len(report.errors),
+        },
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def _problem(error: PutlintError) -> dict:
+    place = error.place
+    return {"message": error.message, "file": place.file if place else None,
+            "line": place.line if place else None, "column": place.column if place else None}

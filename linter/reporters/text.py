@@ -1,0 +1,55 @@
+"""Terminal text: one line per finding, `path:line:col: RULE [severity] message (context)`."""
+
+from __future__ import annotations
+
+import json
+
+from linter.engine import Finding, RunReport
+from linter.source import printable
+
+_COLORS = {"error": "\x1b[31m", "warning": "\x1b[33m", "info": "\x1b[36m"}
+_RESET = "\x1b[0m"
+
+
+def render(report: RunReport, *, color: bool = False, show_examples: bool = False) -> str:
+    lines = []
+    for error in report.errors:
+        lines.append(printable(f"{error.place or '<input>'}: error: {error.message}"))
+    for warning in report.warnings:
+        lines.append(printable(f"{warning.place or '<input>'}: warning: {warning.message}"))
+    for finding in report.findings:
+        lines.append(_line(finding, color))
+        if show_examples and finding.has_example:
+            lines.append("    example body: " + printable(json.dumps(finding.example,
+                                                                   sort_keys=True)))
+    lines.append(summary(report))
+    return "\n".join(lines) + "\n"
+
+
+def _line(f: Finding, color: bool) -> str:
+    severity = f"[{f.severity}]"
+    if color:
+        severity = f"{_COLORS[f.severity]}{severity}{_RESET}"
+    context = []
+    if f.operation:
+        context.append(f"{f.operation['method']} {f.operation['path']}")
+    if f.media_type:
+        context.append(f.media_type)
+    if f.field:
+        context.append(f"field {f.field}")
+    where = f"{f.file}:{f.line}:{f.column}" if f.line else f.file
+    tail = f" ({', '.join(context)})" if context else ""
+    return printable(f"{where}: {f.rule} ") + severity + printable(f" {f.message}{tail}")
+
+
+def summary(report: RunReport) -> str:
+    counts = {s: sum(1 for f in report.findings if f.severity == s)
+              for s in ("error", "warning", "info")}
+    files = len(report.specs)
+    parts = [f"{n} {s}{'' if n == 1 else 's'}" for s, n in counts.items() if n]
+    found = ", ".join(parts) if parts else "no findings"
+    text = f"putlint: {files} spec{'' if files == 1 else 's'} checked, {found}"
+    if report.errors:
+        n = len(report.errors)
+        text += f"; {n} input error{'' if n == 1 else 's'}"
+    return text

@@ -1,0 +1,53 @@
+"""What a rule file declares. Rules read facts and yield hits; the engine stamps ids on them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from linter.critical import CriticalName
+from linter.refs import Loc
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One problem a rule found; where it is and what it concerns, not how it is printed."""
+
+    message: str
+    loc: Loc | None
+    media_type: str | None = None
+    field: str | None = None
+    example: Any = None
+    has_example: bool = False
+    decided_by: str | None = None
+    related: tuple[tuple[str, Loc], ...] = ()
+    place_override: Any = None  # a Place outside any spec (a config line)
+
+
+@dataclass(frozen=True)
+class RunFacts:
+    """Facts about a whole run, for rules that are not about one operation."""
+
+    unmatched_names: list[CriticalName] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    name: str
+    severity: str
+    summary: str
+    what_it_does: str
+    why_bad: str
+    example: str  # a spec with `# expect: ID` markers: a test case as much as documentation
+    use_instead: str  # the fixed spec: must give no finding of this rule
+    check: Callable[[Any], Iterable[Hit]]
+    scope: str = "operation"  # or "run"
+    default_enabled: bool = True
+
+    def explain(self) -> str:
+        return (f"{self.id} {self.name} ({self.severity})\n\n{self.summary}\n\n"
+                f"## What it does\n{self.what_it_does}\n\n## Why is this bad?\n{self.why_bad}\n\n"
+                f"## Example\n```yaml\n{self.example.rstrip()}\n```\n\n"
+                f"## Use instead\n```yaml\n{self.use_instead.rstrip()}\n```\n")

@@ -1,0 +1,1 @@
+"""putlint's rules, one per file; installed as the `linter.rules` package (see pyproject.toml)."""

@@ -1,0 +1,72 @@
+"""PUT005 no-rejection-response."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from linter.analysis import OperationFacts
+from linter.rule import Hit, Rule
+
+
+def check(facts: OperationFacts) -> Iterator[Hit]:
+    guarded = facts.guarded_fields
+    if not guarded or facts.op.documents_rejection:
+        return
+    names = ", ".join(sorted({f.path for _, f in guarded}))
+    yield Hit(f"{facts.op.label} documents no 400, 422 or 4XX response for a request that "
+              f"leaves out its critical fields ({names})", facts.op.responses_loc,
+              related=tuple(("critical field", f.loc()) for _, f in guarded[:1]
+                            if f.loc() is not None))
+
+
+RULE = Rule(
+    id="PUT005",
+    name="no-rejection-response",
+    severity="error",
+    summary="An upsert with critical fields documents no 400 (or 422, or 4XX) response.",
+    what_it_does=(
+        "Finds PUT/upsert operations that carry critical fields not declared "
+        "`on-omit: preserve` but list no `400`, `422` or `4XX` response."),
+    why_bad=(
+        "Kong's fix for the Konnect incident was to answer 400 when a critical field is "
+        "missing. A contract that documents no rejection tells clients and server authors that "
+        "every body is accepted, which is how an omission silently becomes a deletion."),
+    example="""\
+openapi: 3.0.3
+info: {title: Certificates, version: '1'}
+paths:
+  /certificates/{id}:
+    put:
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [snis]
+              properties:
+                snis: {type: array, minItems: 1, items: {type: string}, x-critical: true}
+      responses:                                        # expect: PUT005
+        '200': {description: replaced}
+""",
+    use_instead="""\
+openapi: 3.0.3
+info: {title: Certificates, version: '1'}
+paths:
+  /certificates/{id}:
+    put:
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [snis]
+              properties:
+                snis: {type: array, minItems: 1, items: {type: string}, x-critical: true}
+      responses:
+        '200': {description: replaced}
+        '400': {description: a critical field is missing}
+""",
+    check=check,
+)
