@@ -14,6 +14,7 @@ Everything here works on a bundled 2020-12 schema (see bundle.py) whose `$ref`s 
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Iterable, Iterator
@@ -244,9 +245,14 @@ VARIANTS_PER_OBJECT = 24
 
 
 def candidates(schemas: list[Any], goal: Goal | None, ctx: Context,
-               depth: int = 0) -> Iterator[Any]:
-    """Values that satisfy the structure of ``schemas`` (and reach ``goal``), smallest first."""
-    if depth > MAX_DEPTH:
+               depth: int = 0, explore: bool = True) -> Iterator[Any]:
+    """Values that satisfy the structure of ``schemas`` (and reach ``goal``), smallest first.
+
+    ``explore`` lets objects try their optional properties too (to break `oneOf` ties); it is
+    on along the goal's path only: filler values are built minimally, which keeps the work
+    linear in the size of the schema instead of exponential in its depth.
+    """
+    if depth > MAX_DEPTH or ctx.budget <= 0:
         ctx.incomplete = True
         return
     for atoms in terms(schemas, ctx):
@@ -254,7 +260,7 @@ def candidates(schemas: list[Any], goal: Goal | None, ctx: Context,
         if merged is None:
             continue
         if goal is None:
-            yield from _any_values(merged, ctx, depth)
+            yield from _any_values(merged, ctx, depth, explore)
         elif not goal.path:
             yield from _at_target(merged, goal.form)
         elif goal.path[0] == ITEMS:
@@ -285,7 +291,8 @@ def _array_towards(merged: Merged, goal: Goal, ctx: Context, depth: int) -> Iter
     else:
         elements = candidates(items, goal.rest(), ctx, depth + 1)
     padding = max(0, int(merged.number("minItems", max) or 0) - 1)
-    filler = list(itertools.islice(candidates(items, None, ctx, depth + 1), 1)) if padding else []
+    filler = list(itertools.islice(candidates(items, None, ctx, depth + 1, explore=False), 1)) \
+        if padding else []
     if padding and not filler:
         return
     for element in itertools.islice(elements, VALUES_PER_SLOT):
@@ -310,7 +317,7 @@ def _object_towards(merged: Merged, goal: Goal, ctx: Context, depth: int) -> Ite
     options.extend(itertools.islice(itertools.chain(*targets), VALUES_PER_SLOT))
     if not options:
         return
-    yield from _objects(merged, {key: options}, ctx, depth)
+    yield from _objects(merged, {key: options}, ctx, depth, explore=True)
 
 
 class _Omit:
@@ -322,7 +329,7 @@ _OMIT = _Omit()
 
 
 def _objects(merged: Merged, fixed: dict[str, list[Any]], ctx: Context,
-             depth: int) -> Iterator[dict]:
+             depth: int, explore: bool) -> Iterator[dict]:
     """Objects with every required property, smallest first, then with optional ones filled.
 
     ``fixed`` gives the only values allowed for some keys (the goal's key). Varying one slot at
@@ -335,11 +342,12 @@ def _objects(merged: Merged, fixed: dict[str, list[Any]], ctx: Context,
         if name in fixed:
             continue
         values = list(itertools.islice(
-            candidates(merged.property_schemas(name), None, ctx, depth + 1), VALUES_PER_SLOT))
+            candidates(merged.property_schemas(name), None, ctx, depth + 1, explore=False),
+            VALUES_PER_SLOT))
         if not values:
             return  # a required property nobody can write: no object of this term
         slots[name] = values
-    for emitted, choice in enumerate(_variants(merged, fixed, slots, ctx, depth)):
+    for emitted, choice in enumerate(_variants(merged, fixed, slots, ctx, depth, explore)):
         if emitted >= VARIANTS_PER_OBJECT or not ctx.spend():
             ctx.incomplete = True
             return
@@ -347,7 +355,7 @@ def _objects(merged: Merged, fixed: dict[str, list[Any]], ctx: Context,
 
 
 def _variants(merged: Merged, fixed: dict[str, list[Any]], required: dict[str, list[Any]],
-              ctx: Context, depth: int) -> Iterator[dict[str, Any]]:
+              ctx: Context, depth: int, explore: bool) -> Iterator[dict[str, Any]]:
     base_fixed = {k: v[0] for k, v in fixed.items()}
     base = {k: v[0] for k, v in required.items()}
     for fixed_choice in _one_at_a_time(base_fixed, fixed):
@@ -355,6 +363,8 @@ def _variants(merged: Merged, fixed: dict[str, list[Any]], required: dict[str, l
     for name, values in required.items():
         for value in values[1:]:
             yield {**base, name: value, **base_fixed}
+    if not explore:
+        return
     optional = _optional_values(merged, fixed, required, ctx, depth)
     for name, values in optional.items():
         for value in values:
@@ -375,8 +385,8 @@ def _optional_values(merged: Merged, fixed: dict[str, list[Any]],
         schemas = merged.property_schemas(name)
         if _read_only(schemas, ctx):  # a request should not carry it
             continue
-        values = list(itertools.islice(candidates(schemas, None, ctx, depth + 1),
-                                       VALUES_PER_SLOT))
+        values = list(itertools.islice(
+            candidates(schemas, None, ctx, depth + 1, explore=False), VALUES_PER_SLOT))
         if values:
             optional[name] = values
     return optional
@@ -394,7 +404,7 @@ def _read_only(schemas: list[Any], ctx: Context) -> bool:
                itertools.islice(terms(schemas, ctx), 4))
 
 
-def _any_values(merged: Merged, ctx: Context, depth: int) -> Iterator[Any]:
+def _any_values(merged: Merged, ctx: Context, depth: int, explore: bool) -> Iterator[Any]:
     if merged.enum is not None:
         for value in merged.enum[:VALUES_PER_SLOT]:
             if ctx.spend():
@@ -402,7 +412,7 @@ def _any_values(merged: Merged, ctx: Context, depth: int) -> Iterator[Any]:
         return
     for kind in _preferred_kinds(merged):
         if kind == "object":
-            yield from _objects(merged, {}, ctx, depth)
+            yield from _objects(merged, {}, ctx, depth, explore)
         elif kind == "array":
             yield from _arrays(merged, ctx, depth)
         elif kind == "string":
@@ -445,7 +455,7 @@ def _arrays(merged: Merged, ctx: Context, depth: int) -> Iterator[list]:
     items = merged.item_schemas()
     if high is not None and high < max(low, 1):
         return
-    for element in itertools.islice(candidates(items, None, ctx, depth + 1), 2):
+    for element in itertools.islice(candidates(items, None, ctx, depth + 1, explore=False), 2):
         yield [element] * max(low, 1)
 
 
@@ -487,14 +497,20 @@ def _strings(merged: Merged, ctx: Context) -> Iterator[str]:
     ctx.incomplete = True  # no string found, which proves nothing
 
 
+@functools.lru_cache(maxsize=512)
 def _from_pattern(pattern: str) -> str | None:
-    """A string matching a regex, via hypothesis (imported only when a pattern needs it)."""
+    """A string matching a regex, via hypothesis (imported only when a pattern needs it).
+
+    Generation only, derandomized: the same pattern always gives the same, small string, in
+    a few milliseconds once hypothesis is loaded (shrinking would cost seconds per pattern).
+    """
     try:
-        from hypothesis import find, settings
+        from hypothesis import HealthCheck, Phase, find, settings
         from hypothesis import strategies as st
 
-        return find(st.from_regex(pattern), lambda s: True,
-                    settings=settings(database=None, max_examples=50))
+        return find(st.from_regex(pattern), lambda s: True, settings=settings(
+            database=None, max_examples=5, phases=[Phase.generate], derandomize=True,
+            deadline=None, suppress_health_check=list(HealthCheck)))
     except Exception:  # hypothesis cannot handle every regex dialect; give up on this one
         return None
 
