@@ -84,6 +84,7 @@ class _State:
         if name is None:
             name = self.def_names[key] = f"d{len(self.def_names)}"
             raw = self.bundler.ws.get(target)
+            self.bundler.ws.deref(raw, target)  # a chain of bare $refs that loops is an error
             self.queue.append((name, raw, target))
             self.def_sources[f"#/$defs/{name}"] = raw
         return {"$ref": f"#/$defs/{name}"}

@@ -23,6 +23,22 @@ app = typer.Typer(
 FailOn = typer.Option("--fail-on", help="Exit 1 for findings at or above this severity.")
 
 
+def _version(value: bool) -> None:
+    if value:
+        from linter import __version__
+
+        typer.echo(f"putlint {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option(
+        "--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
+) -> None:
+    """Stop destructive PUT/upsert contracts before they merge."""
+
+
 @app.command()
 def check(
     paths: Annotated[list[Path], typer.Argument(help="Spec files or folders to search.")],

@@ -102,8 +102,8 @@ class Workspace:
                 raise PutlintError(f"$ref '{ref}' leaves the spec's root folder {self.root_dir}; "
                                    "putlint reads no file outside it", at.place())
             if not target.is_file():
-                raise PutlintError(f"$ref '{ref}': file {display_name(target)} not found",
-                                   at.place())
+                raise PutlintError(f"$ref '{ref}': file not found (looked for "
+                                   f"{display_name(target)})", at.place())
             try:
                 doc = self._load(target, display_name(target))
             except PutlintError as exc:

@@ -5,9 +5,11 @@ first one that jsonschema accepts. Structure prunes soundly: a branch combinatio
 field is required (or cannot be null, or cannot be empty) yields no candidate at all. So:
 
 * a candidate accepted by jsonschema proves the form is possible (and is the example);
-* no candidate from any branch combination, with nothing skipped, proves it impossible;
-* candidates that jsonschema rejects (oneOf exclusivity, `not`, `if/then/else`, ...) or a search
-  cut short by its budget leave the question open: the verdict says so.
+* no candidate from any branch combination proves it impossible (decided by structure);
+* when candidates were built but jsonschema rejected them all (`oneOf` exclusivity, `not`,
+  `if/then/else`, ...), the form is judged impossible by example search, and says so;
+* a search cut short by its budget leaves the question open ("undecided"), and rules report
+  such a field conservatively, saying that no example was found.
 
 Everything here works on a bundled 2020-12 schema (see bundle.py) whose `$ref`s are local.
 """
@@ -52,7 +54,7 @@ class Context:
     """Budget and bookkeeping of one search."""
 
     root: dict
-    budget: int = 4000
+    budget: int = 20000
     incomplete: bool = False
     unmodelled: set[str] = field(default_factory=set)
 
@@ -187,12 +189,42 @@ class Merged:
         return out
 
     def declared_properties(self) -> list[str]:
+        """Property names the term mentions, its conditions (`if`, `not`, ...) included."""
         names: dict[str, None] = {}
         for atom in self.atoms:
             props = atom.get("properties")
             if isinstance(props, dict):
                 names.update(dict.fromkeys(props))
+        for sub in self.condition_schemas():
+            props = sub.get("properties")
+            if isinstance(props, dict):
+                names.update(dict.fromkeys(props))
+            names.update(dict.fromkeys(r for r in _list(sub.get("required"))
+                                       if isinstance(r, str)))
+        for atom in self.atoms:
+            dependent = atom.get("dependentRequired")
+            if isinstance(dependent, dict):
+                for key, needed in dependent.items():
+                    names.update(dict.fromkeys([key, *(n for n in _list(needed)
+                                                       if isinstance(n, str))]))
         return list(names)
+
+    def condition_schemas(self) -> list[dict]:
+        """Subschemas of keywords the model does not solve; their keys and values are hints."""
+        out = []
+        for atom in self.atoms:
+            for key in ("if", "then", "else", "not"):
+                if isinstance(atom.get(key), dict):
+                    out.append(atom[key])
+            schemas = atom.get("dependentSchemas")
+            if isinstance(schemas, dict):
+                out.extend(v for v in schemas.values() if isinstance(v, dict))
+        return out
+
+    def hint_schemas(self, name: str) -> list[Any]:
+        """What the conditions say about a property: values worth trying for it."""
+        return [sub["properties"][name] for sub in self.condition_schemas()
+                if isinstance(sub.get("properties"), dict) and name in sub["properties"]]
 
     def item_schemas(self) -> list[Any]:
         return [atom["items"] for atom in self.atoms if "items" in atom]
@@ -240,19 +272,31 @@ def _search(pattern: str, text: str) -> bool:
 # --- Candidate generation -------------------------------------------------------------------------
 
 MAX_DEPTH = 24
+SHALLOW = 6
 VALUES_PER_SLOT = 3
 VARIANTS_PER_OBJECT = 24
 
 
 def candidates(schemas: list[Any], goal: Goal | None, ctx: Context,
-               depth: int = 0, explore: bool = True) -> Iterator[Any]:
+               depth: int = 0, explore: bool = True,
+               trail: frozenset[tuple[int, ...]] = frozenset()) -> Iterator[Any]:
     """Values that satisfy the structure of ``schemas`` (and reach ``goal``), smallest first.
 
     ``explore`` lets objects try their optional properties too (to break `oneOf` ties); it is
     on along the goal's path only: filler values are built minimally, which keeps the work
     linear in the size of the schema instead of exponential in its depth.
+
+    ``trail`` holds the schemas whose filler value is being built further up: a filler that
+    needs a value of the very schema it is building is pruned. If the schema has any finite
+    value, it has one without such a re-entry (the innermost one), so nothing is lost, and a
+    schema that requires itself without end is found to have no value at all.
     """
-    if depth > MAX_DEPTH or ctx.budget <= 0:
+    if goal is None:
+        key = tuple(id(s) for s in schemas)
+        if key in trail:
+            return
+        trail = trail | {key}
+    if depth > MAX_DEPTH or not ctx.spend():
         ctx.incomplete = True
         return
     for atoms in terms(schemas, ctx):
@@ -260,7 +304,7 @@ def candidates(schemas: list[Any], goal: Goal | None, ctx: Context,
         if merged is None:
             continue
         if goal is None:
-            yield from _any_values(merged, ctx, depth, explore)
+            yield from _any_values(merged, ctx, depth, explore, trail)
         elif not goal.path:
             yield from _at_target(merged, goal.form)
         elif goal.path[0] == ITEMS:
@@ -317,7 +361,7 @@ def _object_towards(merged: Merged, goal: Goal, ctx: Context, depth: int) -> Ite
     options.extend(itertools.islice(itertools.chain(*targets), VALUES_PER_SLOT))
     if not options:
         return
-    yield from _objects(merged, {key: options}, ctx, depth, explore=True)
+    yield from _objects(merged, {key: options}, ctx, depth, True, frozenset())
 
 
 class _Omit:
@@ -329,7 +373,7 @@ _OMIT = _Omit()
 
 
 def _objects(merged: Merged, fixed: dict[str, list[Any]], ctx: Context,
-             depth: int, explore: bool) -> Iterator[dict]:
+             depth: int, explore: bool, trail: frozenset[tuple[int, ...]]) -> Iterator[dict]:
     """Objects with every required property, smallest first, then with optional ones filled.
 
     ``fixed`` gives the only values allowed for some keys (the goal's key). Varying one slot at
@@ -341,21 +385,32 @@ def _objects(merged: Merged, fixed: dict[str, list[Any]], ctx: Context,
     for name in sorted(merged.required):
         if name in fixed:
             continue
+        schemas = merged.property_schemas(name)
         values = list(itertools.islice(
-            candidates(merged.property_schemas(name), None, ctx, depth + 1, explore=False),
-            VALUES_PER_SLOT))
+            candidates(schemas, None, ctx, depth + 1, False, trail),
+            _alternatives(schemas, ctx) if explore else 1))  # only the explored path varies
         if not values:
             return  # a required property nobody can write: no object of this term
         slots[name] = values
-    for emitted, choice in enumerate(_variants(merged, fixed, slots, ctx, depth, explore)):
+    for emitted, choice in enumerate(_variants(merged, fixed, slots, ctx, depth, explore,
+                                               trail)):
         if emitted >= VARIANTS_PER_OBJECT or not ctx.spend():
             ctx.incomplete = True
             return
         yield {k: v for k, v in choice.items() if v is not _OMIT}
 
 
+def _alternatives(schemas: list[Any], ctx: Context) -> int:
+    """How many values to try for a slot: more where jsonschema, not structure, decides."""
+    for atoms in itertools.islice(terms(schemas, ctx), 8):
+        if any(k in atom for atom in atoms for k in UNMODELLED):
+            return 2 * VALUES_PER_SLOT
+    return VALUES_PER_SLOT
+
+
 def _variants(merged: Merged, fixed: dict[str, list[Any]], required: dict[str, list[Any]],
-              ctx: Context, depth: int, explore: bool) -> Iterator[dict[str, Any]]:
+              ctx: Context, depth: int, explore: bool,
+              trail: frozenset[tuple[int, ...]]) -> Iterator[dict[str, Any]]:
     base_fixed = {k: v[0] for k, v in fixed.items()}
     base = {k: v[0] for k, v in required.items()}
     for fixed_choice in _one_at_a_time(base_fixed, fixed):
@@ -365,7 +420,7 @@ def _variants(merged: Merged, fixed: dict[str, list[Any]], required: dict[str, l
             yield {**base, name: value, **base_fixed}
     if not explore:
         return
-    optional = _optional_values(merged, fixed, required, ctx, depth)
+    optional = _optional_values(merged, fixed, required, ctx, depth, trail)
     for name, values in optional.items():
         for value in values:
             yield {**base, name: value, **base_fixed}
@@ -373,11 +428,18 @@ def _variants(merged: Merged, fixed: dict[str, list[Any]], required: dict[str, l
         filled = {**base, **{k: v[0] for k, v in optional.items()}}
         for fixed_choice in _one_at_a_time(base_fixed, fixed):
             yield {**filled, **fixed_choice}
+    # A property no branch declares tells an open object from a closed one (`oneOf` of a
+    # free-form and an `additionalProperties: false` schema); a closed term yields none.
+    extra = next(name for name in ("extra", "extra_1", "extra_2")
+                 if name not in fixed and name not in required and name not in optional)
+    for value in itertools.islice(candidates(merged.property_schemas(extra), None, ctx,
+                                             depth + 1, False, trail), 1):
+        yield {**base, extra: value, **base_fixed}
 
 
 def _optional_values(merged: Merged, fixed: dict[str, list[Any]],
-                     required: dict[str, list[Any]], ctx: Context,
-                     depth: int) -> dict[str, list[Any]]:
+                     required: dict[str, list[Any]], ctx: Context, depth: int,
+                     trail: frozenset[tuple[int, ...]]) -> dict[str, list[Any]]:
     optional: dict[str, list[Any]] = {}
     for name in merged.declared_properties():
         if name in required or name in fixed or name in merged.required:
@@ -386,7 +448,11 @@ def _optional_values(merged: Merged, fixed: dict[str, list[Any]],
         if _read_only(schemas, ctx):  # a request should not carry it
             continue
         values = list(itertools.islice(
-            candidates(schemas, None, ctx, depth + 1, explore=False), VALUES_PER_SLOT))
+            candidates(schemas, None, ctx, depth + 1, False, trail), VALUES_PER_SLOT))
+        for hint in merged.hint_schemas(name):  # e.g. the value an `if` tests for
+            values.extend(v for v in itertools.islice(
+                candidates([*schemas, hint], None, ctx, depth + 1, False, trail), 1)
+                if v not in values)
         if values:
             optional[name] = values
     return optional
@@ -404,17 +470,18 @@ def _read_only(schemas: list[Any], ctx: Context) -> bool:
                itertools.islice(terms(schemas, ctx), 4))
 
 
-def _any_values(merged: Merged, ctx: Context, depth: int, explore: bool) -> Iterator[Any]:
+def _any_values(merged: Merged, ctx: Context, depth: int, explore: bool,
+                trail: frozenset[tuple[int, ...]]) -> Iterator[Any]:
     if merged.enum is not None:
         for value in merged.enum[:VALUES_PER_SLOT]:
             if ctx.spend():
                 yield value
         return
-    for kind in _preferred_kinds(merged):
+    for kind in _preferred_kinds(merged, depth):
         if kind == "object":
-            yield from _objects(merged, {}, ctx, depth, explore)
+            yield from _objects(merged, {}, ctx, depth, explore, trail)
         elif kind == "array":
-            yield from _arrays(merged, ctx, depth)
+            yield from _arrays(merged, ctx, depth, trail)
         elif kind == "string":
             yield from _strings(merged, ctx)
         elif kind in ("integer", "number"):
@@ -425,10 +492,15 @@ def _any_values(merged: Merged, ctx: Context, depth: int, explore: bool) -> Iter
             yield None
 
 
-def _preferred_kinds(merged: Merged) -> list[str]:
-    """Types to try, the one the schema's keywords suggest first."""
+def _preferred_kinds(merged: Merged, depth: int) -> list[str]:
+    """Types to try, the one the schema's keywords suggest first.
+
+    Deep down, scalars come first: where the type is left open they are valid and finite,
+    while an object may recurse through a self-referencing schema without end.
+    """
     hints = []
     keys = {k for atom in merged.atoms for k in atom}
+    keys |= {k for sub in merged.condition_schemas() for k in sub}
     if keys & {"properties", "required", "additionalProperties", "patternProperties"}:
         hints.append("object")
     if keys & {"items", "minItems", "maxItems"}:
@@ -437,7 +509,10 @@ def _preferred_kinds(merged: Merged) -> list[str]:
         hints.append("string")
     if keys & {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"}:
         hints.append("number")
-    order = [*hints, "string", "integer", "boolean", "object", "array", "number", "null"]
+    if depth <= SHALLOW:
+        order = [*hints, "string", "integer", "boolean", "object", "array", "number", "null"]
+    else:
+        order = ["string", "integer", "boolean", "null", "number", *hints, "object", "array"]
     seen: list[str] = []
     for kind in order:
         if kind in merged.types and kind not in seen:
@@ -445,7 +520,8 @@ def _preferred_kinds(merged: Merged) -> list[str]:
     return seen
 
 
-def _arrays(merged: Merged, ctx: Context, depth: int) -> Iterator[list]:
+def _arrays(merged: Merged, ctx: Context, depth: int,
+            trail: frozenset[tuple[int, ...]]) -> Iterator[list]:
     low = int(merged.number("minItems", max) or 0)
     high = merged.number("maxItems", min)
     if high is not None and high < low:
@@ -455,7 +531,7 @@ def _arrays(merged: Merged, ctx: Context, depth: int) -> Iterator[list]:
     items = merged.item_schemas()
     if high is not None and high < max(low, 1):
         return
-    for element in itertools.islice(candidates(items, None, ctx, depth + 1, explore=False), 2):
+    for element in itertools.islice(candidates(items, None, ctx, depth + 1, False, trail), 2):
         yield [element] * max(low, 1)
 
 
@@ -547,14 +623,15 @@ class Verdict:
     holds: bool | None
     example: Any = None
     unmodelled: tuple[str, ...] = ()
-    rejected: int = 0
+    rejected: int = 0  # candidates that the structure admitted and jsonschema did not
 
     @property
     def decided_by(self) -> str:
         if self.holds is None:
-            return "undecided"
-        if self.unmodelled:
-            return "example search (" + ", ".join(self.unmodelled) + ")"
+            return "undecided (search cut short)"
+        if self.unmodelled or self.rejected:
+            detail = f" ({', '.join(self.unmodelled)})" if self.unmodelled else ""
+            return "example search" + detail
         return "example" if self.holds else "structure"
 
 
@@ -578,7 +655,7 @@ def has_form(body: Any, path: tuple[str, ...], form: Form) -> bool:
 
 
 def decide(schema: dict, path: tuple[str, ...], form: Form, is_valid: Any,
-           budget: int = 4000) -> Verdict:
+           budget: int = 20000) -> Verdict:
     """Search for a body valid under ``schema`` with the field at ``path`` in ``form``."""
     ctx = Context(schema, budget=budget)
     rejected = 0
@@ -592,6 +669,8 @@ def decide(schema: dict, path: tuple[str, ...], form: Form, is_valid: Any,
             ctx.incomplete = True
             break
     unmodelled = tuple(sorted(ctx.unmodelled))
-    if rejected or ctx.incomplete:
+    if ctx.incomplete:
         return Verdict(None, None, unmodelled, rejected)
-    return Verdict(False, None, unmodelled, 0)
+    # Every branch combination was either ruled out by structure or searched to the end,
+    # and jsonschema accepted none of the bodies built for it.
+    return Verdict(False, None, unmodelled, rejected)

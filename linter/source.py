@@ -9,6 +9,7 @@ text along the pointer. That keeps a clean run on a 10 MB spec free of position 
 from __future__ import annotations
 
 import codecs
+import itertools
 import json
 import re
 from dataclasses import dataclass, field
@@ -290,7 +291,31 @@ def _parse_json(path: Path, display: str, text: str) -> Document:
     return doc
 
 
+# Characters YAML does not allow in a stream (YAML 1.2 "c-printable", complemented).
+_NOT_YAML_PRINTABLE = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _replace_unprintable(text: str, display: str) -> tuple[str, list[PutlintError]]:
+    """Read characters YAML forbids as U+FFFD, with a warning each (the first few).
+
+    Real specs carry stray control characters in descriptions (SendGrid's has U+009F); every
+    other tool reads them, so refusing the whole file would help nobody. One character for one
+    keeps every offset, and so every reported position, exact.
+    """
+    warnings = []
+    for match in itertools.islice(_NOT_YAML_PRINTABLE.finditer(text), 5):
+        line, col = _line_col(text, match.start())
+        warnings.append(PutlintError(
+            f"control character U+{ord(match.group()):04X} is not allowed in YAML; read as "
+            "U+FFFD", Place(display, line, col)))
+    if warnings:
+        text = _NOT_YAML_PRINTABLE.sub("\ufffd", text)
+    return text, warnings
+
+
 def _parse_yaml(path: Path, display: str, text: str) -> Document:
+    text, unprintable = _replace_unprintable(text, display)
     loader = _Loader(text)
     loader.duplicates = []
     try:
@@ -301,15 +326,19 @@ def _parse_yaml(path: Path, display: str, text: str) -> Document:
         raise PutlintError(f"invalid YAML: {problem}",
                            Place(display, mark.line + 1 if mark else 0,
                                  mark.column + 1 if mark else 0)) from None
+    except yaml.reader.ReaderError as exc:
+        line, col = _line_col(text, exc.position)
+        raise PutlintError(f"invalid YAML: {exc.reason}", Place(display, line, col)) from None
     except yaml.YAMLError as exc:
-        raise PutlintError(f"invalid YAML: {exc}", Place(display)) from None
+        raise PutlintError(f"invalid YAML: {exc}".splitlines()[0], Place(display, 1, 1)) \
+            from None
     except RecursionError:
         raise PutlintError("YAML is nested too deeply to read", Place(display, 1, 1)) from None
     finally:
         loader.dispose()
     if "*" in text and "&" in text:
         _check_alias_expansion(data, display)
-    doc = Document(path, display, text, data, False)
+    doc = Document(path, display, text, data, False, unprintable)
     for key, line, col in loader.duplicates:
         doc.warnings.append(PutlintError(
             f"duplicate key '{_printable(key)}': the last value wins", Place(display, line, col)))

@@ -1,0 +1,81 @@
+"""Expectation markers written inside specs, and the comparison of a run against them.
+
+    snis:                # expect: PUT001, PUT003   -> findings of these rules on this line
+    # expect-run: PUT007                            -> a finding not tied to a line
+    # putlint: --critical Cert.snis --select PUT00  -> arguments for the run (first lines)
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass
+from pathlib import Path
+
+from linter.config import Options
+from linter.critical import CriticalName
+from linter.engine import RunReport, run
+
+_EXPECT = re.compile(r"#\s*expect:\s*([A-Z0-9, ]+)")
+_EXPECT_RUN = re.compile(r"#\s*expect-run:\s*([A-Z0-9, ]+)")
+_ARGS = re.compile(r"^#\s*putlint:\s*(.+)$", re.M)
+
+
+@dataclass
+class Expectation:
+    lines: set[tuple[str, int, str]]  # (absolute file, line, rule)
+    run_level: set[str]
+
+
+def _rules(text: str) -> list[str]:
+    return [r.strip() for r in text.split(",") if r.strip()]
+
+
+def expected(files: list[Path]) -> Expectation:
+    lines: set[tuple[str, int, str]] = set()
+    run_level: set[str] = set()
+    for path in files:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if m := _EXPECT.search(line):
+                lines.update((str(path.resolve()), number, r) for r in _rules(m.group(1)))
+            if m := _EXPECT_RUN.search(line):
+                run_level.update(_rules(m.group(1)))
+    return Expectation(lines, run_level)
+
+
+def options_for(root: Path) -> Options:
+    """Options from the `# putlint:` lines of a spec (a small subset of the CLI)."""
+    args: list[str] = []
+    for m in _ARGS.finditer(root.read_text(encoding="utf-8")):
+        args.extend(shlex.split(m.group(1)))
+    options = Options()
+    critical, select = [], []
+    i = 0
+    while i < len(args):
+        flag, value = args[i], args[i + 1]
+        if flag == "--critical":
+            critical.append(CriticalName(value))
+        elif flag == "--select":
+            select.append(value)
+        elif flag == "--upsert":
+            options.upsert_operations = options.upsert_operations | {value}
+        else:
+            raise ValueError(f"unsupported marker argument {flag}")
+        i += 2
+    options.critical = critical
+    if select:
+        options.select = frozenset(select)
+    return options
+
+
+def found(report: RunReport) -> Expectation:
+    lines = {(str(Path(f.file).resolve()), f.line, f.rule) for f in report.findings if f.line}
+    run_level = {f.rule for f in report.findings if not f.line}
+    return Expectation(lines, run_level)
+
+
+def check_root(root: Path) -> tuple[Expectation, Expectation, RunReport]:
+    """Run putlint on one root spec; (expected, found, report) over every file it read."""
+    report = run([root], options_for(root))
+    files = [Path(f) for s in report.specs for f in s.real_files] or [root]
+    return expected(files), found(report), report
