@@ -220,3 +220,8 @@ def test_console_script_usage_errors(args: list[str]) -> None:
                           timeout=60)
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
+
+
+def test_text_says_when_example_search_decided() -> None:
+    result = invoke("check", "tests/fixtures/PUT001/fail_if_then_else.yaml")
+    assert "decided by example search (if, then)" in result.output

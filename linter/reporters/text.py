@@ -37,6 +37,8 @@ def _line(f: Finding, color: bool) -> str:
         context.append(f.media_type)
     if f.field:
         context.append(f"field {f.field}")
+    if f.decided_by and f.decided_by.startswith(("example search", "undecided")):
+        context.append(f"decided by {f.decided_by}")
     where = f"{f.file}:{f.line}:{f.column}" if f.line else f.file
     tail = f" ({', '.join(context)})" if context else ""
     return printable(f"{where}: {f.rule} ") + severity + printable(f" {f.message}{tail}")
