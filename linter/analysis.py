@@ -175,6 +175,17 @@ class FieldFacts:
                 return self.bundle.loc_of(entry)
         return self.bundle.loc_of(self.bundle.schema)
 
+    def related(self, op: Operation) -> tuple[tuple[str, Loc], ...]:
+        """Where the operation is, and where the critical mark is when written elsewhere."""
+        out: list[tuple[str, Loc]] = [("operation", op.loc)]
+        mark_loc = self.bundle.loc_of(self.field.mark_node)
+        own = self.loc()
+        if mark_loc is not None and (own is None or mark_loc.key != own.key):
+            # the x-critical key itself; a mark from config has none, and the place falls
+            # back to the schema it was given for
+            out.append(("critical mark (x-critical)", mark_loc.child("x-critical")))
+        return tuple(out)
+
     def null_step(self) -> int | None:
         """Which step of the path the nullable example sets to null."""
         value = self.nullable.example

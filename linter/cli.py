@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from linter.config import SEVERITIES, Options, find_config, load_config
+from linter.config import FORMATS, SEVERITIES, Options, find_config, load_config
 from linter.errors import PutlintError
 
 app = typer.Typer(
@@ -20,7 +20,13 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+# typer reads Optional[...] at run time; the `X | None` spelling needs Python 3.10 typer support
+# that older typer releases lack, so the options below keep Optional (ruff: UP045 waived).
 FailOn = typer.Option("--fail-on", help="Exit 1 for findings at or above this severity.")
+Critical = typer.Option("--critical", help="Mark a field critical: Schema.path or a JSON pointer.")
+ConfigFile = typer.Option("--config",
+                          help="Config file (default: putlint.yaml or pyproject.toml, upward).")
+PROGRESS_AFTER = 8  # files; a progress bar for fewer would only flicker
 
 
 def _version(value: bool) -> None:
@@ -42,13 +48,15 @@ def _main(
 @app.command()
 def check(
     paths: Annotated[list[Path], typer.Argument(help="Spec files or folders to search.")],
-    format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
-    critical: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045 (typer needs it)
-        "--critical", help="Mark a field critical: Schema.path or a JSON pointer.")] = None,
-    config: Annotated[Optional[Path], typer.Option(  # noqa: UP045
-        "--config", help="Config file (default: putlint.yaml or pyproject.toml, upward).")] = None,
+    formats: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
+        "--format", "-f", help=f"Report format: {', '.join(FORMATS)} (repeatable).")] = None,
+    outputs: Annotated[Optional[list[Path]], typer.Option(  # noqa: UP045
+        "--output", "-o", help="Write the report of the --format in the same position to "
+        "this file (repeatable); the terminal still gets the text summary.")] = None,
+    critical: Annotated[Optional[list[str]], Critical] = None,  # noqa: UP045
+    config: Annotated[Optional[Path], ConfigFile] = None,  # noqa: UP045
     select: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
-        "--select", help="Run only these rules (ids or id prefixes).")] = None,
+        "--select", help="Run only these rules (ids, id prefixes or names).")] = None,
     ignore: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
         "--ignore", help="Do not run these rules.")] = None,
     fail_on: Annotated[Optional[str], FailOn] = None,  # noqa: UP045
@@ -57,25 +65,94 @@ def check(
         help="Also validate the whole spec with openapi-spec-validator.")] = None,
     show_examples: Annotated[bool, typer.Option(
         "--show-examples", help="Print the example body behind each finding.")] = False,
+    baseline: Annotated[Optional[Path], typer.Option(  # noqa: UP045
+        "--baseline", help="Report only findings this baseline file does not accept.")] = None,
+    write_baseline: Annotated[Optional[Path], typer.Option(  # noqa: UP045
+        "--write-baseline", help="Record today's findings as the baseline, then exit 0.")] = None,
+    jobs: Annotated[Optional[int], typer.Option(  # noqa: UP045
+        "--jobs", "-j", min=1, help="Check specs in this many processes.")] = None,
 ) -> None:
     """Report PUT/upsert operations that let a critical field be omitted, nulled or emptied."""
     from linter.discover import discover
     from linter.engine import run
-    from linter.reporters import FORMATS, get_renderer
 
-    if format not in FORMATS:
-        _usage(f"--format must be one of {', '.join(FORMATS)}")
     if fail_on is not None and fail_on not in SEVERITIES:
         _usage(f"--fail-on must be one of {', '.join(SEVERITIES)}")
-    options = _options(config).with_cli(critical=critical or [], select=select or [],
-                                        ignore=ignore or [], fail_on=fail_on, validate=validate)
+    reports = _report_pairs(formats or [], outputs or [])
+    options = _options(config).with_cli(
+        critical=critical or [], select=select or [], ignore=ignore or [], fail_on=fail_on,
+        validate=validate, reports=reports, baseline=str(baseline) if baseline else None,
+        jobs=jobs, show_examples=show_examples)
     files, searched, errors = discover(paths)
-    report = run(files, options, searched)
+    progress = _progress_bar() if sys.stderr.isatty() and len(files) >= PROGRESS_AFTER else None
+    report = run(files, options, searched, jobs=options.jobs, progress=progress)
+    if progress:
+        sys.stderr.write("\r\x1b[K")
     report.errors[:0] = errors
-    color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    renderer = get_renderer(format, color=color, show_examples=show_examples)
-    sys.stdout.write(renderer(report))
+    if write_baseline is not None:
+        from linter.baseline import write
+
+        count = write(report, write_baseline)
+        typer.echo(f"putlint: wrote {count} baseline entr{'y' if count == 1 else 'ies'} to "
+                   f"{write_baseline}")
+        raise typer.Exit(2 if report.errors else 0)
+    if options.baseline:
+        from linter.baseline import apply, load
+
+        try:
+            apply(report, load(Path(options.baseline)))
+        except PutlintError as exc:
+            report.errors.append(exc)
+    _emit(report, options)
     raise typer.Exit(report.exit_code(options.fail_on))
+
+
+def _report_pairs(formats: list[str], outputs: list[Path]) -> list[tuple[str, str | None]]:
+    """Pair each --format with the --output in the same position; the rest go to stdout."""
+    for name in formats:
+        if name not in FORMATS:
+            _usage(f"--format must be one of {', '.join(FORMATS)}")
+    if len(outputs) > len(formats):
+        _usage("each --output needs a --format before it")
+    pairs = [(name, str(outputs[i]) if i < len(outputs) else None)
+             for i, name in enumerate(formats)]
+    if sum(1 for _, out in pairs if out is None) > 1:
+        _usage("only one --format can go to the terminal; give the others an --output")
+    return pairs
+
+
+def _emit(report, options: Options) -> None:  # type: ignore[no-untyped-def]
+    from linter import __version__
+    from linter.reporters import RenderContext, get_renderer
+
+    context = RenderContext(
+        fail_on=options.fail_on, show_examples=options.show_examples,
+        color=sys.stdout.isatty() and "NO_COLOR" not in os.environ, tool_version=__version__)
+    to_terminal = False
+    for name, output in options.reports:
+        text = get_renderer(name)(report, context)
+        if output is None:
+            sys.stdout.write(text)
+            to_terminal = True
+        else:
+            Path(output).write_text(text, encoding="utf-8")
+    if not to_terminal:
+        from linter.reporters.text import summary
+
+        for error in report.errors:
+            typer.echo(f"{error.place or '<input>'}: error: {error.message}")
+        typer.echo(summary(report))
+
+
+def _progress_bar():  # type: ignore[no-untyped-def]
+    def show(done: int, total: int, name: str) -> None:
+        width = 30
+        filled = width * done // max(total, 1)
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} "
+                         f"{name[-40:]}\x1b[K")
+        sys.stderr.flush()
+
+    return show
 
 
 @app.command("rules")
@@ -99,6 +176,20 @@ def explain(
     if rule is None:
         _usage(f"no rule '{rule_id}'; `putlint rules` lists them")
     typer.echo(rule.explain())
+
+
+@app.command("config")
+def show_config(
+    config: Annotated[Optional[Path], ConfigFile] = None,  # noqa: UP045
+) -> None:
+    """Print the effective configuration and where each value comes from."""
+    import yaml
+
+    options = _options(config)
+    typer.echo(f"# configuration file: {options.config_file or 'none found'}")
+    for key, value in options.effective().items():
+        text = yaml.safe_dump({key: value}, default_flow_style=None, sort_keys=False).rstrip()
+        typer.echo(f"{text}    # {options.origin(key)}")
 
 
 def _options(config: Path | None) -> Options:

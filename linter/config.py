@@ -20,7 +20,8 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 SEVERITIES = ("error", "warning", "info")
 CONFIG_NAMES = ("putlint.yaml", "putlint.yml", ".putlint.yaml")
 KNOWN_KEYS = ("critical", "upsert-operations", "select", "ignore", "fail-on", "severity",
-              "validate")
+              "validate", "reports", "baseline", "jobs", "show-examples")
+FORMATS = ("text", "json", "sarif", "junit", "github", "markdown")
 
 
 @dataclass
@@ -32,11 +33,29 @@ class Options:
     fail_on: str = "error"
     severity: dict[str, str] = field(default_factory=dict)
     validate: bool = False
+    reports: list[tuple[str, str | None]] = field(default_factory=lambda: [("text", None)])
+    baseline: str | None = None
+    jobs: int = 1
+    show_examples: bool = False
     config_file: str | None = None
+    # Where each value came from: "default", "path:line" of the config, or "command line".
+    origins: dict[str, str] = field(default_factory=dict)
+
+    def origin(self, key: str) -> str:
+        return self.origins.get(key, "default")
 
     def with_cli(self, *, critical: list[str], select: list[str], ignore: list[str],
-                 fail_on: str | None, validate: bool | None) -> Options:
+                 fail_on: str | None, validate: bool | None,
+                 reports: list[tuple[str, str | None]] | None = None,
+                 baseline: str | None = None, jobs: int | None = None,
+                 show_examples: bool | None = None) -> Options:
         """CLI values extend the lists of the config and override its scalars."""
+        given = {"critical": bool(critical), "select": bool(select), "ignore": bool(ignore),
+                 "fail-on": fail_on is not None, "validate": validate is not None,
+                 "reports": bool(reports), "baseline": baseline is not None,
+                 "jobs": jobs is not None, "show-examples": bool(show_examples)}
+        origins = dict(self.origins)
+        origins.update({k: "command line" for k, v in given.items() if v})
         return replace(
             self,
             critical=[*self.critical, *(CriticalName(n) for n in critical)],
@@ -44,7 +63,31 @@ class Options:
             ignore=self.ignore | frozenset(ignore),
             fail_on=fail_on or self.fail_on,
             validate=self.validate if validate is None else validate,
+            reports=reports or self.reports,
+            baseline=baseline if baseline is not None else self.baseline,
+            jobs=jobs if jobs is not None else self.jobs,
+            show_examples=bool(show_examples) or self.show_examples,
+            origins=origins,
         )
+
+    def effective(self) -> dict[str, object]:
+        """The configuration as a mapping with the config file's keys (for `putlint config`)."""
+        return {
+            "critical": [n.name if n.on_omit == "reject" and not n.reason else
+                         {"name": n.name, "on-omit": n.on_omit, **({"reason": n.reason}
+                                                                   if n.reason else {})}
+                         for n in self.critical],
+            "upsert-operations": sorted(self.upsert_operations),
+            "select": sorted(self.select) if self.select is not None else None,
+            "ignore": sorted(self.ignore),
+            "fail-on": self.fail_on,
+            "severity": dict(sorted(self.severity.items())),
+            "validate": self.validate,
+            "reports": [{"format": f, **({"output": o} if o else {})} for f, o in self.reports],
+            "baseline": self.baseline,
+            "jobs": self.jobs,
+            "show-examples": self.show_examples,
+        }
 
 
 def find_config(start: Path) -> Path | None:
@@ -70,14 +113,18 @@ def load_config(path: Path | None) -> Options:
         except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise PutlintError(f"cannot read config: {exc}", Place(display)) from None
         text = path.read_text(encoding="utf-8")
-        return _options(data, display, lambda name: _line_of(text, name, display))
+        options = _options(data, display, lambda name: _line_of(text, name, display))
+        options.origins = {k: str(_line_of(text, k, display)) for k in data}
+        return options
     doc = parse(path, display)
     data = doc.data if doc.data is not None else {}
 
     def place_of_critical(index: int) -> Place:
         return doc.place(("critical", str(index)))
 
-    return _options(data, display, place_of_critical, by_index=True)
+    options = _options(data, display, place_of_critical, by_index=True)
+    options.origins = {k: str(doc.place((k,))) for k in data} if isinstance(data, dict) else {}
+    return options
 
 
 def _line_of(text: str, needle: str, display: str) -> Place:
@@ -116,7 +163,14 @@ def _options(data: Any, display: str, place: Any, by_index: bool = False) -> Opt
     if not isinstance(severity, dict) or any(v not in SEVERITIES for v in severity.values()):
         raise PutlintError("severity maps rule ids to error, warning or info", Place(display))
     select = data.get("select")
+    jobs = data.get("jobs", 1)
+    if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1:
+        raise PutlintError("jobs must be a whole number of at least 1", Place(display))
     return Options(
+        reports=_reports(data.get("reports"), display),
+        baseline=str(data["baseline"]) if data.get("baseline") else None,
+        jobs=jobs,
+        show_examples=bool(data.get("show-examples", False)),
         critical=critical,
         upsert_operations=frozenset(_list(data.get("upsert-operations"), "upsert-operations",
                                           display)),
@@ -127,6 +181,20 @@ def _options(data: Any, display: str, place: Any, by_index: bool = False) -> Opt
         validate=bool(data.get("validate", False)),
         config_file=display,
     )
+
+
+def _reports(value: Any, display: str) -> list[tuple[str, str | None]]:
+    if value is None:
+        return [("text", None)]
+    reports = []
+    for entry in _list(value, "reports", display):
+        if isinstance(entry, str):
+            entry = {"format": entry}
+        if not isinstance(entry, dict) or entry.get("format") not in FORMATS:
+            raise PutlintError(f"each report is {{format, output}} with a format of "
+                               f"{', '.join(FORMATS)}", Place(display))
+        reports.append((entry["format"], str(entry["output"]) if entry.get("output") else None))
+    return reports or [("text", None)]
 
 
 def _list(value: Any, key: str, display: str) -> list:

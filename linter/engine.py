@@ -1,13 +1,17 @@
-"""Runs the rules over specs: loads, analyses, stamps rule ids on hits, sorts the findings."""
+"""Runs the rules over specs: loads, analyses, stamps rule ids on hits, sorts the findings.
+
+Each root spec is checked on its own (`check_spec`) into a small, picklable SpecResult, so a
+run can spread specs over processes (`--jobs`) and still print exactly what a serial run prints.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from linter.analysis import MediaFacts, OperationFacts, field_facts
+from linter.analysis import FieldFacts, MediaFacts, OperationFacts, field_facts
 from linter.bundle import Bundler
 from linter.config import Options
 from linter.critical import resolve_names
@@ -43,7 +47,7 @@ class Finding:
     def sort_key(self) -> tuple:
         op = self.operation or {}
         return (self.file, self.line, self.column, self.rule, op.get("path", ""),
-                op.get("method", ""), self.media_type or "", self.field or "")
+                op.get("method", ""), self.media_type or "", self.field or "", self.message)
 
     def to_dict(self) -> dict[str, Any]:
         out = {
@@ -61,12 +65,47 @@ class Finding:
         return out
 
 
+@dataclass(frozen=True)
+class FieldRow:
+    """One critical field of one operation and media type, with what the contract allows."""
+
+    media_type: str
+    field: str
+    on_omit: str
+    verdicts: tuple[str, ...]  # subset of omittable / nullable / emptiable / read-only
+    file: str
+    line: int
+
+    @property
+    def verdict(self) -> str:
+        if "read-only" in self.verdicts:
+            return "read-only"
+        problems = [v for v in self.verdicts if not (v == "omittable" and self.on_omit ==
+                                                      "preserve")]
+        if problems:
+            return ", ".join(problems)
+        return "preserved-by-contract" if self.on_omit == "preserve" else "required"
+
+
+@dataclass(frozen=True)
+class OperationRow:
+    method: str
+    path: str
+    operation_id: str | None
+    file: str
+    line: int
+    fields: tuple[FieldRow, ...]
+
+    @property
+    def label(self) -> str:
+        return f"{self.method.upper()} {self.path}"
+
+
 @dataclass
 class SpecReport:
-    """The outcome for one root spec."""
+    """The in-process analysis of one root spec: facts that rules read."""
 
     path: str
-    findings: list[Finding] = field(default_factory=list)
     errors: list[PutlintError] = field(default_factory=list)
     warnings: list[PutlintError] = field(default_factory=list)
     matched_names: set[str] = field(default_factory=set)
@@ -75,11 +114,27 @@ class SpecReport:
 
 
 @dataclass
-class RunReport:
-    specs: list[SpecReport]
+class SpecResult:
+    """What a run keeps of one root spec: small and picklable."""
+
+    path: str
     findings: list[Finding]
     errors: list[PutlintError]
     warnings: list[PutlintError]
+    matched_names: set[str]
+    real_files: list[str]
+    operations: list[OperationRow]
+
+
+@dataclass
+class RunReport:
+    specs: list[SpecResult]
+    findings: list[Finding]
+    errors: list[PutlintError]
+    warnings: list[PutlintError]
+    suppressed: int = 0  # findings a baseline accepted
+    stale: list[dict[str, Any]] = field(default_factory=list)  # baseline entries that no
+    # longer match anything
 
     def exit_code(self, fail_on: str) -> int:
         if self.errors:
@@ -112,7 +167,7 @@ def analyse(path: Path, options: Options) -> SpecReport:
             report.errors.extend(validate(ws))
         marks, report.matched_names = resolve_names(ws, api.version or "", options.critical)
         bundler = Bundler(ws, api.version or "", marks)
-        cache: dict = {}
+        cache: dict[tuple[str, tuple[str, ...]], list[FieldFacts]] = {}
         for op in api.operations():
             facts = OperationFacts(op, api.version or "")
             for body in op.bodies:
@@ -134,7 +189,7 @@ def analyse(path: Path, options: Options) -> SpecReport:
         report.errors.append(exc)
     except RecursionError:
         report.errors.append(PutlintError("the spec is nested too deeply to analyse",
-                                          Place(report.path)))
+                                          Place(report.path, 1, 1)))
     return report
 
 
@@ -148,6 +203,37 @@ def findings_for(report: SpecReport, rules: Iterable[Rule], options: Options) ->
                 if not _suppressed(rule, hit, facts):
                     found.append(_finding(rule, hit, options, facts.op))
     return found
+
+
+def check_spec(path: Path, options: Options) -> SpecResult:
+    """Analyse one root spec and run the operation rules on it."""
+    report = analyse(path, options)
+    try:
+        findings = findings_for(report, enabled_rules(options), options)
+        operations = [_summary(facts) for facts in report.operations]
+    except RecursionError:
+        report.errors.append(PutlintError("the spec is nested too deeply to analyse",
+                                          Place(report.path, 1, 1)))
+        findings, operations = [], []
+    return SpecResult(report.path, findings, report.errors, report.warnings,
+                      report.matched_names, report.real_files, operations)
+
+
+def _summary(facts: OperationFacts) -> OperationRow:
+    place = facts.op.loc.place()
+    rows = []
+    for media, f in facts.fields():
+        loc = f.loc()
+        field_place = loc.place() if loc is not None else place
+        verdicts = tuple(name for name, holds in (
+            ("read-only", f.read_only), ("omittable", f.omittable.holds is not False),
+            ("nullable", f.nullable.holds is not False),
+            ("emptiable", f.emptiable.holds is not False)) if holds)
+        rows.append(FieldRow(media.body.media_type, f.path, f.mark.on_omit, verdicts,
+                             field_place.file, field_place.line))
+    op = facts.op
+    return OperationRow(op.method, op.path, op.operation_id, place.file, place.line,
+                        tuple(rows))
 
 
 def _suppressed(rule: Rule, hit: Hit, facts: OperationFacts) -> bool:
@@ -174,24 +260,47 @@ def _finding(rule: Rule, hit: Hit, options: Options, op: Operation | None) -> Fi
         has_example=hit.has_example, decided_by=hit.decided_by, related=related)
 
 
-def run(paths: list[Path], options: Options, searched: set[Path] | None = None) -> RunReport:
+Progress = Callable[[int, int, str], None]
+
+
+def _check_all(paths: list[Path], options: Options, jobs: int,
+               progress: Progress | None) -> list[SpecResult]:
+    if jobs <= 1 or len(paths) <= 1:
+        results = []
+        for i, path in enumerate(paths):
+            if progress:
+                progress(i, len(paths), str(path))
+            results.append(check_spec(path, options))
+        return results
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        # map keeps the order of `paths`: the output is the serial run's, byte for byte
+        results = []
+        for i, result in enumerate(pool.map(check_spec, paths, [options] * len(paths),
+                                             chunksize=1)):
+            if progress:
+                progress(i + 1, len(paths), result.path)
+            results.append(result)
+        return results
+
+
+def run(paths: list[Path], options: Options, searched: set[Path] | None = None,
+        jobs: int = 1, progress: Progress | None = None) -> RunReport:
     """Check every root spec; input errors are collected, never raised.
 
     ``searched`` names the files found by searching folders: one of them that another spec
     references is a fragment of that spec, not a root of its own, and is dropped.
     """
-    rules = enabled_rules(options)
-    specs = [analyse(p, options) for p in paths]
+    specs = _check_all(paths, options, jobs, progress)
     if searched:
         referenced = {f for s in specs for f in s.real_files[1:]}
         specs = [s for s, p in zip(specs, paths, strict=True)
                  if not (p in searched and str(p.resolve()) in referenced)]
-    findings: list[Finding] = []
-    for spec in specs:
-        findings.extend(findings_for(spec, rules, options))
+    findings = [f for s in specs for f in s.findings]
     matched = set().union(*(s.matched_names for s in specs)) if specs else set()
     run_facts = RunFacts([n for n in options.critical if n.name not in matched])
-    for rule in rules:
+    for rule in enabled_rules(options):
         if rule.scope == "run":
             findings.extend(_finding(rule, hit, options, None) for hit in rule.check(run_facts))
     findings.sort(key=lambda f: f.sort_key)

@@ -23,7 +23,7 @@ class PutlintError(Exception):
     """Input putlint cannot work with: reported as one line, exit code 2, never a traceback."""
 
     def __init__(self, message: str, place: Place | None = None) -> None:
-        super().__init__(message)
+        super().__init__(message, place)  # both in args, so the error survives pickling
         self.message = message
         self.place = place
 

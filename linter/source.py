@@ -368,14 +368,16 @@ def _check_alias_expansion(data: Any, display: str) -> None:
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL_BUT_NEWLINE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 
 
-def _printable(text: str) -> str:
+def printable(text: str, keep_newlines: bool = False) -> str:
     """Escape control characters (and so ANSI sequences) in text quoted from a spec."""
-    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    pattern = _CONTROL_BUT_NEWLINE if keep_newlines else _CONTROL
+    return pattern.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
-printable = _printable
+_printable = printable
 
 
 def pointer_text(pointer: Pointer) -> str:

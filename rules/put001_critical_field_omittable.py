@@ -26,7 +26,7 @@ def check(facts: OperationFacts) -> Iterator[Hit]:
             what += " (no valid example body was found, but nothing in the schema forbids it)"
         yield Hit(what, field.loc(), media.body.media_type, field.path, verdict.example,
                   verdict.holds is True, verdict.decided_by,
-                  related=(("operation", facts.op.loc),))
+                  related=field.related(facts.op))
 
 
 def _optional_parent(field: FieldFacts, example: Any) -> str | None:

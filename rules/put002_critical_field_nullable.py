@@ -24,7 +24,7 @@ def check(facts: OperationFacts) -> Iterator[Hit]:
             message += " (no valid example body was found, but nothing in the schema forbids it)"
         yield Hit(message, field.loc(step), media.body.media_type, field.path, verdict.example,
                   verdict.holds is True, verdict.decided_by,
-                  related=(("operation", facts.op.loc),))
+                  related=field.related(facts.op))
 
 
 RULE = Rule(

@@ -14,7 +14,7 @@ def check(facts: OperationFacts) -> Iterator[Hit]:
             yield Hit(f"critical field '{field.path}' is readOnly, so a request can never carry "
                       "it and every PUT replaces it with nothing", field.loc(),
                       media.body.media_type, field.path,
-                      related=(("operation", facts.op.loc),))
+                      related=field.related(facts.op))
 
 
 RULE = Rule(

@@ -2,21 +2,30 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from linter.engine import RunReport
 
-Renderer = Callable[[RunReport], str]
+FORMATS = ("text", "json", "sarif", "junit", "github", "markdown")
 
 
-def get_renderer(name: str, *, color: bool = False, show_examples: bool = False) -> Renderer:
-    if name == "json":
-        from linter.reporters import json as json_reporter
-
-        return json_reporter.render
-    from linter.reporters import text
-
-    return lambda report: text.render(report, color=color, show_examples=show_examples)
+@dataclass(frozen=True)
+class RenderContext:
+    fail_on: str = "error"
+    color: bool = False
+    show_examples: bool = False
+    tool_version: str = ""
 
 
-FORMATS = ("text", "json")
+Renderer = Callable[[RunReport, RenderContext], str]
+
+
+def get_renderer(name: str) -> Renderer:
+    """The render function of a format; each module is imported only when asked for."""
+    if name not in FORMATS:
+        raise ValueError(f"unknown format {name!r}")
+    module = importlib.import_module(f"linter.reporters.{name}_report" if name == "json"
+                                     else f"linter.reporters.{name}")
+    return module.render  # type: ignore[no-any-return]

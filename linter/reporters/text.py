@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 
 from linter.engine import Finding, RunReport
+from linter.reporters import RenderContext
 from linter.source import printable
 
 _COLORS = {"error": "\x1b[31m", "warning": "\x1b[33m", "info": "\x1b[36m"}
 _RESET = "\x1b[0m"
 
 
-def render(report: RunReport, *, color: bool = False, show_examples: bool = False) -> str:
+def render(report: RunReport, ctx: RenderContext | None = None) -> str:
+    ctx = ctx or RenderContext()
+    color, show_examples = ctx.color, ctx.show_examples
     lines = []
     for error in report.errors:
         lines.append(printable(f"{error.place or '<input>'}: error: {error.message}"))
@@ -22,8 +25,19 @@ def render(report: RunReport, *, color: bool = False, show_examples: bool = Fals
         if show_examples and finding.has_example:
             lines.append("    example body: " + printable(json.dumps(finding.example,
                                                                    sort_keys=True)))
+    for entry in report.stale:
+        lines.append(printable("baseline: stale entry, nothing matches it any more: "
+                               + describe_key(entry)))
     lines.append(summary(report))
     return "\n".join(lines) + "\n"
+
+
+def describe_key(entry: dict) -> str:
+    parts = [entry["rule"]]
+    if entry.get("method"):
+        parts.append(f"{entry['method']} {entry['path']}")
+    parts += [p for p in (entry.get("media_type"), entry.get("field")) if p]
+    return " ".join(parts)
 
 
 def _line(f: Finding, color: bool) -> str:
@@ -51,6 +65,8 @@ def summary(report: RunReport) -> str:
     parts = [f"{n} {s}{'' if n == 1 else 's'}" for s, n in counts.items() if n]
     found = ", ".join(parts) if parts else "no findings"
     text = f"putlint: {files} spec{'' if files == 1 else 's'} checked, {found}"
+    if report.suppressed:
+        text += f" ({report.suppressed} more accepted by the baseline)"
     if report.errors:
         n = len(report.errors)
         text += f"; {n} input error{'' if n == 1 else 's'}"

@@ -6,11 +6,12 @@ import json
 
 from linter.engine import RunReport
 from linter.errors import PutlintError
+from linter.reporters import RenderContext
 
 SCHEMA_VERSION = 1
 
 
-def render(report: RunReport) -> str:
+def render(report: RunReport, ctx: RenderContext | None = None) -> str:
     data = {
         "version": SCHEMA_VERSION,
         "findings": [f.to_dict() for f in report.findings],
@@ -25,6 +26,8 @@ def render(report: RunReport) -> str:
             "input_errors": len(report.errors),
         },
     }
+    if report.suppressed or report.stale:
+        data["baseline"] = {"suppressed": report.suppressed, "stale": report.stale}
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 

@@ -1,0 +1,80 @@
+"""JUnit XML: one suite per spec, one test case per operation checked, failures for findings.
+
+Findings below the fail level are kept in the case's system-out, so a CI page shows them
+without turning the run red.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections import defaultdict
+
+from linter.engine import SEVERITY_RANK, Finding, RunReport
+from linter.reporters import RenderContext
+from linter.source import printable
+
+
+def render(report: RunReport, ctx: RenderContext | None = None) -> str:
+    ctx = ctx or RenderContext()
+    threshold = SEVERITY_RANK[ctx.fail_on]
+    by_operation: dict[tuple[str, str], list[Finding]] = defaultdict(list)
+    loose: list[Finding] = []
+    for f in report.findings:
+        if f.operation:
+            by_operation[(f.operation["method"], f.operation["path"])].append(f)
+        else:
+            loose.append(f)
+    root = ET.Element("testsuites", name="putlint")
+    for spec in report.specs:
+        suite = ET.SubElement(root, "testsuite", name=spec.path)
+        for error in spec.errors:
+            case = ET.SubElement(suite, "testcase", classname=spec.path, name="read spec")
+            node = ET.SubElement(case, "error", type="input-error", message=_clean(error.message))
+            node.text = _clean(str(error))
+        for op in spec.operations:
+            case = ET.SubElement(suite, "testcase", classname=spec.path,
+                                 name=op.label + (f" ({op.operation_id})" if op.operation_id
+                                                  else ""),
+                                 file=op.file, line=str(op.line))
+            _fill(case, by_operation.pop((op.method.upper(), op.path), []), threshold)
+        _count(suite)
+    if loose or by_operation:
+        suite = ET.SubElement(root, "testsuite", name="putlint")
+        case = ET.SubElement(suite, "testcase", classname="putlint", name="configuration")
+        _fill(case, loose + [f for fs in by_operation.values() for f in fs], threshold)
+        _count(suite)
+    for key in ("tests", "failures", "errors"):
+        root.set(key, str(sum(int(s.get(key, "0")) for s in root)))
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, "unicode") + "\n"
+
+
+def _fill(case: ET.Element, findings: list[Finding], threshold: int) -> None:
+    failing = [f for f in findings if SEVERITY_RANK[f.severity] >= threshold]
+    passing = [f for f in findings if SEVERITY_RANK[f.severity] < threshold]
+    for f in failing:
+        node = ET.SubElement(case, "failure", type=f.rule, message=_clean(f.message))
+        node.text = _clean(_describe(f))
+    if passing:
+        ET.SubElement(case, "system-out").text = _clean("\n".join(_describe(f)
+                                                                  for f in passing))
+
+
+def _describe(f: Finding) -> str:
+    where = f"{f.file}:{f.line}:{f.column}" if f.line else f.file
+    text = f"{where}: {f.rule} [{f.severity}] {f.message}"
+    if f.field:
+        text += f" (field {f.field}, {f.media_type})"
+    return text
+
+
+def _count(suite: ET.Element) -> None:
+    cases = suite.findall("testcase")
+    suite.set("tests", str(len(cases)))
+    suite.set("failures", str(sum(len(c.findall("failure")) > 0 for c in cases)))
+    suite.set("errors", str(sum(len(c.findall("error")) > 0 for c in cases)))
+
+
+def _clean(text: str) -> str:
+    """XML 1.0 cannot carry most control characters: escape them visibly."""
+    return printable(text, keep_newlines=True)

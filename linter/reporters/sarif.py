@@ -1,0 +1,128 @@
+"""SARIF 2.1.0, as GitHub code scanning reads it.
+
+Locations are relative to the working directory (`%SRCROOT%`); fingerprints are built from what
+a finding is about (rule, operation, media type, field), never from its line, so moving code
+around does not make GitHub see new alerts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import PurePath
+from typing import Any
+
+from linter.engine import Finding, RunReport
+from linter.errors import PutlintError
+from linter.registry import all_rules
+from linter.reporters import RenderContext
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+INFORMATION_URI = "https://pypi.org/project/putlint/"
+LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+
+
+def render(report: RunReport, ctx: RenderContext | None = None) -> str:
+    ctx = ctx or RenderContext()
+    rules = list(all_rules())
+    index = {rule.id: i for i, rule in enumerate(rules)}
+    run: dict[str, Any] = {
+        "tool": {"driver": {
+            "name": "putlint",
+            "informationUri": INFORMATION_URI,
+            "version": ctx.tool_version or "0",
+            "rules": [_rule(rule) for rule in rules],
+        }},
+        "columnKind": "unicodeCodePoints",
+        "originalUriBaseIds": {"%SRCROOT%": {"description": {
+            "text": "The folder putlint ran in; result paths are relative to it."}}},
+        "results": [_result(f, index) for f in report.findings],
+        "invocations": [{
+            "executionSuccessful": not report.errors,
+            "toolExecutionNotifications": [_notification(e, "error") for e in report.errors]
+            + [_notification(w, "warning") for w in report.warnings],
+        }],
+    }
+    sarif = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
+    return json.dumps(sarif, indent=2, ensure_ascii=False) + "\n"
+
+
+def _rule(rule: Any) -> dict[str, Any]:
+    markdown = rule.explain()
+    return {
+        "id": rule.id,
+        "name": _pascal(rule.name),
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": rule.what_it_does},
+        "help": {"text": f"{rule.what_it_does}\n\n{rule.why_bad}", "markdown": markdown},
+        "helpUri": f"{INFORMATION_URI}#{rule.id.lower()}",
+        "defaultConfiguration": {"level": LEVELS[rule.severity],
+                                 "enabled": rule.default_enabled},
+        "properties": {"tags": ["api-contract", "openapi", "data-loss"]},
+    }
+
+
+def _pascal(name: str) -> str:
+    return "".join(part.capitalize() for part in name.split("-"))
+
+
+def _uri(file: str) -> str:
+    return PurePath(file).as_posix()
+
+
+def _location(file: str, line: int, column: int) -> dict[str, Any]:
+    physical: dict[str, Any] = {"artifactLocation": {"uri": _uri(file), "uriBaseId": "%SRCROOT%"}}
+    if line:
+        physical["region"] = {"startLine": line, "startColumn": max(column, 1)}
+    return {"physicalLocation": physical}
+
+
+def fingerprint(f: Finding) -> str:
+    op = f.operation or {}
+    key = "\x1f".join([f.rule, op.get("method", ""), op.get("path", ""), f.media_type or "",
+                       f.field or "", "" if f.operation else f.message])
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
+def _result(f: Finding, index: dict[str, int]) -> dict[str, Any]:
+    text = f.message
+    if f.operation:
+        text += f" ({f.operation['method']} {f.operation['path']}"
+        text += f", {f.media_type}" if f.media_type else ""
+        text += ")"
+    if f.has_example:
+        text += "\nA body the contract accepts: " + json.dumps(f.example, sort_keys=True)
+    result: dict[str, Any] = {
+        "ruleId": f.rule,
+        "ruleIndex": index[f.rule],
+        "level": LEVELS[f.severity],
+        "message": {"text": text},
+        "partialFingerprints": {"putlintFinding/v1": fingerprint(f)},
+    }
+    if f.line and not f.file.startswith("<"):
+        result["locations"] = [_location(f.file, f.line, f.column)]
+    related = [r for r in f.related if (r["file"], r["line"]) != (f.file, f.line)]
+    if related:
+        result["relatedLocations"] = [
+            {"id": i, **_location(r["file"], r["line"], r["column"]),
+             "message": {"text": r["message"]}} for i, r in enumerate(related, start=1)]
+    props: dict[str, Any] = {}
+    if f.operation:
+        props["operation"] = f.operation
+    if f.field:
+        props["field"] = f.field
+    if f.has_example:
+        props["example"] = f.example
+    if f.decided_by:
+        props["decidedBy"] = f.decided_by
+    if props:
+        result["properties"] = props
+    return result
+
+
+def _notification(problem: PutlintError, level: str) -> dict[str, Any]:
+    out: dict[str, Any] = {"level": level, "message": {"text": problem.message}}
+    place = problem.place
+    if place and not place.file.startswith("<"):
+        out["locations"] = [_location(place.file, place.line, place.column)]
+    return out
