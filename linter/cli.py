@@ -127,7 +127,7 @@ def _emit(report, options: Options) -> None:  # type: ignore[no-untyped-def]
 
     context = RenderContext(
         fail_on=options.fail_on, show_examples=options.show_examples,
-        color=sys.stdout.isatty() and "NO_COLOR" not in os.environ, tool_version=__version__)
+        color=use_color(sys.stdout, os.environ), tool_version=__version__)
     to_terminal = False
     for name, output in options.reports:
         text = get_renderer(name)(report, context)
@@ -142,6 +142,11 @@ def _emit(report, options: Options) -> None:  # type: ignore[no-untyped-def]
         for error in report.errors:
             typer.echo(f"{error.place or '<input>'}: error: {error.message}")
         typer.echo(summary(report))
+
+
+def use_color(stream, environ) -> bool:  # type: ignore[no-untyped-def]
+    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
+    return bool(stream.isatty()) and "NO_COLOR" not in environ
 
 
 def _progress_bar():  # type: ignore[no-untyped-def]
@@ -188,8 +193,9 @@ def show_config(
     options = _options(config)
     typer.echo(f"# configuration file: {options.config_file or 'none found'}")
     for key, value in options.effective().items():
-        text = yaml.safe_dump({key: value}, default_flow_style=None, sort_keys=False).rstrip()
-        typer.echo(f"{text}    # {options.origin(key)}")
+        text = yaml.safe_dump(value, default_flow_style=True, width=10_000).strip()
+        text = text.removesuffix("\n...").strip()  # how PyYAML ends a lone scalar
+        typer.echo(f"{key}: {text}    # {options.origin(key)}")
 
 
 def _options(config: Path | None) -> Options:

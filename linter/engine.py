@@ -207,7 +207,11 @@ def findings_for(report: SpecReport, rules: Iterable[Rule], options: Options) ->
 
 def check_spec(path: Path, options: Options) -> SpecResult:
     """Analyse one root spec and run the operation rules on it."""
-    report = analyse(path, options)
+    return result_of(analyse(path, options), options)
+
+
+def result_of(report: SpecReport, options: Options) -> SpecResult:
+    """Run the operation rules on an analysis and keep what a run needs of it."""
     try:
         findings = findings_for(report, enabled_rules(options), options)
         operations = [_summary(facts) for facts in report.operations]
@@ -297,6 +301,11 @@ def run(paths: list[Path], options: Options, searched: set[Path] | None = None,
         referenced = {f for s in specs for f in s.real_files[1:]}
         specs = [s for s, p in zip(specs, paths, strict=True)
                  if not (p in searched and str(p.resolve()) in referenced)]
+    return report_of(specs, options)
+
+
+def report_of(specs: list[SpecResult], options: Options) -> RunReport:
+    """A run's report from its specs' results: run-level rules, sorted findings."""
     findings = [f for s in specs for f in s.findings]
     matched = set().union(*(s.matched_names for s in specs)) if specs else set()
     run_facts = RunFacts([n for n in options.critical if n.name not in matched])
