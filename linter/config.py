@@ -41,6 +41,11 @@ class Options:
     # Where each value came from: "default", "path:line" of the config, or "command line".
     origins: dict[str, str] = field(default_factory=dict)
 
+    @property
+    def wants_operations(self) -> bool:
+        """Do the reports list every operation checked (not only findings)?"""
+        return any(fmt in ("junit", "markdown") for fmt, _ in self.reports)
+
     def origin(self, key: str) -> str:
         return self.origins.get(key, "default")
 

@@ -171,12 +171,16 @@ def analyse(path: Path, options: Options) -> SpecReport:
         for op in api.operations():
             facts = OperationFacts(op, api.version or "")
             for body in op.bodies:
-                key = body.schema_loc.key
                 try:
+                    # Operations usually share a body through a $ref: key the analysis by the
+                    # schema it resolves to, so each distinct schema is analysed once.
+                    schema, where = ws.deref(body.schema, body.schema_loc)
+                    key = where.key
                     if key not in cache:
-                        cache[key] = field_facts(bundler.bundle(body.schema, body.schema_loc))
+                        cache[key] = field_facts(bundler.bundle(schema, where))
                 except PutlintError as exc:
                     report.errors.append(exc)
+                    key = body.schema_loc.key
                     cache[key] = []
                 if cache[key]:
                     facts.media.append(MediaFacts(body, cache[key]))
@@ -214,7 +218,9 @@ def result_of(report: SpecReport, options: Options) -> SpecResult:
     """Run the operation rules on an analysis and keep what a run needs of it."""
     try:
         findings = findings_for(report, enabled_rules(options), options)
-        operations = [_summary(facts) for facts in report.operations]
+        # Summaries need the position of every operation and field: only when reported.
+        operations = [_summary(facts) for facts in report.operations] \
+            if options.wants_operations else []
     except RecursionError:
         report.errors.append(PutlintError("the spec is nested too deeply to analyse",
                                           Place(report.path, 1, 1)))

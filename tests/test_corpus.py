@@ -12,7 +12,7 @@ import pytest
 
 from linter.analysis import validator_for
 from linter.config import Options
-from linter.engine import analyse, enabled_rules, findings_for
+from linter.engine import analyse, enabled_rules, findings_for, result_of
 from linter.search import Form
 from tests.planting import planted_names
 from tests.test_agreement import _form_of
@@ -65,3 +65,24 @@ def test_every_root_with_planted_marks() -> None:
         checked += 1
     assert checked == len(corpus_roots())
     assert examples > 1000  # the planted marks really exercise the analysis
+
+
+def test_findings_do_not_depend_on_the_yaml_parser(monkeypatch: pytest.MonkeyPatch) -> None:
+    """yaml-rs is the fast path and PyYAML the fallback: on every YAML root of the corpus,
+    with critical marks planted, both give the same findings."""
+    import linter.source as source
+
+    yaml_roots = [p for p in corpus_roots() if p.suffix in (".yaml", ".yml")]
+    options_of = {p: Options(critical=planted_names(p)) for p in yaml_roots}
+
+    def findings(path: Path) -> list[dict]:
+        options = options_of[path]
+        return [f.to_dict() for f in result_of(analyse(path, options), options).findings]
+
+    fast = {p: findings(p) for p in yaml_roots}
+    monkeypatch.setattr(source, "yaml_rs", None)
+    compared = 0
+    for path in yaml_roots:
+        assert findings(path) == fast[path], path
+        compared += bool(fast[path])
+    assert compared > 50

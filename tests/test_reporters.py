@@ -38,7 +38,8 @@ def golden_report():  # type: ignore[no-untyped-def]
         from linter.discover import discover
 
         files, searched, _ = discover([Path("specs"), Path("tests/golden/input/broken.yaml")])
-        return run(files, Options(critical=[CriticalName("Missing.field")]), searched)
+        options = Options(critical=[CriticalName("Missing.field")], reports=[("markdown", None)])
+        return run(files, options, searched)
     finally:
         os.chdir(old)
 
@@ -172,7 +173,7 @@ paths:
 def test_spec_text_cannot_forge_annotations_or_break_tables(tmp_path: Path) -> None:
     spec = tmp_path / "hostile.yaml"
     spec.write_text(HOSTILE, encoding="utf-8")
-    report = run([spec], Options())
+    report = run([spec], Options(reports=[("markdown", None)]))
     assert report.findings
     github = get_renderer("github")(report, RenderContext())
     for line in github.splitlines():
