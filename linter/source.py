@@ -338,11 +338,12 @@ def _fast_yaml(text: str) -> Any:
     """The document through yaml-rs (Rust), or _SLOW when PyYAML must read it.
 
     yaml-rs reads GitHub's 10 MB description in 0.3 s and 120 MiB where PyYAML's C loader
-    takes 6 s and far more memory. PyYAML stays for what yaml-rs does not do as putlint
-    needs: `<<` merge keys (gone from YAML 1.2, still meant by authors), streams of several
-    documents, numbers with underscores (strings in YAML 1.2), and every refusal (duplicate keys, syntax errors, alias bombs, forbidden
-    characters), whose messages, places and warnings come from one loader that way.
-    """
+    takes 6 s and far more memory. PyYAML stays for what yaml-rs does not do as putlint needs:
+    `<<` merge keys (gone from YAML 1.2, still meant by authors), streams of several documents,
+    numbers with underscores (strings in YAML 1.2), and every refusal (duplicate keys, syntax
+    errors, alias bombs, forbidden characters), whose messages, places and warnings then all
+    come from one loader.
+    """"""
     if yaml_rs is None or "<<" in text or _UNDERSCORED_NUMBER.search(text):
         return _SLOW
     starts = _DOCUMENT_START.findall(text)
