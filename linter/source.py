@@ -343,7 +343,7 @@ def _fast_yaml(text: str) -> Any:
     numbers with underscores (strings in YAML 1.2), and every refusal (duplicate keys, syntax
     errors, alias bombs, forbidden characters), whose messages, places and warnings then all
     come from one loader.
-    """"""
+    """
     if yaml_rs is None or "<<" in text or _UNDERSCORED_NUMBER.search(text):
         return _SLOW
     starts = _DOCUMENT_START.findall(text)
