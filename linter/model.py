@@ -86,6 +86,9 @@ class ApiView:
                 f"not an OpenAPI document: the root is {what} without an 'openapi: 3.x' or "
                 "'swagger: \"2.0\"' field", ws.root.place(()))
         self.root = Loc(ws.root, ())
+        if "paths" not in data and self.version != "3.1":  # 3.1 allows webhook-only APIs
+            raise PutlintError(f"'paths' is required in OpenAPI {self.version}",
+                               ws.root.place(()))
         if not isinstance(data.get("paths", {}), dict):
             raise PutlintError("'paths' must be a mapping", ws.root.place(("paths",)))
         # Errors met while reading single operations; the rest of the spec is still checked.

@@ -381,9 +381,11 @@ def _parse_yaml_slow(path: Path, display: str, text: str,
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = " ".join(str(p) for p in (exc.context, exc.problem) if p)
-        raise PutlintError(f"invalid YAML: {problem}",
-                           Place(display, mark.line + 1 if mark else 0,
-                                 mark.column + 1 if mark else 0)) from None
+        line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        last = text.count("\n") + (0 if text.endswith("\n") else 1)
+        if line > last:  # libyaml puts the end of the stream on a line after the last one
+            line, column = last, len(text.rstrip("\n").rsplit("\n", 1)[-1]) + 1
+        raise PutlintError(f"invalid YAML: {problem}", Place(display, line, column)) from None
     except yaml.reader.ReaderError as exc:
         line, col = _line_col(text, exc.position)
         raise PutlintError(f"invalid YAML: {exc.reason}", Place(display, line, col)) from None
