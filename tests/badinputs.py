@@ -33,13 +33,15 @@ class Case:
     line: int | None = None  # the line the message must name, where there is one
 
 
-def _write(folder: Path, name: str, content: str | bytes) -> None:
+def write_file(folder: Path, name: str, content: str | bytes) -> Path:
+    """Write text (UTF-8) or bytes to folder/name, making folders as needed."""
     path = folder / name
     path.parent.mkdir(parents=True, exist_ok=True)
     if isinstance(content, bytes):
         path.write_bytes(content)
     else:
         path.write_text(content, encoding="utf-8")
+    return path
 
 
 def build(folder: Path, write: bool = True) -> list[Case]:
@@ -102,10 +104,10 @@ def build(folder: Path, write: bool = True) -> list[Case]:
     found.append(Case("many-operations.json", 1, "PUT001", None))
     if write:
         for name, content, _ in cases:
-            _write(folder, name, content)
+            write_file(folder, name, content)
         outside = folder.parent / (folder.name + "-outside.yaml")
-        _write(folder.parent, outside.name, "C: {type: object}\n")
-        _write(folder / "symlink", "openapi.yaml", put("link.yaml#/C"))
+        write_file(folder.parent, outside.name, "C: {type: object}\n")
+        write_file(folder / "symlink", "openapi.yaml", put("link.yaml#/C"))
         link = folder / "symlink" / "link.yaml"
         if not link.exists():
             os.symlink(outside, link)

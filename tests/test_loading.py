@@ -12,6 +12,7 @@ from linter.engine import run
 from linter.errors import PutlintError
 from linter.refs import Loc, Workspace
 from linter.source import parse
+from tests.badinputs import write_file
 
 HEAD = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n"
 BODY = (HEAD + "paths:\n  /x/{id}:\n    put:\n      requestBody:\n        required: true\n"
@@ -24,14 +25,7 @@ def errors_of(path: Path) -> list[str]:
     return [str(e) for e in report.errors]
 
 
-def write(folder: Path, name: str, text: str | bytes) -> Path:
-    path = folder / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(text, bytes):
-        path.write_bytes(text)
-    else:
-        path.write_text(text, encoding="utf-8")
-    return path
+write = write_file
 
 
 @pytest.mark.parametrize(("name", "text", "expected"), [
