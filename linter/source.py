@@ -301,7 +301,7 @@ def _parse_json(path: Path, display: str, text: str) -> Document:
         offset = match[-1].start() if match else 0
         line, col = _line_col(text, offset)
         doc.warnings.append(PutlintError(
-            f"duplicate key '{_printable(key)}': the last value wins", Place(display, line, col)))
+            f"duplicate key '{printable(key)}': the last value wins", Place(display, line, col)))
     return doc
 
 
@@ -401,7 +401,7 @@ def _parse_yaml_slow(path: Path, display: str, text: str,
     doc = Document(path, display, text, data, False, unprintable)
     for key, line, col in loader.duplicates:
         doc.warnings.append(PutlintError(
-            f"duplicate key '{_printable(key)}': the last value wins", Place(display, line, col)))
+            f"duplicate key '{printable(key)}': the last value wins", Place(display, line, col)))
     return doc
 
 
@@ -436,8 +436,6 @@ def printable(text: str, keep_newlines: bool = False) -> str:
     pattern = _CONTROL_BUT_NEWLINE if keep_newlines else _CONTROL
     return pattern.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
-
-_printable = printable
 
 
 def pointer_text(pointer: Pointer) -> str:
