@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from linter.critical import CriticalName
 from linter.refs import Loc
+
+if TYPE_CHECKING:
+    from linter.analysis import FieldFacts, MediaFacts
+    from linter.model import Operation
+    from linter.search import Verdict
+
+UNDECIDED = " (no valid example body was found, but nothing in the schema forbids it)"
 
 
 @dataclass(frozen=True)
@@ -51,3 +58,16 @@ class Rule:
                 f"## What it does\n{self.what_it_does}\n\n## Why is this bad?\n{self.why_bad}\n\n"
                 f"## Example\n```yaml\n{self.example.rstrip()}\n```\n\n"
                 f"## Use instead\n```yaml\n{self.use_instead.rstrip()}\n```\n")
+
+
+def verdict_hit(message: str, op: Operation, media: MediaFacts, field: FieldFacts,
+                verdict: Verdict, loc: Loc | None = None) -> Hit:
+    """A hit about one verdict on a critical field, with the example body that proves it.
+
+    An undecided verdict (the search was cut short) is reported too, and says so.
+    """
+    if verdict.holds is None:
+        message += UNDECIDED
+    return Hit(message, loc or field.loc(), media.body.media_type, field.path,
+               verdict.example, verdict.holds is True, verdict.decided_by,
+               related=field.related(op))

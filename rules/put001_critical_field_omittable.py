@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from linter.analysis import FieldFacts, OperationFacts, dotted
-from linter.rule import Hit, Rule
+from linter.rule import Hit, Rule, verdict_hit
 
 
 def check(facts: OperationFacts) -> Iterator[Hit]:
@@ -22,11 +22,7 @@ def check(facts: OperationFacts) -> Iterator[Hit]:
             what = f"the API purges the stored '{field.path}' when it is omitted, and {how}"
         else:
             what = f"critical field '{field.path}' is not required: {how}"
-        if verdict.holds is None:
-            what += " (no valid example body was found, but nothing in the schema forbids it)"
-        yield Hit(what, field.loc(), media.body.media_type, field.path, verdict.example,
-                  verdict.holds is True, verdict.decided_by,
-                  related=field.related(facts.op))
+        yield verdict_hit(what, facts.op, media, field, verdict)
 
 
 def _optional_parent(field: FieldFacts, example: Any) -> str | None:

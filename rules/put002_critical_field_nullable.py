@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from linter.analysis import OperationFacts, dotted
-from linter.rule import Hit, Rule
+from linter.rule import Hit, Rule, verdict_hit
 
 
 def check(facts: OperationFacts) -> Iterator[Hit]:
@@ -20,11 +20,7 @@ def check(facts: OperationFacts) -> Iterator[Hit]:
                        f"'{parent}' as null")
         else:
             message = f"critical field '{field.path}' accepts null"
-        if verdict.holds is None:
-            message += " (no valid example body was found, but nothing in the schema forbids it)"
-        yield Hit(message, field.loc(step), media.body.media_type, field.path, verdict.example,
-                  verdict.holds is True, verdict.decided_by,
-                  related=field.related(facts.op))
+        yield verdict_hit(message, facts.op, media, field, verdict, field.loc(step))
 
 
 RULE = Rule(

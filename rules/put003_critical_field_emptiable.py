@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from linter.analysis import FieldFacts, OperationFacts
-from linter.rule import Hit, Rule
+from linter.rule import Hit, Rule, verdict_hit
 
 
 def check(facts: OperationFacts) -> Iterator[Hit]:
@@ -17,11 +17,7 @@ def check(facts: OperationFacts) -> Iterator[Hit]:
         fix = "minItems: 1" if _empty_kind(field, verdict.example) == "array" else \
             "required properties or minProperties: 1"
         message = f"critical field '{field.path}' can be sent empty; add {fix}"
-        if verdict.holds is None:
-            message += " (no valid example body was found, but nothing in the schema forbids it)"
-        yield Hit(message, field.loc(), media.body.media_type, field.path, verdict.example,
-                  verdict.holds is True, verdict.decided_by,
-                  related=field.related(facts.op))
+        yield verdict_hit(message, facts.op, media, field, verdict)
 
 
 def _empty_kind(field: FieldFacts, example: Any) -> str:

@@ -6,9 +6,10 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from linter.config import FORMATS
 from linter.engine import RunReport
 
-FORMATS = ("text", "json", "sarif", "junit", "github", "markdown")
+__all__ = ["FORMATS", "RenderContext", "Renderer", "get_renderer"]
 
 
 @dataclass(frozen=True)
