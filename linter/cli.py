@@ -137,10 +137,10 @@ def _emit(report, options: Options) -> None:  # type: ignore[no-untyped-def]
         else:
             Path(output).write_text(text, encoding="utf-8")
     if not to_terminal:
-        from linter.reporters.text import summary
+        from linter.reporters.text import problem_lines, summary
 
-        for error in report.errors:
-            typer.echo(f"{error.place or '<input>'}: error: {error.message}")
+        for line in problem_lines(report.errors, "error"):
+            typer.echo(line)
         typer.echo(summary(report))
 
 

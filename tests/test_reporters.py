@@ -297,3 +297,13 @@ def test_config_command_shows_values_and_origins(tmp_path: Path) -> None:
     assert "validate: false    # default" in lines
     assert any(line.startswith("reports: [{format: sarif, output: putlint.sarif}]")
                for line in lines)
+
+
+def test_summary_mode_escapes_input_errors(tmp_path: Path) -> None:
+    """With every report in a file, the terminal's error lines are escaped like the text."""
+    bad = tmp_path / "bad\x1b[2J.yaml"
+    bad.write_text("openapi: [\n")
+    result = _invoke("check", bad.name, "-f", "json", "-o", str(tmp_path / "r.json"),
+                     cwd=tmp_path)
+    assert result.exit_code == 2
+    assert "\x1b" not in result.output and "bad\\x1b[2J.yaml" in result.output

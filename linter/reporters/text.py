@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from linter.engine import Finding, RunReport
+from linter.errors import PutlintError
 from linter.reporters import RenderContext
 from linter.source import printable
 
@@ -15,11 +16,7 @@ _RESET = "\x1b[0m"
 def render(report: RunReport, ctx: RenderContext | None = None) -> str:
     ctx = ctx or RenderContext()
     color, show_examples = ctx.color, ctx.show_examples
-    lines = []
-    for error in report.errors:
-        lines.append(printable(f"{error.place or '<input>'}: error: {error.message}"))
-    for warning in report.warnings:
-        lines.append(printable(f"{warning.place or '<input>'}: warning: {warning.message}"))
+    lines = problem_lines(report.errors, "error") + problem_lines(report.warnings, "warning")
     for finding in report.findings:
         lines.append(_line(finding, color))
         if show_examples and finding.has_example:
@@ -38,6 +35,11 @@ def describe_key(entry: dict) -> str:
         parts.append(f"{entry['method']} {entry['path']}")
     parts += [p for p in (entry.get("media_type"), entry.get("field")) if p]
     return " ".join(parts)
+
+
+def problem_lines(problems: list[PutlintError], kind: str) -> list[str]:
+    """`file:line:col: error: message` lines, with spec text made safe for a terminal."""
+    return [printable(f"{p.place or '<input>'}: {kind}: {p.message}") for p in problems]
 
 
 def _line(f: Finding, color: bool) -> str:
