@@ -35,6 +35,10 @@ class Operation:
     responses_loc: Loc
     bodies: list[RequestBody] = field(default_factory=list)
     ignore: frozenset[str] = frozenset()
+    # name -> JSON schema of each path parameter: live testing fills them with fresh values
+    path_params: dict[str, Any] = field(default_factory=dict)
+    siblings: frozenset[str] = frozenset()  # the other methods of the same path (GET, DELETE)
+    create_path: str | None = None  # the collection whose POST creates this resource
 
     @property
     def label(self) -> str:
@@ -125,7 +129,10 @@ class ApiView:
             loc=loc, responses={str(code) for code in responses},
             responses_loc=loc.child("responses") if "responses" in node else loc,
             ignore=_ignore_list(node.get("x-putlint-ignore")),
+            siblings=frozenset(m for m in METHODS if isinstance(item.get(m), dict)),
         )
+        op.path_params = self._path_params(node, item, item_loc, loc)
+        op.create_path = self._collection_post(path)
         if self.version == "2.0":
             op.bodies = list(self._swagger_bodies(node, item, item_loc, loc))
         else:
@@ -150,7 +157,7 @@ class ApiView:
 
     def _swagger_bodies(self, node: dict, item: dict, item_loc: Loc,
                         loc: Loc) -> Iterator[RequestBody]:
-        params = self._swagger_parameters(node, item, item_loc, loc)
+        params = self._parameters(node, item, item_loc, loc)
         consumes = node.get("consumes", self.ws.root.data.get("consumes")) or ["application/json"]
         if not isinstance(consumes, list):
             consumes = ["application/json"]
@@ -169,7 +176,32 @@ class ApiView:
                 # A form has no body-level optionality: each field says whether it is required.
                 yield RequestBody(str(media_type), schema, schema_loc, True, loc)
 
-    def _swagger_parameters(self, node: dict, item: dict, item_loc: Loc,
+    def _collection_post(self, path: str) -> str | None:
+        """`/certs` when this is `/certs/{id}` and `/certs` has a POST."""
+        parent, _, last = path.rpartition("/")
+        if not (last.startswith("{") and last.endswith("}")):
+            return None
+        item = (self.ws.root.data.get("paths") or {}).get(parent)
+        return parent if isinstance(item, dict) and isinstance(item.get("post"), dict) else None
+
+    def _path_params(self, node: dict, item: dict, item_loc: Loc, loc: Loc) -> dict[str, Any]:
+        try:
+            params = self._parameters(node, item, item_loc, loc)
+        except PutlintError:  # for 3.x only live tests read parameters; 2.0 bodies report it
+            return {}
+        return {str(p.get("name")): self._param_schema(p, ploc) for p, ploc in params
+                if p.get("in") == "path"}
+
+    def _param_schema(self, param: dict, param_loc: Loc) -> Any:
+        """3.x puts a parameter's type under `schema`; 2.0 writes it on the parameter."""
+        if "schema" not in param:
+            return param
+        try:
+            return self.ws.deref(param["schema"], param_loc.child("schema"))[0]
+        except PutlintError:  # a broken $ref here is reported where it matters, not here
+            return {}
+
+    def _parameters(self, node: dict, item: dict, item_loc: Loc,
                             loc: Loc) -> list[tuple[dict, Loc]]:
         """Path-level and operation-level parameters, resolved; the operation's win."""
         merged: dict[tuple[str, str], tuple[dict, Loc]] = {}

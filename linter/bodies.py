@@ -1,0 +1,134 @@
+"""Request bodies for live tests: the schema hypothesis generates from, and omission variants.
+
+A generated body must be one a real client would send, so the generation schema differs from
+the validation schema in three ways (validity is still checked against the real schema):
+
+* `$ref`s are inlined; a schema that refers to itself is cut at its second level (the
+  recursive property is then left out, or generation fails when it is required);
+* properties that are `readOnly` are never generated, and no undeclared property is invented
+  (`additionalProperties: false` wherever the schema lists properties and says nothing, except
+  in and around `allOf`/`anyOf`/`oneOf`, where closing one part would forbid the others);
+* every critical field is present, not null and, for a collection, not empty.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from linter.search import ITEMS, Form
+
+COMBINATORS = ("allOf", "anyOf", "oneOf")
+NOT_NULL = ["object", "array", "string", "number", "integer", "boolean"]
+MAX_INLINE_DEPTH = 64
+
+
+def generation_schema(schema: dict, critical: list[tuple[str, ...]]) -> Any:
+    """The bundled request schema, inlined and constrained for full, realistic bodies."""
+    inlined = _inline(schema, schema, (), 0)
+    constraints = [_presence(path) for path in critical]
+    if not constraints:
+        return inlined
+    return {"allOf": [inlined, *constraints]}
+
+
+def _inline(node: Any, root: dict, stack: tuple[str, ...], depth: int,
+            composed: bool = False) -> Any:
+    if depth > MAX_INLINE_DEPTH:
+        return False
+    if isinstance(node, list):
+        return [_inline(v, root, stack, depth + 1) for v in node]
+    if not isinstance(node, dict):
+        return node
+    out: dict[str, Any] = {}
+    combined = composed or any(k in node for k in COMBINATORS)
+    for key, value in node.items():
+        if key in ("$defs", "$ref", "$schema", "$id", "$comment") or key.startswith("x-"):
+            continue
+        if key in ("properties", "patternProperties", "dependentSchemas", "$defs") and \
+                isinstance(value, dict):
+            out[key] = {k: _inline(v, root, stack, depth + 1) for k, v in value.items()}
+        elif key in ("enum", "const", "required", "default", "examples", "example"):
+            out[key] = value  # data, not schemas
+        elif key in COMBINATORS and isinstance(value, list):
+            out[key] = [_inline(v, root, stack, depth + 1, True) for v in value]
+        else:
+            out[key] = _inline(value, root, stack, depth + 1)
+    if isinstance(out.get("properties"), dict):
+        out["properties"] = {k: (False if _read_only(v) else v)
+                             for k, v in out["properties"].items()}
+        if not combined and "additionalProperties" not in out and "patternProperties" not in out:
+            out["additionalProperties"] = False
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/$defs/"):
+        name = ref[len("#/$defs/"):].replace("~1", "/").replace("~0", "~")
+        if stack.count(name) >= 1:  # recursion: one level deep is enough for a test body
+            return False
+        target = _inline(root.get("$defs", {}).get(name, True), root, (*stack, name),
+                         depth + 1, composed or bool(out))
+        return {"allOf": [out, target]} if out else target
+    return out
+
+
+def _read_only(schema: Any) -> bool:
+    if not isinstance(schema, dict):
+        return False
+    return schema.get("readOnly") is True or any(
+        _read_only(s) for s in schema.get("allOf", []) if isinstance(s, dict))
+
+
+def _presence(path: tuple[str, ...]) -> dict:
+    """A schema that holds when the field at `path` is present, not null and not empty."""
+    if not path:
+        return {"type": NOT_NULL, "minItems": 1, "minProperties": 1}
+    step, rest = path[0], path[1:]
+    if step == ITEMS:
+        return {"type": "array", "minItems": 1, "items": _presence(rest)}
+    return {"type": "object", "required": [step], "properties": {step: _presence(rest)}}
+
+
+def value_at(body: Any, path: tuple[str, ...]) -> tuple[bool, Any]:
+    """(found, value) at a field path; an ITEMS step looks into the first element."""
+    for step in path:
+        if step == ITEMS:
+            if not isinstance(body, list) or not body:
+                return False, None
+            body = body[0]
+        elif isinstance(body, dict) and step in body:
+            body = body[step]
+        else:
+            return False, None
+    return True, body
+
+
+def with_form(body: Any, path: tuple[str, ...], form: Form) -> Any | None:
+    """A copy of `body` with the field at `path` left out, nulled or emptied.
+
+    An ITEMS step changes the first element. None when the form does not apply: the field is
+    not in the body, or "empty" asked of a value that is not a collection.
+    """
+    found, value = value_at(body, path)
+    if not found or not path:
+        return None
+    if form is Form.EMPTY and not isinstance(value, (list, dict)):
+        return None
+    variant = copy.deepcopy(body)
+    parent = value_at(variant, path[:-1])[1]
+    last = path[-1]
+    if last == ITEMS:  # the path ends in an item: null or empty the first one
+        if form is Form.ABSENT:
+            return None
+        parent[0] = None if form is Form.NULL else type(value)()
+    elif form is Form.ABSENT:
+        del parent[last]
+    else:
+        parent[last] = None if form is Form.NULL else type(value)()
+    return variant
+
+
+def concrete(path: tuple[str, ...]) -> str:
+    """The field a variant changes, as a path into the body: `certificates[0].snis`."""
+    out = ""
+    for step in path:
+        out += "[0]" if step == ITEMS else ("." + step if out else step)
+    return out

@@ -1,0 +1,225 @@
+"""Omission cases: hypothesis strategies for full request bodies and their omission variants.
+
+This is putlint's public testing API (see the README, "Omission cases in your own tests")::
+
+    from linter.cases import load_spec
+
+    spec = load_spec("openapi.yaml")
+    op = spec.operation("upsert-certificate")          # or spec.operation("PUT /certs/{id}")
+
+    @given(op.omission_cases(forms="all"))
+    def test_something(case): ...
+
+Bodies come from the operation's request schema (strategies.py: formats, enums, patterns and
+bounds included), are checked with jsonschema against the real schema, and shrink
+like any hypothesis value. jsonschema is the oracle: a case is `admitted` when the contract
+accepts its variant body.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from linter.analysis import FieldFacts, OperationFacts
+from linter.bodies import concrete, generation_schema, with_form
+from linter.config import Options
+from linter.critical import CriticalName
+from linter.errors import PutlintError
+from linter.search import Form
+
+if TYPE_CHECKING:
+    from hypothesis.strategies import SearchStrategy
+
+FormsWanted = Literal["admitted", "all"] | Iterable[Form | str]
+
+
+@dataclass(frozen=True)
+class OmissionCase:
+    """One omission: a full body, the same body with one critical field omitted, nulled or
+    emptied, and whether the contract (the request schema) accepts that variant."""
+
+    operation: str  # "PUT /certificates/{id}"
+    media_type: str
+    field: str  # the critical field, dotted: "snis", "certificates[].snis"
+    target: str  # what the variant changes in this body: "snis", "certificates[0].snis"
+    path: tuple[str, ...]
+    form: Form
+    on_omit: str  # what the contract says omission does: reject, preserve or purge
+    full: Any
+    variant: Any
+    admitted: bool
+
+    def describe(self) -> str:
+        verb = {Form.ABSENT: "without", Form.NULL: "with null", Form.EMPTY: "with empty"}
+        return f"{self.operation} {verb[self.form]} {self.target}"
+
+
+@dataclass
+class MediaCases:
+    """The strategies of one media type of one operation's request body."""
+
+    media_type: str
+    schema: dict
+    fields: list[FieldFacts]
+    _full: Any = field(default=None, repr=False)
+
+    @functools.cached_property
+    def is_valid(self) -> Callable[[Any], bool]:
+        from jsonschema import Draft202012Validator, FormatChecker
+
+        validator = Draft202012Validator(self.schema, format_checker=FormatChecker())
+
+        def check(instance: Any) -> bool:
+            try:
+                return bool(validator.is_valid(instance))
+            except Exception:  # an invalid regex or similar in the spec's schema
+                return False
+
+        return check
+
+    def full_bodies(self) -> SearchStrategy[Any]:
+        """Valid bodies in which every critical field is present, not null and not empty."""
+        if self._full is None:
+            from linter.strategies import from_schema
+
+            schema = generation_schema(self.schema, [f.field.path for f in self.fields])
+            self._full = from_schema(schema).filter(self.is_valid)
+        return self._full
+
+    def admits(self, facts: FieldFacts, form: Form) -> bool:
+        """The static verdict: can some valid body have this field in this form?"""
+        verdict = {Form.ABSENT: facts.omittable, Form.NULL: facts.nullable,
+                   Form.EMPTY: facts.emptiable}[form]
+        return verdict.holds is not False
+
+
+@dataclass
+class OperationCases:
+    """One in-scope operation with critical fields: its strategies, and what live tests need
+    to address it (path parameters, the methods its path also has)."""
+
+    facts: OperationFacts
+    media: list[MediaCases]
+
+    @property
+    def method(self) -> str:
+        return self.facts.op.method.upper()
+
+    @property
+    def path(self) -> str:
+        return self.facts.op.path
+
+    @property
+    def operation_id(self) -> str | None:
+        return self.facts.op.operation_id
+
+    @property
+    def label(self) -> str:
+        return self.facts.op.label
+
+    @property
+    def path_params(self) -> dict[str, Any]:
+        return self.facts.op.path_params
+
+    @property
+    def siblings(self) -> frozenset[str]:
+        return self.facts.op.siblings
+
+    def _media(self, media_type: str | None) -> list[MediaCases]:
+        if media_type is None:
+            json_first = sorted(self.media, key=lambda m: "json" not in m.media_type)
+            return json_first[:1]
+        chosen = [m for m in self.media if m.media_type == media_type]
+        if not chosen:
+            raise PutlintError(f"{self.label} has no request body of type {media_type}", None)
+        return chosen
+
+    def full_bodies(self, media_type: str | None = None) -> SearchStrategy[Any]:
+        """Valid full bodies (the JSON media type unless another is named)."""
+        return self._media(media_type)[0].full_bodies()
+
+    def omission_cases(self, forms: FormsWanted = "admitted",
+                       media_type: str | None = None,
+                       fields: Sequence[str] | None = None) -> SearchStrategy[OmissionCase]:
+        """Full bodies with one critical field left out, nulled or emptied.
+
+        ``forms="admitted"`` (the default) keeps the forms the contract accepts, so every
+        variant validates; ``"all"`` adds the forms it forbids, which a server must reject;
+        or name the forms: ``forms=["absent"]``. ``fields`` restricts the critical fields.
+        """
+        from hypothesis import strategies as st
+
+        targets = [(media, f, form) for media in self._media(media_type)
+                   for f in media.fields
+                   if fields is None or f.path in fields
+                   for form in _forms(forms)
+                   if forms != "admitted" or media.admits(f, form)]
+        if not targets:
+            return st.nothing()
+
+        def cases(target: tuple[MediaCases, FieldFacts, Form]) -> SearchStrategy[OmissionCase]:
+            media, facts, form = target
+            made = media.full_bodies().map(lambda body: self._case(media, facts, form, body))
+            return made.filter(lambda c: c is not None and (forms != "admitted" or c.admitted))
+
+        return st.sampled_from(targets).flatmap(cases)
+
+    def _case(self, media: MediaCases, facts: FieldFacts, form: Form,
+              body: Any) -> OmissionCase | None:
+        variant = with_form(body, facts.field.path, form)
+        if variant is None:
+            return None
+        return OmissionCase(self.label, media.media_type, facts.path, concrete(facts.field.path),
+                            facts.field.path, form, facts.mark.on_omit, body, variant,
+                            media.is_valid(variant))
+
+
+def _forms(wanted: FormsWanted) -> list[Form]:
+    if wanted in ("admitted", "all"):
+        return list(Form)
+    return [Form(f) for f in wanted]  # type: ignore[union-attr]
+
+
+@dataclass
+class Spec:
+    """A loaded spec: its in-scope operations that have critical fields."""
+
+    path: str
+    operations: list[OperationCases]
+
+    def operation(self, key: str) -> OperationCases:
+        """By operationId, or by `METHOD /path` exactly as the spec writes the path."""
+        for op in self.operations:
+            if key in (op.operation_id, f"{op.method} {op.path}",
+                       f"{op.method.lower()} {op.path}"):
+                return op
+        known = ", ".join(op.operation_id or op.label for op in self.operations) or "none"
+        raise PutlintError(f"no in-scope operation with critical fields is '{key}' "
+                           f"(known: {known})", None)
+
+
+def load_spec(path: str | Path, critical: Iterable[str] = (),
+              upsert_operations: Iterable[str] = (), options: Options | None = None) -> Spec:
+    """Load and analyse a spec. ``critical`` marks fields from outside (as ``--critical``).
+
+    Raises PutlintError when the spec cannot be loaded: a test should fail loudly then.
+    """
+    from linter.engine import analyse
+
+    base = options or Options()
+    options = replace(base, critical=[*base.critical, *(CriticalName(n) for n in critical)],
+                      upsert_operations=base.upsert_operations | frozenset(upsert_operations))
+    report = analyse(Path(path), options)
+    if report.errors:
+        raise report.errors[0]
+    operations = []
+    for facts in report.operations:
+        media = [MediaCases(m.body.media_type, m.fields[0].bundle.schema, m.fields)
+                 for m in facts.media if m.fields]
+        if media:
+            operations.append(OperationCases(facts, media))
+    return Spec(report.path, operations)
