@@ -129,6 +129,10 @@ class OperationCases:
     def siblings(self) -> frozenset[str]:
         return self.facts.op.siblings
 
+    def default_media(self) -> MediaCases:
+        """The JSON media type when there is one, else the first."""
+        return self._media(None)[0]
+
     def _media(self, media_type: str | None) -> list[MediaCases]:
         if media_type is None:
             json_first = sorted(self.media, key=lambda m: "json" not in m.media_type)

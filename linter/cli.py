@@ -160,6 +160,71 @@ def _progress_bar():  # type: ignore[no-untyped-def]
     return show
 
 
+@app.command()
+def probe(
+    spec: Annotated[Path, typer.Argument(help="The spec of the API under test.")],
+    base_url: Annotated[str, typer.Option("--base-url", help="Where the API runs (loopback "
+                                          "unless --allow-remote).")],
+    operations: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
+        "--operation", help="Probe only this operation: operationId or 'PUT /path' "
+        "(repeatable).")] = None,
+    headers: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
+        "--header", "-H", help="'Name: value' sent with every request (repeatable); values "
+        "are never printed.")] = None,
+    allow_writes: Annotated[bool, typer.Option(
+        "--allow-writes", help="Really send the requests. Without it probe prints its plan "
+        "and sends nothing.")] = False,
+    allow_remote: Annotated[bool, typer.Option(
+        "--allow-remote", help="Allow a base URL that is not loopback (a test environment "
+        "you own).")] = False,
+    max_requests: Annotated[int, typer.Option("--max-requests", min=1,
+                                              help="Stop after this many requests "
+                                              "(clean-up still runs).")] = 500,
+    timeout: Annotated[float, typer.Option("--timeout", min=0.1,
+                                           help="Seconds to wait for each response.")] = 10.0,
+    formats: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
+        "--format", "-f", help=f"Report format: {', '.join(FORMATS)} (repeatable).")] = None,
+    outputs: Annotated[Optional[list[Path]], typer.Option(  # noqa: UP045
+        "--output", "-o", help="Write the report of the --format in the same position to "
+        "this file (repeatable).")] = None,
+    critical: Annotated[Optional[list[str]], Critical] = None,  # noqa: UP045
+    config: Annotated[Optional[Path], ConfigFile] = None,  # noqa: UP045
+    fail_on: Annotated[Optional[str], FailOn] = None,  # noqa: UP045
+) -> None:
+    """Drive a running API: create, omit, read back, clean up; report purges (PUT301-PUT304)."""
+    from linter.probe import ProbeSettings, parse_headers, run_probe
+
+    if fail_on is not None and fail_on not in SEVERITIES:
+        _usage(f"--fail-on must be one of {', '.join(SEVERITIES)}")
+    reports = _report_pairs(formats or [], outputs or [])
+    options = _options(config).with_cli(critical=critical or [], select=[], ignore=[],
+                                        fail_on=fail_on, validate=False, reports=reports)
+    try:
+        settings = ProbeSettings(base_url, operations or [], parse_headers(headers or []),
+                                 allow_writes, allow_remote, max_requests, timeout)
+        report, plan = run_probe(spec, options, settings,
+                                 progress=lambda text: typer.echo(f"probe: {text}", err=True))
+    except PutlintError as exc:
+        from linter.source import printable
+
+        typer.echo(printable(f"{exc.place or spec}: error: {exc.message}"), err=True)
+        raise typer.Exit(2) from None
+    except KeyboardInterrupt:
+        typer.echo("putlint: probe interrupted; every resource it created was deleted",
+                   err=True)
+        raise typer.Exit(2) from None
+    if not allow_writes:
+        from linter.source import printable
+
+        typer.echo("putlint probe: dry run, nothing sent. These are the requests "
+                   "--allow-writes would send:")
+        for line in plan:
+            typer.echo(printable(line))
+        raise typer.Exit(0)
+    _emit(report, options)
+    raise typer.Exit(report.exit_code(options.fail_on))
+
+
 @app.command("rules")
 def list_rules() -> None:
     """List every rule with its default severity."""
@@ -167,6 +232,7 @@ def list_rules() -> None:
 
     for rule in all_rules():
         default = "" if rule.default_enabled else "  (off unless selected)"
+        default += "  (probe)" if rule.scope == "probe" else ""
         typer.echo(f"{rule.id}  {rule.name:<32} {rule.severity:<8} {rule.summary}{default}")
 
 

@@ -42,6 +42,7 @@ class Finding:
     has_example: bool = False
     decided_by: str | None = None
     related: tuple[dict[str, Any], ...] = ()
+    exchanges: tuple[dict[str, Any], ...] = ()
 
     @property
     def sort_key(self) -> tuple:
@@ -62,6 +63,8 @@ class Finding:
             out["decided_by"] = self.decided_by
         if self.related:
             out["related"] = list(self.related)
+        if self.exchanges:
+            out["exchanges"] = list(self.exchanges)
         return out
 
 
@@ -75,9 +78,13 @@ class FieldRow:
     verdicts: tuple[str, ...]  # subset of omittable / nullable / emptiable / read-only
     file: str
     line: int
+    observed: str | None = None  # probe: what each omission form did ("absent: purged, ...")
+    ok: bool | None = None  # probe: no finding on this field
 
     @property
     def verdict(self) -> str:
+        if self.observed is not None:
+            return self.observed
         if "read-only" in self.verdicts:
             return "read-only"
         problems = [v for v in self.verdicts if not (v == "omittable" and self.on_omit ==
@@ -205,7 +212,7 @@ def findings_for(report: SpecReport, rules: Iterable[Rule], options: Options) ->
                 continue
             for hit in rule.check(facts):
                 if not _suppressed(rule, hit, facts):
-                    found.append(_finding(rule, hit, options, facts.op))
+                    found.append(make_finding(rule, hit, options, facts.op))
     return found
 
 
@@ -251,7 +258,7 @@ def _suppressed(rule: Rule, hit: Hit, facts: OperationFacts) -> bool:
                if f.path == hit.field and hit.field is not None)
 
 
-def _finding(rule: Rule, hit: Hit, options: Options, op: Operation | None) -> Finding:
+def make_finding(rule: Rule, hit: Hit, options: Options, op: Operation | None) -> Finding:
     if hit.place_override is not None:
         place, pointer = hit.place_override, None
     elif hit.loc is not None:
@@ -267,7 +274,8 @@ def _finding(rule: Rule, hit: Hit, options: Options, op: Operation | None) -> Fi
         operation={"method": op.method.upper(), "path": op.path,
                    "operation_id": op.operation_id} if op else None,
         media_type=hit.media_type, field=hit.field, example=hit.example,
-        has_example=hit.has_example, decided_by=hit.decided_by, related=related)
+        has_example=hit.has_example, decided_by=hit.decided_by, related=related,
+        exchanges=hit.exchanges)
 
 
 Progress = Callable[[int, int, str], None]
@@ -317,7 +325,7 @@ def report_of(specs: list[SpecResult], options: Options) -> RunReport:
     run_facts = RunFacts([n for n in options.critical if n.name not in matched])
     for rule in enabled_rules(options):
         if rule.scope == "run":
-            findings.extend(_finding(rule, hit, options, None) for hit in rule.check(run_facts))
+            findings.extend(make_finding(rule, hit, options, None) for hit in rule.check(run_facts))
     findings.sort(key=lambda f: f.sort_key)
     errors = [e for s in specs for e in s.errors]
     warnings = [w for s in specs for w in s.warnings]

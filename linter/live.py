@@ -8,6 +8,7 @@ request budget, and scrubs the user's secret header values out of everything it 
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -25,7 +26,8 @@ if TYPE_CHECKING:
 
 NO_BODY = object()
 MAX_SHOWN = 600  # characters of a response body kept as evidence
-CLEANUP_TRIES = 5
+CLEANUP_TRIES = 10
+CLEANUP_PAUSE = 0.05  # seconds before the first retry of a failed DELETE, doubling, at most 1 s
 
 
 class Outcome(str, Enum):
@@ -215,6 +217,10 @@ class Runner:
         if not _ok(before) or not found:
             return done(Outcome.INCONCLUSIVE, f"reading back after set-up: {_status(before)}"
                         if not _ok(before) else f"the GET does not return {case.target}")
+        if stored is None or stored == [] or stored == {}:
+            # the set-up (or the restore after the last case) did not take: an omission now
+            # would "preserve" nothing, and prove nothing
+            return done(Outcome.INCONCLUSIVE, f"the resource holds no {case.target} to lose")
         sent = self._send(log, self.op.method, resource.url, case.variant, resource.media_type)
         if sent.status is not None and 400 <= sent.status < 500:
             return done(Outcome.REJECTED, f"answered {sent.status}")
@@ -240,10 +246,11 @@ class Runner:
         log: list[Exchange] = []
         while self.created:
             resource = self.created.pop()
-            for _ in range(CLEANUP_TRIES):
+            for attempt in range(CLEANUP_TRIES):
                 gone = self._send(log, "DELETE", resource.url, cleanup=True)
                 if _ok(gone) or gone.status in (404, 410):
                     break
+                time.sleep(min(CLEANUP_PAUSE * 2 ** attempt, 1.0))
         return log
 
     @contextmanager

@@ -11,7 +11,7 @@ It speaks the paths of ``specs/konnect-certificates-*.yaml``. A plain WSGI appli
 standard library, so a test suite can call it in-process (``httpx.WSGITransport``) or serve it
 on loopback (``running(app)``), and ``python -m linter.refserver --mode purge`` serves it for
 the README demo. ``fail_rate`` makes it answer 500 at random, before doing anything, to test
-clients' clean-up.
+clients' clean-up, and ``latency`` makes it slow.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import json
 import random
 import re
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
@@ -63,7 +64,8 @@ class Store:
 class ReferenceApi:
     """The WSGI application. ``mode`` says what omitting `snis` does."""
 
-    def __init__(self, mode: str = "reject", fail_rate: float = 0.0, seed: int = 0) -> None:
+    def __init__(self, mode: str = "reject", fail_rate: float = 0.0, seed: int = 0,
+                 latency: float = 0.0) -> None:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}")
         self.mode = mode
@@ -72,6 +74,7 @@ class ReferenceApi:
         self.store = Store()
         self.lock = threading.Lock()
         self.requests = 0
+        self.latency = latency  # seconds each request waits first: a slow server, for tests
 
     def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
         status, body = self.handle(environ)
@@ -82,6 +85,8 @@ class ReferenceApi:
         return [payload]
 
     def handle(self, environ: dict) -> tuple[int, Any]:
+        if self.latency:
+            time.sleep(self.latency)
         with self.lock:
             self.requests += 1
             try:
@@ -245,7 +250,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--fail-rate", type=float, default=0.0)
     args = parser.parse_args(argv)
     app = ReferenceApi(args.mode, args.fail_rate)
-    server = make_server(args.host, args.port, app, server_class=_Server)
+    server = make_server(args.host, args.port, app, server_class=_Server,
+                         handler_class=_QuietHandler)
     print(f"reference API ({args.mode}) on http://{args.host}:{server.server_port}", flush=True)
     with suppress(KeyboardInterrupt):
         server.serve_forever()

@@ -12,6 +12,7 @@ from linter.refs import Loc
 if TYPE_CHECKING:
     from linter.analysis import FieldFacts, MediaFacts
     from linter.model import Operation
+    from linter.probe import ProbeFacts
     from linter.search import Verdict
 
 UNDECIDED = " (no valid example body was found, but nothing in the schema forbids it)"
@@ -30,6 +31,7 @@ class Hit:
     decided_by: str | None = None
     related: tuple[tuple[str, Loc], ...] = ()
     place_override: Any = None  # a Place outside any spec (a config line)
+    exchanges: tuple[dict[str, Any], ...] = ()  # probe: the requests and responses that show it
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,7 @@ class Rule:
     example: str  # a spec with `# expect: ID` markers: a test case as much as documentation
     use_instead: str  # the fixed spec: must give no finding of this rule
     check: Callable[[Any], Iterable[Hit]]
-    scope: str = "operation"  # or "run"
+    scope: str = "operation"  # or "run" (about a whole run), "probe" (about an observed case)
     default_enabled: bool = True
 
     def explain(self) -> str:
@@ -71,3 +73,15 @@ def verdict_hit(message: str, op: Operation, media: MediaFacts, field: FieldFact
     return Hit(message, loc or field.loc(), media.body.media_type, field.path,
                verdict.example, verdict.holds is True, verdict.decided_by,
                related=field.related(op))
+
+
+def observed_hit(message: str, facts: ProbeFacts) -> Hit:
+    """A hit about one case probe observed: at the operation, with the body it sent and every
+    request and response of the case."""
+    observation = facts.observation
+    field_loc = facts.field.loc()
+    return Hit(f"{observation.case.describe()}: {message} ({observation.reason})",
+               facts.op.facts.op.loc, observation.case.media_type, facts.field.path,
+               observation.case.variant, observation.case.variant is not None,
+               related=(("critical field", field_loc),) if field_loc is not None else (),
+               exchanges=tuple(e.to_dict() for e in observation.exchanges))

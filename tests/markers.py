@@ -3,6 +3,8 @@
     snis:                # expect: PUT001, PUT003   -> findings of these rules on this line
     # expect-run: PUT007                            -> a finding not tied to a line
     # putlint: --critical Cert.snis --select PUT00  -> arguments for the run (first lines)
+    # reference-server: purge                       -> probe the spec against the reference
+                                                       server in this mode, instead of check
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from linter.engine import RunReport, run
 _EXPECT = re.compile(r"#\s*expect:\s*([A-Z0-9, ]+)")
 _EXPECT_RUN = re.compile(r"#\s*expect-run:\s*([A-Z0-9, ]+)")
 _ARGS = re.compile(r"^#\s*putlint:\s*(.+)$", re.M)
+_SERVER = re.compile(r"^#\s*reference-server:\s*(\w+)", re.M)
 
 
 @dataclass
@@ -74,8 +77,24 @@ def found(report: RunReport) -> Expectation:
     return Expectation(lines, run_level)
 
 
+def probe_reference(root: Path, mode: str, options: Options) -> RunReport:
+    """`putlint probe --allow-writes` on `root` against the reference server in `mode`."""
+    from linter.probe import ProbeSettings, run_probe
+    from linter.refserver import ReferenceApi, running
+
+    app = ReferenceApi(mode)
+    with running(app) as url:
+        report, _ = run_probe(root, options, ProbeSettings(url, allow_writes=True))
+    assert app.store.snapshot() == {"certificates": [], "snis": []}  # probe cleaned up
+    return report
+
+
 def check_root(root: Path) -> tuple[Expectation, Expectation, RunReport]:
     """Run putlint on one root spec; (expected, found, report) over every file it read."""
-    report = run([root], options_for(root))
+    server = _SERVER.search(root.read_text(encoding="utf-8"))
+    if server:
+        report = probe_reference(root, server.group(1), options_for(root))
+    else:
+        report = run([root], options_for(root))
     files = [Path(f) for s in report.specs for f in s.real_files] or [root]
     return expected(files), found(report), report

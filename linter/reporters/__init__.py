@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import importlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from linter.config import FORMATS
-from linter.engine import RunReport
+from linter.engine import Finding, RunReport
 
-__all__ = ["FORMATS", "RenderContext", "Renderer", "get_renderer"]
+__all__ = ["FORMATS", "RenderContext", "Renderer", "exchange_lines", "get_renderer"]
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,24 @@ class RenderContext:
 
 
 Renderer = Callable[[RunReport, RenderContext], str]
+
+
+def exchange_lines(finding: Finding) -> list[str]:
+    """A probe finding's requests and responses, numbered: `2. GET /x -> 200 {...}`.
+
+    Header values never reach a finding (probe records no headers and scrubs the user's
+    secrets from response bodies), so these lines are safe to print anywhere.
+    """
+    lines = []
+    for number, exchange in enumerate(finding.exchanges, start=1):
+        sent = f" {json.dumps(exchange['body'], sort_keys=True)}" if "body" in exchange else ""
+        got = exchange.get("error") or str(exchange.get("status"))
+        if exchange.get("response") is not None:
+            response = exchange["response"]
+            got += " " + (response if isinstance(response, str)
+                          else json.dumps(response, sort_keys=True))
+        lines.append(f"{number}. {exchange['method']} {exchange['url']}{sent} -> {got}")
+    return lines
 
 
 def get_renderer(name: str) -> Renderer:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from linter.engine import Finding, RunReport
 from linter.errors import PutlintError
-from linter.reporters import RenderContext
+from linter.reporters import RenderContext, exchange_lines
 from linter.reporters.text import summary
 from linter.source import printable
 
@@ -47,6 +47,7 @@ def _finding(f: Finding) -> str:
     if f.operation:
         media = f", {f.media_type}" if f.media_type else ""
         message += f" ({f.operation['method']} {f.operation['path']}{media})"
+    message = "\n".join([message, *exchange_lines(f)])
     return _command(COMMANDS[f.severity], props, message)
 
 

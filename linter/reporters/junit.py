@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 
 from linter.engine import SEVERITY_RANK, Finding, RunReport
-from linter.reporters import RenderContext
+from linter.reporters import RenderContext, exchange_lines
 from linter.source import printable
 
 
@@ -65,7 +65,7 @@ def _describe(f: Finding) -> str:
     text = f"{where}: {f.rule} [{f.severity}] {f.message}"
     if f.field:
         text += f" (field {f.field}, {f.media_type})"
-    return text
+    return "\n".join([text, *exchange_lines(f)])
 
 
 def _count(suite: ET.Element) -> None:

@@ -10,7 +10,7 @@ import json
 
 from linter.engine import Finding, RunReport
 from linter.registry import get_rule
-from linter.reporters import RenderContext
+from linter.reporters import RenderContext, exchange_lines
 from linter.reporters.text import summary
 from linter.source import printable
 
@@ -40,7 +40,8 @@ def render(report: RunReport, ctx: RenderContext | None = None) -> str:
         out += ["| operation | media type | field | on omit | verdict |",
                 "|---|---|---|---|---|"]
         for _spec, op, row in rows:
-            icon = ICONS.get(row.verdict, "❌")
+            safe = row.ok if row.ok is not None else row.verdict in ICONS
+            icon = "✅" if safe else "❌"
             out.append(f"| {code(op.label)} | {cell(row.media_type)} | {code(row.field)} | "
                        f"{row.on_omit} | {icon} {cell(row.verdict)} |")
     else:
@@ -70,7 +71,10 @@ def _finding(f: Finding) -> list[str]:
     lines += ["", cell(f.message), ""]
     if rule is not None:
         lines += [f"**Why it matters:** {rule.why_bad}", ""]
-    if f.has_example:
+    if f.exchanges:
+        lines += ["What probe sent and got back:", "", "```text",
+                  *(printable(line) for line in exchange_lines(f)), "```", ""]
+    elif f.has_example:
         body = json.dumps(f.example, indent=2, sort_keys=True)
         lines += ["A body this contract accepts:", "", "```json",
                   printable(body, keep_newlines=True), "```", ""]

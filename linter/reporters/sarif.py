@@ -15,7 +15,7 @@ from typing import Any
 from linter.engine import Finding, RunReport
 from linter.errors import PutlintError
 from linter.registry import all_rules
-from linter.reporters import RenderContext
+from linter.reporters import RenderContext, exchange_lines
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/putlint/"
@@ -90,7 +90,9 @@ def _result(f: Finding, index: dict[str, int]) -> dict[str, Any]:
         text += f" ({f.operation['method']} {f.operation['path']}"
         text += f", {f.media_type}" if f.media_type else ""
         text += ")"
-    if f.has_example:
+    if f.exchanges:
+        text += "\n" + "\n".join(exchange_lines(f))
+    elif f.has_example:
         text += "\nA body the contract accepts: " + json.dumps(f.example, sort_keys=True)
     result: dict[str, Any] = {
         "ruleId": f.rule,
@@ -115,6 +117,8 @@ def _result(f: Finding, index: dict[str, int]) -> dict[str, Any]:
         props["example"] = f.example
     if f.decided_by:
         props["decidedBy"] = f.decided_by
+    if f.exchanges:
+        props["exchanges"] = list(f.exchanges)
     if props:
         result["properties"] = props
     return result

@@ -6,7 +6,7 @@ import json
 
 from linter.engine import Finding, RunReport
 from linter.errors import PutlintError
-from linter.reporters import RenderContext
+from linter.reporters import RenderContext, exchange_lines
 from linter.source import printable
 
 _COLORS = {"error": "\x1b[31m", "warning": "\x1b[33m", "info": "\x1b[36m"}
@@ -19,7 +19,8 @@ def render(report: RunReport, ctx: RenderContext | None = None) -> str:
     lines = problem_lines(report.errors, "error") + problem_lines(report.warnings, "warning")
     for finding in report.findings:
         lines.append(_line(finding, color))
-        if show_examples and finding.has_example:
+        lines += ["    " + printable(line) for line in exchange_lines(finding)]
+        if show_examples and finding.has_example and not finding.exchanges:
             lines.append("    example body: " + printable(json.dumps(finding.example,
                                                                    sort_keys=True)))
     for entry in report.stale:
