@@ -142,6 +142,7 @@ class RunReport:
     suppressed: int = 0  # findings a baseline accepted
     stale: list[dict[str, Any]] = field(default_factory=list)  # baseline entries that no
     # longer match anything
+    command: str = "check"  # or "probe", "diff": which command's rules the report is about
 
     def exit_code(self, fail_on: str) -> int:
         if self.errors:

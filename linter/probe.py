@@ -192,11 +192,10 @@ def run_probe(spec_path: Path, options: Options, settings: ProbeSettings,
             observations = _execute(session, cases, progress)
         finally:
             client.close()
-    findings = _findings(observations, options)
-    findings.sort(key=lambda f: f.sort_key)
+    findings = _findings(observations, options)  # in the order of the plan: absent, null, empty
     result = SpecResult(spec.path, findings, [], [], set(), [spec.path],
                         _rows(cases, observations, findings))
-    return RunReport([result], findings, [], []), lines
+    return RunReport([result], findings, [], [], command="probe"), lines
 
 
 def _rows(cases: list[PlannedCase], observations: list[tuple[PlannedCase, Observation]],

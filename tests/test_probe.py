@@ -8,6 +8,7 @@ and cleans up after itself, also when interrupted or when the server fails at ra
 from __future__ import annotations
 
 import json
+import re
 import signal
 import subprocess
 import sys
@@ -187,6 +188,13 @@ def test_header_values_never_appear_in_any_output(tmp_path: Path) -> None:
             assert proc.returncode == 1, proc.stderr
             outputs += [proc.stdout, proc.stderr, out.read_text(encoding="utf-8")]
             assert "PUT301" in outputs[-1]
+            # every format carries the request/response sequence of each purge
+            assert "/core-entities/certificates/" in outputs[-1], fmt
+            assert re.search(r'-(>|&gt;) 200|"status": 200', outputs[-1]), fmt
+            if fmt == "sarif":
+                from tests.test_reporters import _sarif_validator
+
+                assert not list(_sarif_validator().iter_errors(json.loads(outputs[-1])))
         dry = probe(PURGING, url, "-H", f"Authorization: {secrets[0]}")
         outputs += [dry.stdout, dry.stderr]
     text = "\n".join(outputs)

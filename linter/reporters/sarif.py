@@ -24,7 +24,8 @@ LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 
 def render(report: RunReport, ctx: RenderContext | None = None) -> str:
     ctx = ctx or RenderContext()
-    rules = list(all_rules())
+    # the rules of the command that made the report: check's, or probe's
+    rules = [r for r in all_rules() if (r.scope == "probe") == (report.command == "probe")]
     index = {rule.id: i for i, rule in enumerate(rules)}
     run: dict[str, Any] = {
         "tool": {"driver": {
