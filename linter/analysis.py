@@ -64,7 +64,7 @@ def dotted(path: tuple[str, ...]) -> str:
     return out
 
 
-def _closure(node: Any, root: dict) -> Iterator[dict]:
+def closure(node: Any, root: dict) -> Iterator[dict]:
     """The node and every schema it is made of through $ref and allOf/anyOf/oneOf."""
     seen: set[int] = set()
     stack = [node]
@@ -87,7 +87,7 @@ def _mark_of(entry: Any, root: dict, bundle: Bundle) -> tuple[Mark | None, Any]:
     """A property's mark: its own `x-critical` decides, else the first one in its closure."""
     if isinstance(entry, dict) and "x-critical" in entry:
         return parse_mark(entry["x-critical"], bundle.loc_of(entry)), entry
-    for node in _closure(entry, root):
+    for node in closure(entry, root):
         if "x-critical" in node:
             mark = parse_mark(node["x-critical"], bundle.loc_of(node))
             if mark is not None or node["x-critical"] is False:
@@ -97,7 +97,7 @@ def _mark_of(entry: Any, root: dict, bundle: Bundle) -> tuple[Mark | None, Any]:
 
 def _ignores(entry: Any, root: dict) -> frozenset[str]:
     out: set[str] = set()
-    for node in _closure(entry, root):
+    for node in closure(entry, root):
         value = node.get("x-putlint-ignore")
         if isinstance(value, str):
             out.add(value)
@@ -122,7 +122,7 @@ def critical_fields(bundle: Bundle) -> list[CriticalField]:
             return []
         on_stack.add(id(node))
         found: list[CriticalField] = []
-        for part in _closure(node, root):
+        for part in closure(node, root):
             props = part.get("properties")
             for name, entry in (props.items() if isinstance(props, dict) else ()):
                 mark, mark_node = _mark_of(entry, root, bundle)
@@ -213,7 +213,10 @@ class MediaFacts:
 class OperationFacts:
     op: Operation
     version: str
-    media: list[MediaFacts] = field(default_factory=list)
+    media: list[MediaFacts] = field(default_factory=list)  # the media types with critical fields
+    # every request media type's bundled schema, critical fields or not (diff asks whether a
+    # field that lost its mark still exists)
+    bundles: dict[str, Bundle] = field(default_factory=dict)
 
     def fields(self) -> Iterator[tuple[MediaFacts, FieldFacts]]:
         for media in self.media:
@@ -248,7 +251,7 @@ def field_facts(bundle: Bundle) -> list[FieldFacts]:
     is_valid = validator_for(bundle.schema)
     out = []
     for f in fields:
-        read_only = any(n.get("readOnly") is True for n in _closure(f.entries[-1], bundle.schema))
+        read_only = any(n.get("readOnly") is True for n in closure(f.entries[-1], bundle.schema))
         verdicts = {form: decide(bundle.schema, f.path, form, is_valid) for form in Form}
         out.append(FieldFacts(f, bundle, read_only, verdicts[Form.ABSENT],
                               verdicts[Form.NULL], verdicts[Form.EMPTY]))

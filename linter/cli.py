@@ -225,6 +225,59 @@ def probe(
     raise typer.Exit(report.exit_code(options.fail_on))
 
 
+@app.command()
+def diff(
+    paths: Annotated[list[Path], typer.Argument(
+        help="BASE HEAD, two spec files; or, with --base-ref, the specs to compare with git.")],
+    base_ref: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--base-ref", help="Read base from git at this revision (e.g. origin/main): the same "
+        "paths and everything they $ref.")] = None,
+    show_all: Annotated[bool, typer.Option(
+        "--all", help="Also list the check findings head shares with base.")] = False,
+    formats: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
+        "--format", "-f", help=f"Report format: {', '.join(FORMATS)} (repeatable).")] = None,
+    outputs: Annotated[Optional[list[Path]], typer.Option(  # noqa: UP045
+        "--output", "-o", help="Write the report of the --format in the same position to "
+        "this file (repeatable).")] = None,
+    critical: Annotated[Optional[list[str]], Critical] = None,  # noqa: UP045
+    config: Annotated[Optional[Path], ConfigFile] = None,  # noqa: UP045
+    select: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
+        "--select", help="Run only these rules (ids, id prefixes or names).")] = None,
+    ignore: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
+        "--ignore", help="Do not run these rules.")] = None,
+    fail_on: Annotated[Optional[str], FailOn] = None,  # noqa: UP045
+) -> None:
+    """Report the changes from BASE to HEAD that make omission destructive (PUT201-PUT206),
+    and the check findings HEAD has that BASE has not."""
+    import tempfile
+
+    from linter.diff import git_pairs, run_diff
+
+    if fail_on is not None and fail_on not in SEVERITIES:
+        _usage(f"--fail-on must be one of {', '.join(SEVERITIES)}")
+    if base_ref is None and len(paths) != 2:
+        _usage("diff takes BASE HEAD, or --base-ref REV and the paths to compare")
+    reports = _report_pairs(formats or [], outputs or [])
+    options = _options(config).with_cli(
+        critical=critical or [], select=select or [], ignore=ignore or [], fail_on=fail_on,
+        validate=False, reports=reports)
+    for path in paths:
+        if not path.is_file():
+            _usage(f"{path}: no such file")
+    with tempfile.TemporaryDirectory(prefix="putlint-base-") as workdir:
+        try:
+            pairs = git_pairs(base_ref, paths, workdir) if base_ref is not None else \
+                [(paths[0], paths[1], None)]
+        except PutlintError as exc:
+            from linter.source import printable
+
+            typer.echo(printable(f"putlint: error: {exc.message}"), err=True)
+            raise typer.Exit(2) from None
+        report = run_diff(pairs, options, show_all)
+    _emit(report, options)
+    raise typer.Exit(report.exit_code(options.fail_on))
+
+
 @app.command("rules")
 def list_rules() -> None:
     """List every rule with its default severity."""
@@ -232,7 +285,7 @@ def list_rules() -> None:
 
     for rule in all_rules():
         default = "" if rule.default_enabled else "  (off unless selected)"
-        default += "  (probe)" if rule.scope == "probe" else ""
+        default += f"  ({rule.scope})" if rule.scope in ("probe", "diff") else ""
         typer.echo(f"{rule.id}  {rule.name:<32} {rule.severity:<8} {rule.summary}{default}")
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from linter.analysis import FieldFacts, MediaFacts, OperationFacts, field_facts
-from linter.bundle import Bundler
+from linter.bundle import Bundle, Bundler
 from linter.config import Options
 from linter.critical import resolve_names
 from linter.errors import Place, PutlintError
@@ -175,7 +175,7 @@ def analyse(path: Path, options: Options) -> SpecReport:
             report.errors.extend(validate(ws))
         marks, report.matched_names = resolve_names(ws, api.version or "", options.critical)
         bundler = Bundler(ws, api.version or "", marks)
-        cache: dict[tuple[str, tuple[str, ...]], list[FieldFacts]] = {}
+        cache: dict[tuple[str, tuple[str, ...]], tuple[Bundle | None, list[FieldFacts]]] = {}
         for op in api.operations():
             facts = OperationFacts(op, api.version or "")
             for body in op.bodies:
@@ -185,13 +185,17 @@ def analyse(path: Path, options: Options) -> SpecReport:
                     schema, where = ws.deref(body.schema, body.schema_loc)
                     key = where.key
                     if key not in cache:
-                        cache[key] = field_facts(bundler.bundle(schema, where))
+                        bundle = bundler.bundle(schema, where)
+                        cache[key] = (bundle, field_facts(bundle))
                 except PutlintError as exc:
                     report.errors.append(exc)
                     key = body.schema_loc.key
-                    cache[key] = []
-                if cache[key]:
-                    facts.media.append(MediaFacts(body, cache[key]))
+                    cache[key] = (None, [])
+                bundle, fields = cache[key]
+                if bundle is not None:
+                    facts.bundles[body.media_type] = bundle
+                if fields:
+                    facts.media.append(MediaFacts(body, fields))
             report.operations.append(facts)
         report.errors.extend(api.errors)
         report.real_files = [str(d.path) for d in ws.documents]

@@ -52,6 +52,7 @@ class Rule:
     example: str  # a spec with `# expect: ID` markers: a test case as much as documentation
     use_instead: str  # the fixed spec: must give no finding of this rule
     check: Callable[[Any], Iterable[Hit]]
+    fix: str = ""  # one or two sentences for review comments; `explain` has the full example
     scope: str = "operation"  # or "run" (about a whole run), "probe" (about an observed case)
     default_enabled: bool = True
 

@@ -89,6 +89,27 @@ def probe_reference(root: Path, mode: str, options: Options) -> RunReport:
     return report
 
 
+HEAD_SEPARATOR = "# --- head: the same spec after the change ---\n"
+
+
+def check_diff(base: Path, head: Path) -> tuple[Expectation, Expectation, RunReport]:
+    """`putlint diff base head`; (markers of head's files, found, report)."""
+    from linter.diff import run_diff
+
+    report = run_diff([(base, head, None)], options_for(head))
+    files = [Path(f) for s in report.specs for f in s.real_files] or [head]
+    return expected(files), found(report), report
+
+
+def split_example(text: str, folder: Path) -> tuple[Path, Path]:
+    """A diff rule's example (base, separator line, head) as two spec files."""
+    base_text, head_text = text.split(HEAD_SEPARATOR)
+    for name, part in (("base", base_text), ("head", head_text)):
+        (folder / name).mkdir(parents=True, exist_ok=True)
+        (folder / name / "spec.yaml").write_text(part, encoding="utf-8")
+    return folder / "base" / "spec.yaml", folder / "head" / "spec.yaml"
+
+
 def check_root(root: Path) -> tuple[Expectation, Expectation, RunReport]:
     """Run putlint on one root spec; (expected, found, report) over every file it read."""
     server = _SERVER.search(root.read_text(encoding="utf-8"))

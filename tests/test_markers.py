@@ -11,16 +11,24 @@ from pathlib import Path
 import pytest
 
 from linter.registry import all_rules
-from tests.markers import check_root
+from tests.markers import check_diff, check_root, split_example
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
+
+
+def _diff_cases() -> list[Path]:
+    """Fixture folders holding base/ and head/ versions of a spec (the diff rules')."""
+    return [case for rule_dir in sorted(FIXTURES.iterdir()) if rule_dir.is_dir()
+            for case in sorted(rule_dir.iterdir()) if (case / "base").is_dir()]
 
 
 def _fixture_roots() -> list[Path]:
     roots = []
     for rule_dir in sorted(p for p in FIXTURES.iterdir() if p.is_dir()):
         for case in sorted(rule_dir.iterdir()):
+            if (case / "base").is_dir():
+                continue  # a diff case: see test_diff_fixtures
             if case.is_dir():
                 roots.append(case / "openapi.yaml")
             elif case.suffix in (".yaml", ".yml", ".json"):
@@ -44,13 +52,35 @@ def test_findings_match_markers(root: Path) -> None:
     assert got.run_level == want.run_level
 
 
+def _root_of(case: Path, side: str) -> Path:
+    folder = case / side
+    return next(p for name in ("openapi.yaml", "openapi.json", "spec.yaml")
+                for p in [folder / name] if p.is_file())
+
+
+@pytest.mark.parametrize("case", _diff_cases(), ids=lambda p: str(p.relative_to(FIXTURES)))
+def test_diff_fixtures(case: Path) -> None:
+    """base -> head reports what head's markers say; the reverse change reports nothing."""
+    base, head = _root_of(case, "base"), _root_of(case, "head")
+    want, got, report = check_diff(base, head)
+    assert not report.errors, [str(e) for e in report.errors]
+    assert got.lines == want.lines
+    assert case.parent.name in {r for _, _, r in got.lines}  # the rule the folder is named for
+    _, back, reverse = check_diff(head, base)
+    assert not reverse.errors
+    assert back.lines == set() and back.run_level == set(), back
+
+
 @pytest.mark.parametrize("rule", all_rules(), ids=lambda r: r.id)
 @pytest.mark.parametrize("which", ["example", "use_instead"])
 def test_rule_documentation_examples_run(rule, which: str, tmp_path: Path) -> None:
     """The Example must trigger its rule where marked; Use instead must not trigger it."""
     spec = tmp_path / "spec.yaml"
-    spec.write_text(getattr(rule, which), encoding="utf-8")
-    want, got, report = check_root(spec)
+    if rule.scope == "diff":
+        want, got, report = check_diff(*split_example(getattr(rule, which), tmp_path))
+    else:
+        spec.write_text(getattr(rule, which), encoding="utf-8")
+        want, got, report = check_root(spec)
     assert not report.errors, [str(e) for e in report.errors]
     assert got.lines == want.lines
     assert got.run_level == want.run_level
@@ -66,6 +96,8 @@ def test_every_rule_has_pass_and_fail_fixtures() -> None:
         folder = FIXTURES / rule.id
         names = [p.name for p in folder.iterdir()] if folder.is_dir() else []
         assert any(n.startswith("fail_") for n in names), f"{rule.id} has no fail_ fixture"
+        if rule.scope == "diff":
+            continue  # each diff fixture is run both ways: the reverse change must pass
         assert any(n.startswith("pass_") for n in names), f"{rule.id} has no pass_ fixture"
 
 

@@ -31,11 +31,20 @@ def code(text: str) -> str:
     return f"{fence}{text}{fence}" if fence == "`" else f"{fence} {text} {fence}"
 
 
+TITLES = {"check": "putlint report",
+          "probe": "putlint probe: what omissions did on the running API",
+          "diff": "putlint diff: changes that make omission destructive"}
+
+
 def render(report: RunReport, ctx: RenderContext | None = None) -> str:
-    out = ["# putlint report", "", f"**{cell(summary(report).removeprefix('putlint: '))}**", ""]
+    out = [f"# {TITLES[report.command]}", "",
+           f"**{cell(summary(report).removeprefix('putlint: '))}**", ""]
+    if report.command == "diff":
+        out += _diff_intro(report)
     rows = [(spec, op, row) for spec in report.specs for op in spec.operations
             for row in op.fields]
-    out += ["## Critical fields of PUT/upsert operations", ""]
+    out += ["## Critical fields of PUT/upsert operations" +
+            (" in head" if report.command == "diff" else ""), ""]
     if rows:
         out += ["| operation | media type | field | on omit | verdict |",
                 "|---|---|---|---|---|"]
@@ -59,6 +68,18 @@ def render(report: RunReport, ctx: RenderContext | None = None) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
+def _diff_intro(report: RunReport) -> list[str]:
+    changes = [f for f in report.findings if f.rule.startswith("PUT2")]
+    new = len(report.findings) - len(changes)
+    if not report.findings:
+        return ["This change keeps every critical field as safe as it was. ✅", ""]
+    return [f"This change makes omission more dangerous: {len(changes)} change"
+            f"{'' if len(changes) == 1 else 's'} to the contract of critical fields, and "
+            f"{new} check finding{'' if new == 1 else 's'} that the base version does not "
+            "have. Each one below says what changed, why it is dangerous and how to fix it.",
+            ""]
+
+
 def _finding(f: Finding) -> list[str]:
     rule = get_rule(f.rule)
     where = f"{f.file}:{f.line}" if f.line else f.file
@@ -78,6 +99,10 @@ def _finding(f: Finding) -> list[str]:
         body = json.dumps(f.example, indent=2, sort_keys=True)
         lines += ["A body this contract accepts:", "", "```json",
                   printable(body, keep_newlines=True), "```", ""]
-    lines += [f"How to fix: `putlint explain {f.rule}` shows the rule's example and the fix.",
-              ""]
+    if rule is not None and rule.fix:
+        lines += [f"**How to fix:** {rule.fix} (`putlint explain {f.rule}` shows an example.)",
+                  ""]
+    else:
+        lines += [f"How to fix: `putlint explain {f.rule}` shows the rule's example and the fix.",
+                  ""]
     return lines

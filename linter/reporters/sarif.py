@@ -24,8 +24,7 @@ LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 
 def render(report: RunReport, ctx: RenderContext | None = None) -> str:
     ctx = ctx or RenderContext()
-    # the rules of the command that made the report: check's, or probe's
-    rules = [r for r in all_rules() if (r.scope == "probe") == (report.command == "probe")]
+    rules = [r for r in all_rules() if r.scope in SCOPES[report.command]]
     index = {rule.id: i for i, rule in enumerate(rules)}
     run: dict[str, Any] = {
         "tool": {"driver": {
@@ -76,6 +75,10 @@ def _location(file: str, line: int, column: int) -> dict[str, Any]:
     if line:
         physical["region"] = {"startLine": line, "startColumn": max(column, 1)}
     return {"physicalLocation": physical}
+
+
+# the rules each command runs (diff reports check's findings too)
+SCOPES = {"check": ("operation", "run"), "probe": ("probe",), "diff": ("operation", "run", "diff")}
 
 
 def fingerprint(f: Finding) -> str:

@@ -67,7 +67,8 @@ def summary(report: RunReport) -> str:
     files = len(report.specs)
     parts = [f"{n} {s}{'' if n == 1 else 's'}" for s, n in counts.items() if n]
     found = ", ".join(parts) if parts else "no findings"
-    text = f"putlint: {files} spec{'' if files == 1 else 's'} checked, {found}"
+    verb = {"probe": "probed", "diff": "compared"}.get(report.command, "checked")
+    text = f"putlint: {files} spec{'' if files == 1 else 's'} {verb}, {found}"
     if report.suppressed:
         text += f" ({report.suppressed} more accepted by the baseline)"
     if report.errors:

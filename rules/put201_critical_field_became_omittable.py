@@ -1,0 +1,162 @@
+"""PUT201 critical-field-became-omittable."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from linter.rule import Hit, Rule
+
+if TYPE_CHECKING:
+    from linter.diff import OperationPair
+
+FORMS = (("absent", "omittable", "left out"), ("null", "nullable", "sent as null"),
+         ("empty", "emptiable", "sent empty"))
+
+
+def check(pair: OperationPair) -> Iterator[Hit]:
+    for media_type, before, after in pair.critical_fields():
+        if after is None:
+            continue
+        opened = [(words, verdict) for form, attr, words in FORMS
+                  for verdict in [getattr(after, attr)]
+                  if getattr(before, attr).holds is False and verdict.holds is not False
+                  and not (form == "absent" and after.mark.on_omit == "preserve")]
+        if opened:
+            example = next((v for _, v in opened if v.holds), opened[0][1])
+            yield Hit(f"critical field '{after.path}' can now be "
+                      f"{' or '.join(w for w, _ in opened)}; base did not allow it",
+                      after.loc(), media_type, after.path, example.example,
+                      example.holds is True, example.decided_by,
+                      related=after.related(pair.head.op))
+
+
+RULE = Rule(
+    id="PUT201",
+    name="critical-field-became-omittable",
+    severity="error",
+    summary="A critical field that base kept from being omitted, nulled or emptied, head lets go.",
+    what_it_does=(
+        "Compares each critical field's verdicts in base and head: a body that leaves the field "
+        "out, sends it as null or sends it empty, which base's schema rejected and head's "
+        "accepts. Changes through `allOf`/`oneOf` branches, `$ref` retargeting and other files "
+        "are seen, since both versions are analysed whole."),
+    why_bad=(
+        "This is the change that turned Konnect's certificate PUT into an SNI purge: an "
+        "omission that used to be refused reaches the server. Clients that leave the field out "
+        "(the Kong Operator) lose data from the day it ships."),
+    # base, then head after the separator line: `putlint diff` reports the change
+    example="""\
+openapi: 3.1.0
+info: {title: Certificates, version: '1'}
+paths:
+  /certificates/{id}:
+    put:
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Certificate'}
+      responses:
+        '200': {description: stored}
+        '400': {description: snis is missing}
+components:
+  schemas:
+    Certificate:
+      type: object
+      required: [cert, snis]
+      properties:
+        cert: {type: string}
+        snis:
+          type: array
+          minItems: 1
+          items: {type: string}
+          x-critical: true
+# --- head: the same spec after the change ---
+openapi: 3.1.0
+info: {title: Certificates, version: '1'}
+paths:
+  /certificates/{id}:
+    put:
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Certificate'}
+      responses:
+        '200': {description: stored}
+        '400': {description: snis is missing}
+components:
+  schemas:
+    Certificate:
+      type: object
+      required: [cert]
+      properties:
+        cert: {type: string}
+        snis:  # expect: PUT201, PUT001
+          type: array
+          minItems: 1
+          items: {type: string}
+          x-critical: true
+""",
+    # the reverse change is safe: no finding
+    use_instead="""\
+openapi: 3.1.0
+info: {title: Certificates, version: '1'}
+paths:
+  /certificates/{id}:
+    put:
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Certificate'}
+      responses:
+        '200': {description: stored}
+        '400': {description: snis is missing}
+components:
+  schemas:
+    Certificate:
+      type: object
+      required: [cert]
+      properties:
+        cert: {type: string}
+        snis:
+          type: array
+          minItems: 1
+          items: {type: string}
+          x-critical: true
+# --- head: the same spec after the change ---
+openapi: 3.1.0
+info: {title: Certificates, version: '1'}
+paths:
+  /certificates/{id}:
+    put:
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Certificate'}
+      responses:
+        '200': {description: stored}
+        '400': {description: snis is missing}
+components:
+  schemas:
+    Certificate:
+      type: object
+      required: [cert, snis]
+      properties:
+        cert: {type: string}
+        snis:
+          type: array
+          minItems: 1
+          items: {type: string}
+          x-critical: true
+""",
+    fix=(
+        "Restore what base had: list the field in `required`, drop the `null` type or "
+        "`nullable`, keep `minItems: 1` - in the schema the operation uses now, including the "
+        "branch or file that changed."),
+    check=check,
+    scope="diff",
+)

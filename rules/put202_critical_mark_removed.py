@@ -1,0 +1,150 @@
+"""PUT202 critical-mark-removed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from linter.rule import Hit, Rule
+
+if TYPE_CHECKING:
+    from linter.diff import OperationPair
+
+
+def check(pair: OperationPair) -> Iterator[Hit]:
+    for media_type, before, after in pair.critical_fields():
+        if after is not None:
+            continue
+        exists, loc = pair.head_field(media_type, before.field.path)
+        if exists:
+            yield Hit(f"'{before.path}' was critical in base and is not in head: its omission is "
+                      "no longer checked", loc or pair.head_body(media_type), media_type,
+                      before.path)
+
+
+RULE = Rule(
+    id="PUT202",
+    name="critical-mark-removed",
+    severity="error",
+    summary="A field that was critical in base is not critical in head, while it still exists.",
+    what_it_does=(
+        "Finds fields marked critical in base (by `x-critical` or by configuration) that are "
+        "still in head's request body but no longer marked, or marked `x-critical: false`."),
+    why_bad=(
+        "Dropping the annotation silently switches off every check that protects the field; the "
+        "next change that makes it omittable then passes review. If the field really stopped "
+        "being critical, say so in review and accept this finding once."),
+    # base, then head after the separator line: `putlint diff` reports the change
+    example="""\
+openapi: 3.1.0
+info: {title: Certificates, version: '1'}
+paths:
+  /certificates/{id}:
+    put:
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Certificate'}
+      responses:
+        '200': {description: stored}
+        '400': {description: snis is missing}
+components:
+  schemas:
+    Certificate:
+      type: object
+      required: [cert, snis]
+      properties:
+        cert: {type: string}
+        snis:
+          type: array
+          minItems: 1
+          items: {type: string}
+          x-critical: true
+# --- head: the same spec after the change ---
+openapi: 3.1.0
+info: {title: Certificates, version: '1'}
+paths:
+  /certificates/{id}:
+    put:
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Certificate'}
+      responses:
+        '200': {description: stored}
+        '400': {description: snis is missing}
+components:
+  schemas:
+    Certificate:
+      type: object
+      required: [cert, snis]
+      properties:
+        cert: {type: string}
+        snis:  # expect: PUT202
+          type: array
+          minItems: 1
+          items: {type: string}
+          description: SNIs of this certificate
+""",
+    # the reverse change is safe: no finding
+    use_instead="""\
+openapi: 3.1.0
+info: {title: Certificates, version: '1'}
+paths:
+  /certificates/{id}:
+    put:
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Certificate'}
+      responses:
+        '200': {description: stored}
+        '400': {description: snis is missing}
+components:
+  schemas:
+    Certificate:
+      type: object
+      required: [cert, snis]
+      properties:
+        cert: {type: string}
+        snis:
+          type: array
+          minItems: 1
+          items: {type: string}
+          description: SNIs of this certificate
+# --- head: the same spec after the change ---
+openapi: 3.1.0
+info: {title: Certificates, version: '1'}
+paths:
+  /certificates/{id}:
+    put:
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Certificate'}
+      responses:
+        '200': {description: stored}
+        '400': {description: snis is missing}
+components:
+  schemas:
+    Certificate:
+      type: object
+      required: [cert, snis]
+      properties:
+        cert: {type: string}
+        snis:
+          type: array
+          minItems: 1
+          items: {type: string}
+          x-critical: true
+""",
+    fix=(
+        "Put `x-critical` back on the field. If it is no longer critical, keep `x-critical: "
+        "false` so the decision is written down, and accept this finding in review."),
+    check=check,
+    scope="diff",
+)

@@ -1,0 +1,148 @@
+"""PUT203 rejection-response-removed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from linter.rule import Hit, Rule
+
+if TYPE_CHECKING:
+    from linter.diff import OperationPair
+
+
+def check(pair: OperationPair) -> Iterator[Hit]:
+    if not pair.base.op.documents_rejection or pair.head.op.documents_rejection:
+        return
+    guarded = pair.head.guarded_fields
+    if guarded:
+        names = ", ".join(sorted({f.path for _, f in guarded}))
+        yield Hit(f"{pair.head.op.label} no longer documents a 400, 422 or 4XX response, "
+                  f"though it has critical fields ({names})", pair.head.op.responses_loc)
+
+
+RULE = Rule(
+    id="PUT203",
+    name="rejection-response-removed",
+    severity="error",
+    summary="An upsert with critical fields no longer documents its 400, 422 or 4XX response.",
+    what_it_does=(
+        "Finds operations whose base documented a rejection (`400`, `422` or `4XX`) and whose "
+        "head documents none, while they carry critical fields that must be rejected when "
+        "missing."),
+    why_bad=(
+        "The documented 400 is the contract's promise that a missing critical field is refused "
+        "rather than acted on. Removing it is the first step of the Konnect change: the server "
+        "may now accept, and purge."),
+    # base, then head after the separator line: `putlint diff` reports the change
+    example="""\
+openapi: 3.1.0
+info: {title: Certificates, version: '1'}
+paths:
+  /certificates/{id}:
+    put:
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Certificate'}
+      responses:
+        '200': {description: stored}
+        '400': {description: snis is missing}
+components:
+  schemas:
+    Certificate:
+      type: object
+      required: [cert, snis]
+      properties:
+        cert: {type: string}
+        snis:
+          type: array
+          minItems: 1
+          items: {type: string}
+          x-critical: true
+# --- head: the same spec after the change ---
+openapi: 3.1.0
+info: {title: Certificates, version: '1'}
+paths:
+  /certificates/{id}:
+    put:
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Certificate'}
+      responses:  # expect: PUT203, PUT005
+        '200': {description: stored}
+components:
+  schemas:
+    Certificate:
+      type: object
+      required: [cert, snis]
+      properties:
+        cert: {type: string}
+        snis:
+          type: array
+          minItems: 1
+          items: {type: string}
+          x-critical: true
+""",
+    # the reverse change is safe: no finding
+    use_instead="""\
+openapi: 3.1.0
+info: {title: Certificates, version: '1'}
+paths:
+  /certificates/{id}:
+    put:
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Certificate'}
+      responses:
+        '200': {description: stored}
+components:
+  schemas:
+    Certificate:
+      type: object
+      required: [cert, snis]
+      properties:
+        cert: {type: string}
+        snis:
+          type: array
+          minItems: 1
+          items: {type: string}
+          x-critical: true
+# --- head: the same spec after the change ---
+openapi: 3.1.0
+info: {title: Certificates, version: '1'}
+paths:
+  /certificates/{id}:
+    put:
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Certificate'}
+      responses:
+        '200': {description: stored}
+        '400': {description: snis is missing}
+components:
+  schemas:
+    Certificate:
+      type: object
+      required: [cert, snis]
+      properties:
+        cert: {type: string}
+        snis:
+          type: array
+          minItems: 1
+          items: {type: string}
+          x-critical: true
+""",
+    fix=(
+        "Document the `400` (or `422`) again, saying that a missing critical field is rejected "
+        "- and keep the server answering it."),
+    check=check,
+    scope="diff",
+)

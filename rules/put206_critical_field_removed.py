@@ -1,0 +1,138 @@
+"""PUT206 critical-field-removed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from linter.rule import Hit, Rule
+
+if TYPE_CHECKING:
+    from linter.diff import OperationPair
+
+
+def check(pair: OperationPair) -> Iterator[Hit]:
+    for media_type, before, after in pair.critical_fields():
+        if after is None and not pair.head_field(media_type, before.field.path)[0]:
+            yield Hit(f"critical field '{before.path}' is gone from the {media_type} request "
+                      f"body of {pair.head.op.label}", pair.head_body(media_type), media_type,
+                      before.path)
+
+
+RULE = Rule(
+    id="PUT206",
+    name="critical-field-removed",
+    severity="warning",
+    summary="A critical field disappeared from a request body.",
+    what_it_does=(
+        "Finds fields critical in base that head's request body of the same media type no "
+        "longer has at all."),
+    why_bad=(
+        "When a field leaves the request body, the server still holds its data: what does a PUT "
+        "now do to it? If it is managed elsewhere now, say so (`on-omit: preserve` during a "
+        "transition); if the server derives it, make sure nothing erases it."),
+    # base, then head after the separator line: `putlint diff` reports the change
+    example="""\
+openapi: 3.1.0
+info: {title: Certificates, version: '1'}
+paths:
+  /certificates/{id}:
+    put:
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Certificate'}
+      responses:
+        '200': {description: stored}
+        '400': {description: snis is missing}
+components:
+  schemas:
+    Certificate:
+      type: object
+      required: [cert, snis]
+      properties:
+        cert: {type: string}
+        snis:
+          type: array
+          minItems: 1
+          items: {type: string}
+          x-critical: true
+# --- head: the same spec after the change ---
+openapi: 3.1.0
+info: {title: Certificates, version: '1'}
+paths:
+  /certificates/{id}:
+    put:
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Certificate'}  # expect: PUT206
+      responses:
+        '200': {description: stored}
+        '400': {description: snis is missing}
+components:
+  schemas:
+    Certificate:
+      type: object
+      required: [cert]
+      properties:
+        cert: {type: string}
+""",
+    # the reverse change is safe: no finding
+    use_instead="""\
+openapi: 3.1.0
+info: {title: Certificates, version: '1'}
+paths:
+  /certificates/{id}:
+    put:
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Certificate'}
+      responses:
+        '200': {description: stored}
+        '400': {description: snis is missing}
+components:
+  schemas:
+    Certificate:
+      type: object
+      required: [cert]
+      properties:
+        cert: {type: string}
+# --- head: the same spec after the change ---
+openapi: 3.1.0
+info: {title: Certificates, version: '1'}
+paths:
+  /certificates/{id}:
+    put:
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Certificate'}
+      responses:
+        '200': {description: stored}
+        '400': {description: snis is missing}
+components:
+  schemas:
+    Certificate:
+      type: object
+      required: [cert, snis]
+      properties:
+        cert: {type: string}
+        snis:
+          type: array
+          minItems: 1
+          items: {type: string}
+          x-critical: true
+""",
+    fix=(
+        "If the data moved to another resource, mark the field `x-critical: {on-omit: "
+        "preserve}` for a transition instead of removing it; otherwise make sure no PUT erases "
+        "the stored value."),
+    check=check,
+    scope="diff",
+)
