@@ -261,6 +261,13 @@ def diff(
     options = _options(config).with_cli(
         critical=critical or [], select=select or [], ignore=ignore or [], fail_on=fail_on,
         validate=False, reports=reports)
+    if base_ref is not None:  # folders are searched for roots, as `check` does
+        from linter.discover import discover
+
+        files, _, problems = discover(paths)
+        if problems:
+            _usage(problems[0].message)
+        paths = files
     for path in paths:
         if not path.is_file():
             _usage(f"{path}: no such file")

@@ -63,7 +63,9 @@ def test_base_ref_sees_a_change_in_a_refd_file_only(repo: Path) -> None:
     assert again.returncode == 1 and "PUT201" in again.stdout
     same = putlint("diff", "--base-ref", "HEAD", "api/openapi.yaml", "--select", "PUT2",
                    cwd=repo)
-    assert "PUT201" in same.stdout  # --select keeps the change rules
+    assert "PUT201" in same.stdout and "PUT001" not in same.stdout  # --select narrows
+    folder = putlint("diff", "--base-ref", "HEAD", "api", cwd=repo)  # roots found as check does
+    assert folder.returncode == 1 and "PUT201" in folder.stdout
 
 
 def test_base_ref_with_a_spec_new_in_head(repo: Path) -> None:
