@@ -43,13 +43,13 @@ def test_check_specs_folder_exits_1_with_findings() -> None:
                " PUT001 [error] " in line and "field snis" in line for line in lines)
     # schemas/ fragments are followed from their root, never linted as roots of their own
     assert "specs/kong-gateway/schemas/certificate.yaml:" in result.output
-    assert "6 errors, 5 warnings" in lines[-1]
+    assert "7 errors, 6 warnings" in lines[-1]
 
 
 def test_text_line_format() -> None:
     result = invoke("check", str(KONNECT.relative_to(ROOT)))
     first = result.output.splitlines()[0]
-    assert first.startswith("specs/konnect-certificates-2025-11-06.yaml:51:9: PUT001 [error] ")
+    assert first.startswith("specs/konnect-certificates-2025-11-06.yaml:56:9: PUT001 [error] ")
     assert first.endswith("(PUT /v2/control-planes/{controlPlaneId}/core-entities/certificates/"
                           "{CertificateId}, application/json, field snis)")
     assert "\x1b[" not in result.output  # not a terminal: no colour
@@ -72,7 +72,7 @@ def test_json_format_is_stable_and_complete() -> None:
     assert put001["name"] == "critical-field-omittable"
     assert put001["severity"] == "error"
     assert put001["file"] == "specs/konnect-certificates-2025-11-06.yaml"
-    assert (put001["line"], put001["column"]) == (51, 9)
+    assert (put001["line"], put001["column"]) == (56, 9)
     assert put001["pointer"] == "/components/schemas/Certificate/properties/snis"
     assert put001["operation"] == {
         "method": "PUT",

@@ -28,7 +28,7 @@ def test_pre_commit_hook_runs_its_entry(tmp_path: Path) -> None:
     proc = subprocess.run([str(BIN / command[0]), *command[1:]], cwd=tmp_path,
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 1, proc.stdout + proc.stderr
-    assert "api/openapi.yaml:51:9: PUT001" in proc.stdout
+    assert "api/openapi.yaml:56:9: PUT001" in proc.stdout
     assert "1 spec checked" in proc.stdout
     import re
     assert re.search(hook["files"], "api/openapi.yaml") and re.search(hook["files"], "a.json")

@@ -70,7 +70,7 @@ def test_sarif_validates_for_specs() -> None:
     assert {r["ruleId"] for r in results} >= {"PUT001", "PUT002", "PUT003", "PUT005", "PUT007"}
     put001 = next(r for r in results if r["ruleId"] == "PUT001" and "konnect" in
                   r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"])
-    assert put001["locations"][0]["physicalLocation"]["region"] == {"startLine": 51,
+    assert put001["locations"][0]["physicalLocation"]["region"] == {"startLine": 56,
                                                                     "startColumn": 9}
     assert put001["relatedLocations"][0]["message"]["text"] == "operation"
     notifications = data["runs"][0]["invocations"][0]["toolExecutionNotifications"]

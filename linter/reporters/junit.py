@@ -17,13 +17,17 @@ from linter.source import printable
 def render(report: RunReport, ctx: RenderContext | None = None) -> str:
     ctx = ctx or RenderContext()
     threshold = SEVERITY_RANK[ctx.fail_on]
-    by_operation: dict[tuple[str, str], list[Finding]] = defaultdict(list)
-    loose: list[Finding] = []
-    for f in report.findings:
-        if f.operation:
-            by_operation[(f.operation["method"], f.operation["path"])].append(f)
-        else:
-            loose.append(f)
+    # Findings by the spec that produced them (two specs may share a method and path), and
+    # only those the report kept (a baseline may have accepted some).
+    kept = {id(f) for f in report.findings}
+    by_operation: dict[tuple[str, str, str], list[Finding]] = defaultdict(list)
+    placed: set[int] = set()
+    for spec in report.specs:
+        for f in sorted(spec.findings, key=lambda f: f.sort_key):
+            if f.operation and id(f) in kept:
+                by_operation[(spec.path, f.operation["method"], f.operation["path"])].append(f)
+                placed.add(id(f))
+    loose = [f for f in report.findings if id(f) not in placed]
     root = ET.Element("testsuites", name="putlint")
     for spec in report.specs:
         suite = ET.SubElement(root, "testsuite", name=spec.path)
@@ -36,7 +40,7 @@ def render(report: RunReport, ctx: RenderContext | None = None) -> str:
                                  name=op.label + (f" ({op.operation_id})" if op.operation_id
                                                   else ""),
                                  file=op.file, line=str(op.line))
-            _fill(case, by_operation.pop((op.method.upper(), op.path), []), threshold)
+            _fill(case, by_operation.pop((spec.path, op.method.upper(), op.path), []), threshold)
         _count(suite)
     if loose or by_operation:
         suite = ET.SubElement(root, "testsuite", name="putlint")
