@@ -217,6 +217,7 @@ class OperationFacts:
     # every request media type's bundled schema, critical fields or not (diff asks whether a
     # field that lost its mark still exists)
     bundles: dict[str, Bundle] = field(default_factory=dict)
+    api_paths: tuple[str, ...] = ()  # every path of the spec (PUT101 looks for child resources)
 
     def fields(self) -> Iterator[tuple[MediaFacts, FieldFacts]]:
         for media in self.media:

@@ -285,6 +285,56 @@ def diff(
     raise typer.Exit(report.exit_code(options.fail_on))
 
 
+@app.command()
+def suggest(
+    paths: Annotated[list[Path], typer.Argument(help="Spec files or folders to search.")],
+    output_format: Annotated[str, typer.Option("--format", "-f",
+                                               help="text or json.")] = "text",
+    top: Annotated[int, typer.Option("--top", min=1, help="At most this many per spec.")] = 20,
+    write_config: Annotated[Optional[Path], typer.Option(  # noqa: UP045
+        "--write-config", help="Write a `critical:` list for putlint.yaml (the suggestions "
+        "at least --min-confidence sure), with the evidence as comments.")] = None,
+    min_confidence: Annotated[float, typer.Option(
+        "--min-confidence", min=0.0, max=1.0, help="List only suggestions at least this "
+        "confident.")] = 0.20,
+    write_threshold: Annotated[float, typer.Option(
+        "--write-threshold", min=0.0, max=1.0, help="--write-config keeps suggestions at "
+        "least this confident.")] = 0.35,
+    config: Annotated[Optional[Path], ConfigFile] = None,  # noqa: UP045
+) -> None:
+    """Propose the fields of PUT/upsert bodies most likely to be critical, with evidence."""
+    import json
+
+    from linter.discover import discover
+    from linter.source import printable
+    from linter.suggest import config_text
+    from linter.suggest import suggest as find_suggestions
+
+    if output_format not in ("text", "json"):
+        _usage("suggest --format must be text or json")
+    options = _options(config)
+    files, _, problems = discover(paths)
+    found, errors = find_suggestions(files, options, top, min_confidence)
+    errors = [*problems, *errors]
+    for error in errors:
+        typer.echo(printable(f"{error.place or '<input>'}: error: {error.message}"), err=True)
+    if output_format == "json":
+        typer.echo(json.dumps({"version": 1, "suggestions": [s.to_dict() for s in found]},
+                              indent=2))
+    else:
+        for s in found:
+            typer.echo(printable(f"{s.confidence:.2f}  {s.spec}  {s.operation.method.upper()} "
+                                 f"{s.operation.path}  {s.field}"))
+            for e in s.evidence:
+                typer.echo(printable(f"        - {e.text}"))
+        typer.echo(f"putlint suggest: {len(found)} candidate{'' if len(found) == 1 else 's'} "
+                   f"in {len(files)} spec{'' if len(files) == 1 else 's'}")
+    if write_config is not None:
+        write_config.write_text(config_text(found, write_threshold), encoding="utf-8")
+        typer.echo(f"putlint suggest: wrote {write_config}", err=True)
+    raise typer.Exit(2 if errors else 0)
+
+
 @app.command("rules")
 def list_rules() -> None:
     """List every rule with its default severity."""

@@ -52,6 +52,11 @@ def _targets(ws: Workspace, version: str, name: str) -> list[Loc]:
         except LookupError:
             return []
         return [loc]
+    if "#" in name:  # `schemas/certificate.yaml#/Certificate/properties/snis`, from the root's
+        try:          # folder, with the confinement and checks of any $ref
+            return [ws.resolve(name, Loc(ws.root, ()))]
+        except (PutlintError, ValueError):
+            return []
     schema_name, *steps = name.split(".")
     container = ("definitions",) if version == "2.0" else ("components", "schemas")
     start = Loc(ws.root, (*container, schema_name))

@@ -176,8 +176,10 @@ def analyse(path: Path, options: Options) -> SpecReport:
         marks, report.matched_names = resolve_names(ws, api.version or "", options.critical)
         bundler = Bundler(ws, api.version or "", marks)
         cache: dict[tuple[str, tuple[str, ...]], tuple[Bundle | None, list[FieldFacts]]] = {}
+        paths = ws.root.data.get("paths")
+        api_paths = tuple(str(p) for p in paths) if isinstance(paths, dict) else ()
         for op in api.operations():
-            facts = OperationFacts(op, api.version or "")
+            facts = OperationFacts(op, api.version or "", api_paths=api_paths)
             for body in op.bodies:
                 try:
                     # Operations usually share a body through a $ref: key the analysis by the
