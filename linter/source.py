@@ -20,6 +20,10 @@ from typing import Any
 import yaml
 
 from linter.errors import Place, PutlintError
+from linter.yaml_position import BlockLocator, Unsure
+
+# Tests set this to compare the block-text locator with compose on every node of the corpus.
+_FORCE_COMPOSE = False
 
 Pointer = tuple[str, ...]
 
@@ -99,6 +103,7 @@ class Document:
     is_json: bool
     warnings: list[PutlintError] = field(default_factory=list)
     _yaml_root: Any = None
+    _locator: Any = None  # a BlockLocator, False when the text is not block style
     _json_index: dict[int, Any] = field(default_factory=dict)
     _newlines: list[int] | None = None
 
@@ -112,6 +117,21 @@ class Document:
         return Place(self.display, line, column)
 
     def _yaml_position(self, pointer: Pointer) -> tuple[int, int]:
+        # Block-style text answers most pointers without building a node tree (5.9 s of
+        # compose on GitHub's description, against milliseconds); compose decides the rest.
+        if self._locator is None:
+            try:
+                self._locator = BlockLocator(self.text)
+            except Unsure:
+                self._locator = False
+        if self._locator and not _FORCE_COMPOSE:
+            try:
+                return self._locator.position(pointer)
+            except Unsure:
+                pass
+        return self._composed_position(pointer)
+
+    def _composed_position(self, pointer: Pointer) -> tuple[int, int]:
         if self._yaml_root is None:
             self._yaml_root = yaml.compose(self.text, Loader=_Loader)
         node = self._yaml_root
