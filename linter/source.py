@@ -188,7 +188,10 @@ class Document:
         return self._json_index[offset]
 
 
-_DECODER = json.JSONDecoder()
+# Skips a JSON value: raw_decode gives where it ends. Each object becomes its length (`len`,
+# a C function) instead of a dict, which makes skipping 2.4x faster (0.26 s -> 0.1 s of
+# placing on GitHub's 13 MB description).
+_SKIPPER = json.JSONDecoder(object_pairs_hook=len)
 
 
 def _skip_ws(text: str, i: int) -> int:
@@ -206,7 +209,7 @@ def _json_object_entries(text: str, i: int) -> dict[str, tuple[int, int]]:
         name, i = json.decoder.scanstring(text, i + 1)  # type: ignore[attr-defined]
         i = _skip_ws(text, _skip_ws(text, i) + 1)  # past the colon
         entries[name] = (key_at, i)
-        _, i = _DECODER.raw_decode(text, i)
+        _, i = _SKIPPER.raw_decode(text, i)
         i = _skip_ws(text, i)
         if i < len(text) and text[i] == ",":
             i = _skip_ws(text, i + 1)
@@ -218,7 +221,7 @@ def _json_array_entries(text: str, i: int) -> list[int]:
     i = _skip_ws(text, i + 1)
     while i < len(text) and text[i] != "]":
         offsets.append(i)
-        _, i = _DECODER.raw_decode(text, i)
+        _, i = _SKIPPER.raw_decode(text, i)
         i = _skip_ws(text, i)
         if i < len(text) and text[i] == ",":
             i = _skip_ws(text, i + 1)
@@ -351,6 +354,7 @@ def _replace_unprintable(text: str, display: str) -> tuple[str, list[PutlintErro
 _DOCUMENT_START = re.compile(r"(?m)^---(?:[ \t]|$)")
 # A plain scalar of digits with underscores (`16_9`, an aspect ratio in Ticketmaster's spec) is
 # a string in YAML 1.2; yaml-rs reads it as the number 169.
+_DIGIT_UNDERSCORE = re.compile(r"[0-9]_[0-9]")
 _UNDERSCORED_NUMBER = re.compile(r"(?m)(?:^|[\s\[{,:-])[-+]?[0-9]+(?:_[0-9]+)+[ \t]*(?:$|[,\]}#])")
 
 
@@ -364,7 +368,10 @@ def _fast_yaml(text: str) -> Any:
     errors, alias bombs, forbidden characters), whose messages, places and warnings then all
     come from one loader.
     """
-    if yaml_rs is None or "<<" in text or _UNDERSCORED_NUMBER.search(text):
+    # _UNDERSCORED_NUMBER takes 0.16 s on a 10 MB text; a digit, "_", digit anywhere is
+    # rare and found in 0.03 s, so the exact test runs only then
+    if yaml_rs is None or "<<" in text or (_DIGIT_UNDERSCORE.search(text) and
+                                           _UNDERSCORED_NUMBER.search(text)):
         return _SLOW
     starts = _DOCUMENT_START.findall(text)
     if len(starts) > 1 or (starts and not text.lstrip().startswith("---")):

@@ -15,6 +15,7 @@ def validate(ws: Workspace) -> list[PutlintError]:
     """Every structural error of the spec, each with its place; [] when valid."""
     # Imported here: openapi-spec-validator takes ~0.3 s to import and most runs never need it.
     from jsonschema_path import SchemaPath
+    from openapi_spec_validator.settings import OpenAPISpecValidatorSettings
     from openapi_spec_validator.shortcuts import get_validator_cls
     from openapi_spec_validator.validation.exceptions import ValidatorDetectError
 
@@ -30,8 +31,12 @@ def validate(ws: Workspace) -> list[PutlintError]:
         cls = get_validator_cls(spec)
     except ValidatorDetectError:
         return [PutlintError("--validate: cannot tell the OpenAPI version", ws.root.place(()))]
+    # the validator's own cache of resolved $refs, as its `validate` shortcut sets it: without
+    # it the same run took 13.8 s instead of 10 s on GitHub's description
     path = SchemaPath.from_dict(spec, base_uri=ws.root.path.as_uri(),
-                                handlers={"file": file_handler})
+                                handlers={"file": file_handler},
+                                resolved_cache_maxsize=OpenAPISpecValidatorSettings()
+                                .resolved_cache_maxsize)
     errors = []
     try:
         for error in cls(path).iter_errors():
