@@ -169,10 +169,11 @@ def analyse(path: Path, options: Options) -> SpecReport:
         ws = Workspace(path)
         report.warnings.extend(ws.root.warnings)
         api = ApiView(ws, Scope(options.upsert_operations))
+        validation = None
         if options.validate:
-            from linter.validate import validate
+            from linter.validate import start_validation
 
-            report.errors.extend(validate(ws))
+            validation = start_validation(ws)
         marks, report.matched_names = resolve_names(ws, api.version or "", options.critical)
         bundler = Bundler(ws, api.version or "", marks)
         cache: dict[tuple[str, tuple[str, ...]], tuple[Bundle | None, list[FieldFacts]]] = {}
@@ -200,6 +201,8 @@ def analyse(path: Path, options: Options) -> SpecReport:
                     facts.media.append(MediaFacts(body, fields))
             report.operations.append(facts)
         report.errors.extend(api.errors)
+        if validation is not None:
+            report.errors.extend(validation())
         report.real_files = [str(d.path) for d in ws.documents]
         for doc in ws.documents[1:]:
             report.warnings.extend(doc.warnings)
