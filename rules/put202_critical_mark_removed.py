@@ -5,10 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from linter.rules._specs import certificates, change, unmarked
+
 from linter.rule import Hit, Rule
 
 if TYPE_CHECKING:
     from linter.diff import OperationPair
+
+
+HEAD_SPEC = certificates(mark="description: SNIs of this certificate", at_snis="PUT202")
 
 
 def check(pair: OperationPair) -> Iterator[Hit]:
@@ -35,113 +40,9 @@ RULE = Rule(
         "next change that makes it omittable then passes review. If the field really stopped "
         "being critical, say so in review and accept this finding once."),
     # base, then head after the separator line: `putlint diff` reports the change
-    example="""\
-openapi: 3.1.0
-info: {title: Certificates, version: '1'}
-paths:
-  /certificates/{id}:
-    put:
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema: {$ref: '#/components/schemas/Certificate'}
-      responses:
-        '200': {description: stored}
-        '400': {description: snis is missing}
-components:
-  schemas:
-    Certificate:
-      type: object
-      required: [cert, snis]
-      properties:
-        cert: {type: string}
-        snis:
-          type: array
-          minItems: 1
-          items: {type: string}
-          x-critical: true
-# --- head: the same spec after the change ---
-openapi: 3.1.0
-info: {title: Certificates, version: '1'}
-paths:
-  /certificates/{id}:
-    put:
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema: {$ref: '#/components/schemas/Certificate'}
-      responses:
-        '200': {description: stored}
-        '400': {description: snis is missing}
-components:
-  schemas:
-    Certificate:
-      type: object
-      required: [cert, snis]
-      properties:
-        cert: {type: string}
-        snis:  # expect: PUT202
-          type: array
-          minItems: 1
-          items: {type: string}
-          description: SNIs of this certificate
-""",
+    example=change(certificates(), HEAD_SPEC),
     # the reverse change is safe: no finding
-    use_instead="""\
-openapi: 3.1.0
-info: {title: Certificates, version: '1'}
-paths:
-  /certificates/{id}:
-    put:
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema: {$ref: '#/components/schemas/Certificate'}
-      responses:
-        '200': {description: stored}
-        '400': {description: snis is missing}
-components:
-  schemas:
-    Certificate:
-      type: object
-      required: [cert, snis]
-      properties:
-        cert: {type: string}
-        snis:
-          type: array
-          minItems: 1
-          items: {type: string}
-          description: SNIs of this certificate
-# --- head: the same spec after the change ---
-openapi: 3.1.0
-info: {title: Certificates, version: '1'}
-paths:
-  /certificates/{id}:
-    put:
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema: {$ref: '#/components/schemas/Certificate'}
-      responses:
-        '200': {description: stored}
-        '400': {description: snis is missing}
-components:
-  schemas:
-    Certificate:
-      type: object
-      required: [cert, snis]
-      properties:
-        cert: {type: string}
-        snis:
-          type: array
-          minItems: 1
-          items: {type: string}
-          x-critical: true
-""",
+    use_instead=change(unmarked(HEAD_SPEC), certificates()),
     fix=(
         "Put `x-critical` back on the field. If it is no longer critical, keep `x-critical: "
         "false` so the decision is written down, and accept this finding in review."),

@@ -5,10 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from linter.rules._specs import certificates, change, unmarked
+
 from linter.rule import Hit, Rule
 
 if TYPE_CHECKING:
     from linter.diff import OperationPair
+
+
+HEAD_SPEC = certificates(rejection=False, at_responses="PUT203, PUT005")
 
 
 def check(pair: OperationPair) -> Iterator[Hit]:
@@ -35,111 +40,9 @@ RULE = Rule(
         "rather than acted on. Removing it is the first step of the Konnect change: the server "
         "may now accept, and purge."),
     # base, then head after the separator line: `putlint diff` reports the change
-    example="""\
-openapi: 3.1.0
-info: {title: Certificates, version: '1'}
-paths:
-  /certificates/{id}:
-    put:
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema: {$ref: '#/components/schemas/Certificate'}
-      responses:
-        '200': {description: stored}
-        '400': {description: snis is missing}
-components:
-  schemas:
-    Certificate:
-      type: object
-      required: [cert, snis]
-      properties:
-        cert: {type: string}
-        snis:
-          type: array
-          minItems: 1
-          items: {type: string}
-          x-critical: true
-# --- head: the same spec after the change ---
-openapi: 3.1.0
-info: {title: Certificates, version: '1'}
-paths:
-  /certificates/{id}:
-    put:
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema: {$ref: '#/components/schemas/Certificate'}
-      responses:  # expect: PUT203, PUT005
-        '200': {description: stored}
-components:
-  schemas:
-    Certificate:
-      type: object
-      required: [cert, snis]
-      properties:
-        cert: {type: string}
-        snis:
-          type: array
-          minItems: 1
-          items: {type: string}
-          x-critical: true
-""",
+    example=change(certificates(), HEAD_SPEC),
     # the reverse change is safe: no finding
-    use_instead="""\
-openapi: 3.1.0
-info: {title: Certificates, version: '1'}
-paths:
-  /certificates/{id}:
-    put:
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema: {$ref: '#/components/schemas/Certificate'}
-      responses:
-        '200': {description: stored}
-components:
-  schemas:
-    Certificate:
-      type: object
-      required: [cert, snis]
-      properties:
-        cert: {type: string}
-        snis:
-          type: array
-          minItems: 1
-          items: {type: string}
-          x-critical: true
-# --- head: the same spec after the change ---
-openapi: 3.1.0
-info: {title: Certificates, version: '1'}
-paths:
-  /certificates/{id}:
-    put:
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema: {$ref: '#/components/schemas/Certificate'}
-      responses:
-        '200': {description: stored}
-        '400': {description: snis is missing}
-components:
-  schemas:
-    Certificate:
-      type: object
-      required: [cert, snis]
-      properties:
-        cert: {type: string}
-        snis:
-          type: array
-          minItems: 1
-          items: {type: string}
-          x-critical: true
-""",
+    use_instead=change(unmarked(HEAD_SPEC), certificates()),
     fix=(
         "Document the `400` (or `422`) again, saying that a missing critical field is rejected "
         "- and keep the server answering it."),

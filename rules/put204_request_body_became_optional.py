@@ -5,10 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from linter.rules._specs import certificates, change, unmarked
+
 from linter.rule import Hit, Rule
 
 if TYPE_CHECKING:
     from linter.diff import OperationPair
+
+
+HEAD_SPEC = certificates(body_required="false", at_body="PUT204, PUT006")
 
 
 def check(pair: OperationPair) -> Iterator[Hit]:
@@ -32,113 +37,9 @@ RULE = Rule(
         "An empty PUT is the ultimate omission: every critical field is left out at once. On a "
         "replace-semantics upsert it erases the resource's state."),
     # base, then head after the separator line: `putlint diff` reports the change
-    example="""\
-openapi: 3.1.0
-info: {title: Certificates, version: '1'}
-paths:
-  /certificates/{id}:
-    put:
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema: {$ref: '#/components/schemas/Certificate'}
-      responses:
-        '200': {description: stored}
-        '400': {description: snis is missing}
-components:
-  schemas:
-    Certificate:
-      type: object
-      required: [cert, snis]
-      properties:
-        cert: {type: string}
-        snis:
-          type: array
-          minItems: 1
-          items: {type: string}
-          x-critical: true
-# --- head: the same spec after the change ---
-openapi: 3.1.0
-info: {title: Certificates, version: '1'}
-paths:
-  /certificates/{id}:
-    put:
-      requestBody:  # expect: PUT204, PUT006
-        required: false
-        content:
-          application/json:
-            schema: {$ref: '#/components/schemas/Certificate'}
-      responses:
-        '200': {description: stored}
-        '400': {description: snis is missing}
-components:
-  schemas:
-    Certificate:
-      type: object
-      required: [cert, snis]
-      properties:
-        cert: {type: string}
-        snis:
-          type: array
-          minItems: 1
-          items: {type: string}
-          x-critical: true
-""",
+    example=change(certificates(), HEAD_SPEC),
     # the reverse change is safe: no finding
-    use_instead="""\
-openapi: 3.1.0
-info: {title: Certificates, version: '1'}
-paths:
-  /certificates/{id}:
-    put:
-      requestBody:
-        required: false
-        content:
-          application/json:
-            schema: {$ref: '#/components/schemas/Certificate'}
-      responses:
-        '200': {description: stored}
-        '400': {description: snis is missing}
-components:
-  schemas:
-    Certificate:
-      type: object
-      required: [cert, snis]
-      properties:
-        cert: {type: string}
-        snis:
-          type: array
-          minItems: 1
-          items: {type: string}
-          x-critical: true
-# --- head: the same spec after the change ---
-openapi: 3.1.0
-info: {title: Certificates, version: '1'}
-paths:
-  /certificates/{id}:
-    put:
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema: {$ref: '#/components/schemas/Certificate'}
-      responses:
-        '200': {description: stored}
-        '400': {description: snis is missing}
-components:
-  schemas:
-    Certificate:
-      type: object
-      required: [cert, snis]
-      properties:
-        cert: {type: string}
-        snis:
-          type: array
-          minItems: 1
-          items: {type: string}
-          x-critical: true
-""",
+    use_instead=change(unmarked(HEAD_SPEC), certificates()),
     fix=(
         "Set `requestBody.required: true` again (Swagger 2.0: `required: true` on the body "
         "parameter)."),

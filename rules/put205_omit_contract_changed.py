@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from linter.rules._specs import certificates, change, unmarked
+
 from linter.rule import Hit, Rule
 
 if TYPE_CHECKING:
@@ -17,6 +19,11 @@ DANGEROUS = {
                             "now fail (the Kong Operator manages SNIs separately and omits them)",
     ("reject", "purge"): "an omission that was refused will now erase the stored value",
 }
+
+
+BASE_SPEC = certificates(required="[cert]", mark="x-critical: {on-omit: preserve}")
+HEAD_SPEC = certificates(required="[cert]", mark="x-critical: {on-omit: purge}",
+                         at_snis="PUT205, PUT001")
 
 
 def check(pair: OperationPair) -> Iterator[Hit]:
@@ -44,113 +51,9 @@ RULE = Rule(
         "2025-11-06 release; preserve to reject breaks every client that omits the field on "
         "purpose; reject to purge removes the guard."),
     # base, then head after the separator line: `putlint diff` reports the change
-    example="""\
-openapi: 3.1.0
-info: {title: Certificates, version: '1'}
-paths:
-  /certificates/{id}:
-    put:
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema: {$ref: '#/components/schemas/Certificate'}
-      responses:
-        '200': {description: stored}
-        '400': {description: snis is missing}
-components:
-  schemas:
-    Certificate:
-      type: object
-      required: [cert]
-      properties:
-        cert: {type: string}
-        snis:
-          type: array
-          minItems: 1
-          items: {type: string}
-          x-critical: {on-omit: preserve}
-# --- head: the same spec after the change ---
-openapi: 3.1.0
-info: {title: Certificates, version: '1'}
-paths:
-  /certificates/{id}:
-    put:
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema: {$ref: '#/components/schemas/Certificate'}
-      responses:
-        '200': {description: stored}
-        '400': {description: snis is missing}
-components:
-  schemas:
-    Certificate:
-      type: object
-      required: [cert]
-      properties:
-        cert: {type: string}
-        snis:  # expect: PUT205, PUT001
-          type: array
-          minItems: 1
-          items: {type: string}
-          x-critical: {on-omit: purge}
-""",
+    example=change(BASE_SPEC, HEAD_SPEC),
     # the reverse change is safe: no finding
-    use_instead="""\
-openapi: 3.1.0
-info: {title: Certificates, version: '1'}
-paths:
-  /certificates/{id}:
-    put:
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema: {$ref: '#/components/schemas/Certificate'}
-      responses:
-        '200': {description: stored}
-        '400': {description: snis is missing}
-components:
-  schemas:
-    Certificate:
-      type: object
-      required: [cert]
-      properties:
-        cert: {type: string}
-        snis:
-          type: array
-          minItems: 1
-          items: {type: string}
-          x-critical: {on-omit: purge}
-# --- head: the same spec after the change ---
-openapi: 3.1.0
-info: {title: Certificates, version: '1'}
-paths:
-  /certificates/{id}:
-    put:
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema: {$ref: '#/components/schemas/Certificate'}
-      responses:
-        '200': {description: stored}
-        '400': {description: snis is missing}
-components:
-  schemas:
-    Certificate:
-      type: object
-      required: [cert]
-      properties:
-        cert: {type: string}
-        snis:
-          type: array
-          minItems: 1
-          items: {type: string}
-          x-critical: {on-omit: preserve}
-""",
+    use_instead=change(unmarked(HEAD_SPEC), BASE_SPEC),
     fix=(
         "Keep `on-omit: preserve` while clients rely on omitting the field; move to `reject` "
         "only with a deprecation period, never to `purge`."),

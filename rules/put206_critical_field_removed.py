@@ -5,10 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from linter.rules._specs import certificates, change, unmarked
+
 from linter.rule import Hit, Rule
 
 if TYPE_CHECKING:
     from linter.diff import OperationPair
+
+
+HEAD_SPEC = certificates(snis=False, required="[cert]", at_schema="PUT206")
 
 
 def check(pair: OperationPair) -> Iterator[Hit]:
@@ -32,103 +37,9 @@ RULE = Rule(
         "now do to it? If it is managed elsewhere now, say so (`on-omit: preserve` during a "
         "transition); if the server derives it, make sure nothing erases it."),
     # base, then head after the separator line: `putlint diff` reports the change
-    example="""\
-openapi: 3.1.0
-info: {title: Certificates, version: '1'}
-paths:
-  /certificates/{id}:
-    put:
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema: {$ref: '#/components/schemas/Certificate'}
-      responses:
-        '200': {description: stored}
-        '400': {description: snis is missing}
-components:
-  schemas:
-    Certificate:
-      type: object
-      required: [cert, snis]
-      properties:
-        cert: {type: string}
-        snis:
-          type: array
-          minItems: 1
-          items: {type: string}
-          x-critical: true
-# --- head: the same spec after the change ---
-openapi: 3.1.0
-info: {title: Certificates, version: '1'}
-paths:
-  /certificates/{id}:
-    put:
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema: {$ref: '#/components/schemas/Certificate'}  # expect: PUT206
-      responses:
-        '200': {description: stored}
-        '400': {description: snis is missing}
-components:
-  schemas:
-    Certificate:
-      type: object
-      required: [cert]
-      properties:
-        cert: {type: string}
-""",
+    example=change(certificates(), HEAD_SPEC),
     # the reverse change is safe: no finding
-    use_instead="""\
-openapi: 3.1.0
-info: {title: Certificates, version: '1'}
-paths:
-  /certificates/{id}:
-    put:
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema: {$ref: '#/components/schemas/Certificate'}
-      responses:
-        '200': {description: stored}
-        '400': {description: snis is missing}
-components:
-  schemas:
-    Certificate:
-      type: object
-      required: [cert]
-      properties:
-        cert: {type: string}
-# --- head: the same spec after the change ---
-openapi: 3.1.0
-info: {title: Certificates, version: '1'}
-paths:
-  /certificates/{id}:
-    put:
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema: {$ref: '#/components/schemas/Certificate'}
-      responses:
-        '200': {description: stored}
-        '400': {description: snis is missing}
-components:
-  schemas:
-    Certificate:
-      type: object
-      required: [cert, snis]
-      properties:
-        cert: {type: string}
-        snis:
-          type: array
-          minItems: 1
-          items: {type: string}
-          x-critical: true
-""",
+    use_instead=change(unmarked(HEAD_SPEC), certificates()),
     fix=(
         "If the data moved to another resource, mark the field `x-critical: {on-omit: "
         "preserve}` for a transition instead of removing it; otherwise make sure no PUT erases "
