@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from linter.analysis import FieldFacts, OperationFacts
+from linter.analysis import FieldFacts, OperationFacts, validator_for
 from linter.bodies import concrete, generation_schema, with_form
 from linter.config import Options
 from linter.critical import CriticalName
@@ -69,17 +69,7 @@ class MediaCases:
 
     @functools.cached_property
     def is_valid(self) -> Callable[[Any], bool]:
-        from jsonschema import Draft202012Validator, FormatChecker
-
-        validator = Draft202012Validator(self.schema, format_checker=FormatChecker())
-
-        def check(instance: Any) -> bool:
-            try:
-                return bool(validator.is_valid(instance))
-            except Exception:  # an invalid regex or similar in the spec's schema
-                return False
-
-        return check
+        return validator_for(self.schema, formats=True)
 
     def full_bodies(self) -> SearchStrategy[Any]:
         """Valid bodies in which every critical field is present, not null and not empty."""

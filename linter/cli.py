@@ -23,9 +23,17 @@ app = typer.Typer(
 # typer reads Optional[...] at run time; the `X | None` spelling needs Python 3.10 typer support
 # that older typer releases lack, so the options below keep Optional (ruff: UP045 waived).
 FailOn = typer.Option("--fail-on", help="Exit 1 for findings at or above this severity.")
-Critical = typer.Option("--critical", help="Mark a field critical: Schema.path or a JSON pointer.")
+Critical = typer.Option("--critical", help="Mark a field critical: Schema.path, #/json/pointer "
+                        "or file.yaml#/json/pointer.")
 ConfigFile = typer.Option("--config",
                           help="Config file (default: putlint.yaml or pyproject.toml, upward).")
+Formats = typer.Option("--format", "-f",
+                       help=f"Report format: {', '.join(FORMATS)} (repeatable).")
+Outputs = typer.Option("--output", "-o", help="Write the report of the --format in the same "
+                       "position to this file (repeatable); the terminal still gets the text "
+                       "summary.")
+Select = typer.Option("--select", help="Run only these rules (ids, id prefixes or names).")
+Ignore = typer.Option("--ignore", help="Do not run these rules.")
 PROGRESS_AFTER = 8  # files; a progress bar for fewer would only flicker
 
 
@@ -48,17 +56,12 @@ def _main(
 @app.command()
 def check(
     paths: Annotated[list[Path], typer.Argument(help="Spec files or folders to search.")],
-    formats: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
-        "--format", "-f", help=f"Report format: {', '.join(FORMATS)} (repeatable).")] = None,
-    outputs: Annotated[Optional[list[Path]], typer.Option(  # noqa: UP045
-        "--output", "-o", help="Write the report of the --format in the same position to "
-        "this file (repeatable); the terminal still gets the text summary.")] = None,
+    formats: Annotated[Optional[list[str]], Formats] = None,  # noqa: UP045
+    outputs: Annotated[Optional[list[Path]], Outputs] = None,  # noqa: UP045
     critical: Annotated[Optional[list[str]], Critical] = None,  # noqa: UP045
     config: Annotated[Optional[Path], ConfigFile] = None,  # noqa: UP045
-    select: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
-        "--select", help="Run only these rules (ids, id prefixes or names).")] = None,
-    ignore: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
-        "--ignore", help="Do not run these rules.")] = None,
+    select: Annotated[Optional[list[str]], Select] = None,  # noqa: UP045
+    ignore: Annotated[Optional[list[str]], Ignore] = None,  # noqa: UP045
     fail_on: Annotated[Optional[str], FailOn] = None,  # noqa: UP045
     validate: Annotated[Optional[bool], typer.Option(  # noqa: UP045
         "--validate/--no-validate",
@@ -182,11 +185,8 @@ def probe(
                                               "(clean-up still runs).")] = 500,
     timeout: Annotated[float, typer.Option("--timeout", min=0.1,
                                            help="Seconds to wait for each response.")] = 10.0,
-    formats: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
-        "--format", "-f", help=f"Report format: {', '.join(FORMATS)} (repeatable).")] = None,
-    outputs: Annotated[Optional[list[Path]], typer.Option(  # noqa: UP045
-        "--output", "-o", help="Write the report of the --format in the same position to "
-        "this file (repeatable).")] = None,
+    formats: Annotated[Optional[list[str]], Formats] = None,  # noqa: UP045
+    outputs: Annotated[Optional[list[Path]], Outputs] = None,  # noqa: UP045
     critical: Annotated[Optional[list[str]], Critical] = None,  # noqa: UP045
     config: Annotated[Optional[Path], ConfigFile] = None,  # noqa: UP045
     fail_on: Annotated[Optional[str], FailOn] = None,  # noqa: UP045
@@ -234,17 +234,12 @@ def diff(
         "paths and everything they $ref.")] = None,
     show_all: Annotated[bool, typer.Option(
         "--all", help="Also list the check findings head shares with base.")] = False,
-    formats: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
-        "--format", "-f", help=f"Report format: {', '.join(FORMATS)} (repeatable).")] = None,
-    outputs: Annotated[Optional[list[Path]], typer.Option(  # noqa: UP045
-        "--output", "-o", help="Write the report of the --format in the same position to "
-        "this file (repeatable).")] = None,
+    formats: Annotated[Optional[list[str]], Formats] = None,  # noqa: UP045
+    outputs: Annotated[Optional[list[Path]], Outputs] = None,  # noqa: UP045
     critical: Annotated[Optional[list[str]], Critical] = None,  # noqa: UP045
     config: Annotated[Optional[Path], ConfigFile] = None,  # noqa: UP045
-    select: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
-        "--select", help="Run only these rules (ids, id prefixes or names).")] = None,
-    ignore: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
-        "--ignore", help="Do not run these rules.")] = None,
+    select: Annotated[Optional[list[str]], Select] = None,  # noqa: UP045
+    ignore: Annotated[Optional[list[str]], Ignore] = None,  # noqa: UP045
     fail_on: Annotated[Optional[str], FailOn] = None,  # noqa: UP045
 ) -> None:
     """Report the changes from BASE to HEAD that make omission destructive (PUT201-PUT206),
