@@ -202,3 +202,36 @@ def test_header_values_never_appear_in_any_output(tmp_path: Path) -> None:
         assert secret not in text
     assert "***" in text  # the echoed credentials were scrubbed, not merely absent
     assert app.store.snapshot() == {"certificates": [], "snis": []}
+
+
+class CreateWithPost:
+    """The reference API where PUT only replaces: new certificates come from the collection's
+    POST, which picks the id (a common REST shape)."""
+
+    def __init__(self, app: ReferenceApi) -> None:
+        self.app = app
+
+    def __call__(self, environ: dict, start_response: Any) -> list[bytes]:
+        path, method = environ.get("PATH_INFO", ""), environ["REQUEST_METHOD"]
+        cp_id = path.split("/")[3] if path.count("/") > 3 else ""
+        cert_id = path.rsplit("/", 1)[-1]
+        if method == "PUT" and (cp_id, cert_id) not in self.app.store.certificates:
+            start_response("404 Not Found", [("Content-Type", "application/json")])
+            return [b'{"message": "no such certificate; POST to the collection"}']
+        return self.app(environ, start_response)
+
+
+def test_set_up_through_the_collection_post(tmp_path: Path) -> None:
+    spec = tmp_path / "spec.yaml"
+    collection = ("  /v2/control-planes/{controlPlaneId}/core-entities/certificates:\n"
+                  "    post:\n      responses: {'201': {description: created}}\n")
+    spec.write_text(FIXED.read_text(encoding="utf-8").replace(
+        "paths:\n", "paths:\n" + collection, 1), encoding="utf-8")
+    app = ReferenceApi("purge")
+    with running(CreateWithPost(app)) as url:  # type: ignore[arg-type]
+        proc = probe(spec, url, "--allow-writes", "--format", "json")
+    found = findings(proc)
+    assert {f["rule"] for f in found} == {"PUT301"}
+    first = found[0]["exchanges"]
+    assert [(e["method"], e["status"]) for e in first[:2]] == [("PUT", 404), ("POST", 201)]
+    assert app.store.snapshot() == {"certificates": [], "snis": []}  # deleted by its new id
