@@ -157,13 +157,26 @@ class OperationCases:
 
         def cases(target: tuple[MediaCases, FieldFacts, Form]) -> SearchStrategy[OmissionCase]:
             media, facts, form = target
-            made = media.full_bodies().map(lambda body: self._case(media, facts, form, body))
+            made = media.full_bodies().map(lambda body: self.case_of(media, facts, form, body))
             return made.filter(lambda c: c is not None and (forms != "admitted" or c.admitted))
 
         return st.sampled_from(targets).flatmap(cases)
 
-    def _case(self, media: MediaCases, facts: FieldFacts, form: Form,
-              body: Any) -> OmissionCase | None:
+    def matches(self, key: str) -> bool:
+        """Is this the operation `key` names: its operationId, or `METHOD /path` as the spec
+        writes the path (the method in either case)?"""
+        return key in (self.operation_id, f"{self.method} {self.path}",
+                       f"{self.method.lower()} {self.path}")
+
+    def case_of(self, media: MediaCases, facts: FieldFacts, form: Form,
+                body: Any) -> OmissionCase | None:
+        """The omission case of `body`; None when the form does not apply to it (the field
+        is not there, or "empty" asked of a scalar). With no body at all (none could be
+        generated) the case carries none, and nothing can be sent for it."""
+        if body is None:
+            return OmissionCase(self.label, media.media_type, facts.path,
+                                concrete(facts.field.path), facts.field.path, form,
+                                facts.mark.on_omit, None, None, False)
         variant = with_form(body, facts.field.path, form)
         if variant is None:
             return None
@@ -188,8 +201,7 @@ class Spec:
     def operation(self, key: str) -> OperationCases:
         """By operationId, or by `METHOD /path` exactly as the spec writes the path."""
         for op in self.operations:
-            if key in (op.operation_id, f"{op.method} {op.path}",
-                       f"{op.method.lower()} {op.path}"):
+            if op.matches(key):
                 return op
         known = ", ".join(op.operation_id or op.label for op in self.operations) or "none"
         raise PutlintError(f"no in-scope operation with critical fields is '{key}' "

@@ -22,7 +22,14 @@ app = typer.Typer(
 
 # typer reads Optional[...] at run time; the `X | None` spelling needs Python 3.10 typer support
 # that older typer releases lack, so the options below keep Optional (ruff: UP045 waived).
-FailOn = typer.Option("--fail-on", help="Exit 1 for findings at or above this severity.")
+def _fail_on_choice(value: str | None) -> str | None:
+    if value is not None and value not in SEVERITIES:
+        _usage(f"--fail-on must be one of {', '.join(SEVERITIES)}")
+    return value
+
+
+FailOn = typer.Option("--fail-on", callback=_fail_on_choice,
+                      help="Exit 1 for findings at or above this severity.")
 Critical = typer.Option("--critical", help="Mark a field critical: Schema.path, #/json/pointer "
                         "or file.yaml#/json/pointer.")
 ConfigFile = typer.Option("--config",
@@ -79,8 +86,6 @@ def check(
     from linter.discover import discover
     from linter.engine import run
 
-    if fail_on is not None and fail_on not in SEVERITIES:
-        _usage(f"--fail-on must be one of {', '.join(SEVERITIES)}")
     reports = _report_pairs(formats or [], outputs or [])
     options = _options(config).with_cli(
         critical=critical or [], select=select or [], ignore=ignore or [], fail_on=fail_on,
@@ -194,8 +199,6 @@ def probe(
     """Drive a running API: create, omit, read back, clean up; report purges (PUT301-PUT304)."""
     from linter.probe import ProbeSettings, parse_headers, run_probe
 
-    if fail_on is not None and fail_on not in SEVERITIES:
-        _usage(f"--fail-on must be one of {', '.join(SEVERITIES)}")
     reports = _report_pairs(formats or [], outputs or [])
     options = _options(config).with_cli(critical=critical or [], select=[], ignore=[],
                                         fail_on=fail_on, validate=False, reports=reports)
@@ -248,8 +251,6 @@ def diff(
 
     from linter.diff import git_pairs, run_diff
 
-    if fail_on is not None and fail_on not in SEVERITIES:
-        _usage(f"--fail-on must be one of {', '.join(SEVERITIES)}")
     if base_ref is None and len(paths) != 2:
         _usage("diff takes BASE HEAD, or --base-ref REV and the paths to compare")
     reports = _report_pairs(formats or [], outputs or [])

@@ -12,7 +12,6 @@ folder) is exported at REV into a temporary directory.
 
 from __future__ import annotations
 
-import re
 import subprocess
 import tarfile
 from collections.abc import Iterator
@@ -34,13 +33,14 @@ from linter.engine import (
     result_of,
 )
 from linter.errors import PutlintError
+from linter.model import path_template
 from linter.refs import Loc
 from linter.search import ITEMS
 
 
 def op_key(method: str, path: str) -> tuple[str, str]:
     """`PUT /certificates/{id}` and `PUT /certificates/{certificate_id}` are one operation."""
-    return method.upper(), re.sub(r"\{[^}/]*\}", "{}", path)
+    return method.upper(), path_template(path)
 
 
 @dataclass

@@ -62,12 +62,10 @@ class Exchange:
         return out
 
     def line(self) -> str:
-        sent = "" if self.body is NO_BODY else " " + json.dumps(self.body, sort_keys=True)
-        got = self.error or str(self.status)
-        if self.response is not None:
-            got += " " + (self.response if isinstance(self.response, str)
-                          else json.dumps(self.response, sort_keys=True))
-        return f"{self.method} {self.url}{sent} -> {got}"
+        """As reports print it (the plugin's failure messages use the same words)."""
+        from linter.reporters import exchange_text
+
+        return exchange_text(self.to_dict())
 
 
 class Session:

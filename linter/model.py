@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -60,6 +61,11 @@ class Scope:
         if flag is not None:
             return flag is True
         return method == "put" or node.get("operationId") in self.upsert_operation_ids
+
+
+def path_template(path: str) -> str:
+    """The path with its parameters unnamed: `/certs/{id}` and `/certs/{cert_id}` are one."""
+    return re.sub(r"\{[^}/]*\}", "{}", path)
 
 
 def spec_version(data: Any) -> str | None:
@@ -202,7 +208,7 @@ class ApiView:
             return {}
 
     def _parameters(self, node: dict, item: dict, item_loc: Loc,
-                            loc: Loc) -> list[tuple[dict, Loc]]:
+                    loc: Loc) -> list[tuple[dict, Loc]]:
         """Path-level and operation-level parameters, resolved; the operation's win."""
         merged: dict[tuple[str, str], tuple[dict, Loc]] = {}
         for params, base in ((item.get("parameters"), item_loc.child("parameters")),

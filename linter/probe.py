@@ -19,7 +19,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from linter.analysis import FieldFacts
-from linter.bodies import with_form
 from linter.cases import MediaCases, OmissionCase, OperationCases, load_spec
 from linter.config import Options
 from linter.engine import (
@@ -109,9 +108,7 @@ class PlannedCase:
 def plan(spec_path: Path, options: Options, wanted: list[str]) -> tuple[Any, list[PlannedCase]]:
     """Every case probe would run: a minimal full body per operation, one variant per form."""
     spec = load_spec(spec_path, options=options)
-    ops = [op for op in spec.operations
-           if not wanted or any(w in (op.operation_id, op.label, f"{op.method.lower()} {op.path}")
-                                for w in wanted)]
+    ops = [op for op in spec.operations if not wanted or any(op.matches(w) for w in wanted)]
     if wanted and not ops:
         raise PutlintError(f"no in-scope operation with critical fields matches "
                            f"{', '.join(wanted)}", None)
@@ -121,21 +118,10 @@ def plan(spec_path: Path, options: Options, wanted: list[str]) -> tuple[Any, lis
         full = minimal_full_body(media)
         for facts in media.fields:
             for form in Form:
-                variant = with_form(full, facts.field.path, form) if full is not None else None
-                if full is not None and variant is None:
-                    continue  # e.g. "empty" for a string
-                case = OmissionCase(op.label, media.media_type, facts.path,
-                                    _target(facts), facts.field.path, form, facts.mark.on_omit,
-                                    full, variant, variant is not None and
-                                    media.is_valid(variant))
-                cases.append(PlannedCase(op, media, facts, case))
+                case = op.case_of(media, facts, form, full)
+                if case is not None:  # None: the form does not apply, e.g. "empty" for a string
+                    cases.append(PlannedCase(op, media, facts, case))
     return spec, cases
-
-
-def _target(facts: FieldFacts) -> str:
-    from linter.bodies import concrete
-
-    return concrete(facts.field.path)
 
 
 def minimal_full_body(media: MediaCases) -> Any:
@@ -207,23 +193,19 @@ def _rows(cases: list[PlannedCase], observations: list[tuple[PlannedCase, Observ
             f"{planned.case.form.value}: {observation.outcome.value}")
     flagged = {(f"{f.operation['method']} {f.operation['path']}", f.field)
                for f in findings if f.operation}
-    rows: dict[str, tuple[OperationCases, list[FieldRow]]] = {}
-    for planned in cases:
-        op, facts = planned.op, planned.field
-        entry = rows.setdefault(op.label, (op, []))
-        if any(r.field == facts.path for r in entry[1]):
-            continue
+    out = []
+    for planned in {p.op.label: p for p in cases}.values():  # the first case of each operation
+        op, media = planned.op, planned.media
         place = op.facts.op.loc.place()
-        seen = outcomes.get((op.label, facts.path))
-        entry[1].append(FieldRow(planned.media.media_type, facts.path, facts.mark.on_omit, (),
+        rows = []
+        for facts in media.fields:
+            seen = outcomes.get((op.label, facts.path))
+            rows.append(FieldRow(media.media_type, facts.path, facts.mark.on_omit, (),
                                  place.file, place.line,
                                  observed=", ".join(seen) if seen else "not sent (dry run)",
                                  ok=(op.label, facts.path) not in flagged if seen else None))
-    out = []
-    for op, fields in rows.values():
-        place = op.facts.op.loc.place()
         out.append(OperationRow(op.method.lower(), op.path, op.operation_id, place.file,
-                                place.line, tuple(fields)))
+                                place.line, tuple(rows)))
     return out
 
 

@@ -57,7 +57,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         raise pytest.UsageError(f"putlint: {exc.place or spec_path}: {exc.message}") from None
     wanted = options.get("operations")
     operations = [op for op in spec.operations
-                  if wanted is None or op.operation_id in wanted or op.label in wanted]
+                  if wanted is None or any(op.matches(w) for w in wanted)]
     if not operations:
         raise pytest.UsageError(f"putlint: {spec_path} has no in-scope operation with critical "
                                 "fields to test")

@@ -32,7 +32,7 @@ from linter.bundle import Bundle, Bundler
 from linter.config import Options
 from linter.critical import resolve_names
 from linter.errors import PutlintError
-from linter.model import ApiView, Operation, Scope
+from linter.model import ApiView, Operation, Scope, path_template
 from linter.refs import Loc, Workspace, display_name
 from linter.search import ITEMS
 from linter.source import pointer_text
@@ -101,8 +101,7 @@ class Suggestion:
 
 
 def _segments(path: str) -> list[str]:
-    return ["{}" if s.startswith("{") and s.endswith("}") else s
-            for s in path.strip("/").split("/") if s]
+    return [s for s in path_template(path).split("/") if s]
 
 
 def _spellings(name: str) -> set[str]:
@@ -270,7 +269,7 @@ class _AllOperations(Scope):
 
 
 def _norm(path: str) -> str:
-    return "/" + "/".join(_segments(path))
+    return "/" + "/".join(_segments(path))  # trailing and doubled slashes aside
 
 
 def _is_reference(node: Any, schema: dict, bundle: Bundle, facts: SpecFacts) -> bool:
@@ -323,19 +322,13 @@ def evidence_for(op: Operation, path: tuple[str, ...], node: Any, bundle: Bundle
     # Only for top-level fields (a nested one rides on its parent's evidence), and never for
     # descriptive data (tags, labels): replacing them is what a PUT is for.
     if len(path) == 1 and name.lower() not in DESCRIPTIVE and path[0] in returned and \
-            "get" in _methods(facts, op.path) and not _required(schema, path):
+            "get" in op.siblings and not _required(schema, path):
         weight = {"collection": 0.30, "object": 0.15, "scalar": 0.05}[kind]
         out.append(Evidence(weight, f"GET {op.path} returns {path[0]} and the {op.method.upper()}"
                                     f" may leave it out (a replace would erase it)"))
     if name.lower() in STATE_NAMES or name in STATE_NAMES:
         out.append(Evidence(NAME_WEIGHT, f"'{name}' usually carries routing or security state"))
     return out
-
-
-def _methods(facts: SpecFacts, path: str) -> set[str]:
-    item = (facts.ws.root.data.get("paths") or {}).get(path)
-    return {m for m in ("get", "put", "post", "delete", "patch") if isinstance(item, dict)
-            and m in item}
 
 
 def config_name(loc: Loc, ws: Workspace) -> str:

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from linter.config import FORMATS
 from linter.engine import Finding, RunReport
 
-__all__ = ["FORMATS", "RenderContext", "Renderer", "exchange_lines", "get_renderer"]
+__all__ = ["FORMATS", "RenderContext", "Renderer", "exchange_lines", "exchange_text",
+           "get_renderer"]
 
 
 @dataclass(frozen=True)
@@ -30,16 +31,19 @@ def exchange_lines(finding: Finding) -> list[str]:
     Header values never reach a finding (probe records no headers and scrubs the user's
     secrets from response bodies), so these lines are safe to print anywhere.
     """
-    lines = []
-    for number, exchange in enumerate(finding.exchanges, start=1):
-        sent = f" {json.dumps(exchange['body'], sort_keys=True)}" if "body" in exchange else ""
-        got = exchange.get("error") or str(exchange.get("status"))
-        if exchange.get("response") is not None:
-            response = exchange["response"]
-            got += " " + (response if isinstance(response, str)
-                          else json.dumps(response, sort_keys=True))
-        lines.append(f"{number}. {exchange['method']} {exchange['url']}{sent} -> {got}")
-    return lines
+    return [f"{number}. {exchange_text(exchange)}"
+            for number, exchange in enumerate(finding.exchanges, start=1)]
+
+
+def exchange_text(exchange: dict) -> str:
+    """`PUT /x {"a": 1} -> 200 {...}`: one request and its answer, from its recorded form."""
+    sent = f" {json.dumps(exchange['body'], sort_keys=True)}" if "body" in exchange else ""
+    got = exchange.get("error") or str(exchange.get("status"))
+    if exchange.get("response") is not None:
+        response = exchange["response"]
+        got += " " + (response if isinstance(response, str)
+                      else json.dumps(response, sort_keys=True))
+    return f"{exchange['method']} {exchange['url']}{sent} -> {got}"
 
 
 def get_renderer(name: str) -> Renderer:
