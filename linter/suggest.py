@@ -207,9 +207,8 @@ def _required(schema: dict, path: tuple[str, ...]) -> bool:
 class SpecFacts:
     """What suggestions need of one spec: its paths, resource schemas and GET responses."""
 
-    def __init__(self, ws: Workspace, api: ApiView) -> None:
+    def __init__(self, ws: Workspace) -> None:
         self.ws = ws
-        self.api = api
         data = ws.root.data.get("paths") or {}
         self.paths = [str(p) for p in data] if isinstance(data, dict) else []
         self.resource_schemas: set[tuple] = set()
@@ -345,27 +344,26 @@ def suggest_spec(path: Path, options: Options) -> tuple[list[Suggestion], list[P
     try:
         ws = Workspace(path)
         api = ApiView(ws, Scope(options.upsert_operations))
-        facts = SpecFacts(ws, api)
+        facts = SpecFacts(ws)
         marks, _ = resolve_names(ws, api.version or "", options.critical)
         bundler = Bundler(ws, api.version or "", marks)
     except PutlintError as exc:
         return [], [exc]
     out: list[Suggestion] = []
     errors: list[PutlintError] = []
-    done: set[tuple] = set()
     for op in api.operations():
-        for body in sorted(op.bodies, key=lambda b: "json" not in b.media_type):
-            try:
-                schema, where = ws.deref(body.schema, body.schema_loc)
-                if (op.method, op.path, where.key) in done:
-                    continue
-                done.add((op.method, op.path, where.key))
-                bundle = bundler.bundle(schema, where)
-                out.extend(_candidates(op, body.media_type, bundle, facts, ws, display_name(path)))
-            except (PutlintError, RecursionError) as exc:
-                if isinstance(exc, PutlintError):
-                    errors.append(exc)
-            break  # one media type per operation: the JSON one when there is one
+        if not op.bodies:
+            continue
+        # one media type per operation: the JSON one when there is one
+        body = min(op.bodies, key=lambda b: "json" not in b.media_type)
+        try:
+            schema, where = ws.deref(body.schema, body.schema_loc)
+            bundle = bundler.bundle(schema, where)
+            out.extend(_candidates(op, body.media_type, bundle, facts, ws, display_name(path)))
+        except PutlintError as exc:
+            errors.append(exc)
+        except RecursionError:  # nested too deeply to walk: no suggestion from this body
+            continue
     errors.extend(api.errors)
     return out, errors
 
