@@ -29,6 +29,7 @@ from linter.engine import (
     SpecResult,
     analyse,
     enabled_rules,
+    ignored_by_field,
     make_finding,
     result_of,
 )
@@ -110,7 +111,8 @@ def compare(base: SpecReport, base_findings: list[Finding], head: SpecReport,
         for rule in rules:
             if rule.id in facts.op.ignore:
                 continue
-            found.extend(make_finding(rule, hit, options, facts.op) for hit in rule.check(pair))
+            found.extend(make_finding(rule, hit, options, facts.op) for hit in rule.check(pair)
+                         if not ignored_by_field(rule, hit, facts))
     known = {finding_key(f) for f in base_findings}
     found += [f for f in head_findings if show_all or finding_key(f) not in known]
     found.sort(key=lambda f: f.sort_key)

@@ -221,7 +221,7 @@ def findings_for(report: SpecReport, rules: Iterable[Rule], options: Options) ->
             if rule.scope != "operation" or rule.id in facts.op.ignore:
                 continue
             for hit in rule.check(facts):
-                if not _suppressed(rule, hit, facts):
+                if not ignored_by_field(rule, hit, facts):
                     found.append(make_finding(rule, hit, options, facts.op))
     return found
 
@@ -263,7 +263,8 @@ def _summary(facts: OperationFacts) -> OperationRow:
                         tuple(rows))
 
 
-def _suppressed(rule: Rule, hit: Hit, facts: OperationFacts) -> bool:
+def ignored_by_field(rule: Rule, hit: Hit, facts: OperationFacts) -> bool:
+    """Does an `x-putlint-ignore` on the field the hit is about name this rule?"""
     return any(rule.id in f.field.ignore for _, f in facts.fields()
                if f.path == hit.field and hit.field is not None)
 

@@ -166,3 +166,16 @@ def _transcripts() -> list[tuple[str, str]]:
 def test_readme_shows_real_output(command: str, shown: str) -> None:
     proc = putlint(*command.split())
     assert proc.stdout == shown
+
+
+def test_x_putlint_ignore_on_the_field_suppresses_a_change_rule(tmp_path: Path) -> None:
+    """As for check: `x-putlint-ignore` on a property silences the rules it names there."""
+    base = MULTIFILE / "base" / "openapi.yaml"
+    head = tmp_path / "head"
+    shutil.copytree(MULTIFILE / "head", head)
+    schema = head / "schemas" / "certificate.yaml"
+    schema.write_text(schema.read_text(encoding="utf-8").replace(
+        "    x-critical: true", "    x-critical: true\n    x-putlint-ignore: [PUT201]"),
+        encoding="utf-8")
+    rules = {f.rule for f in run_diff([(base, head / "openapi.yaml", None)], Options()).findings}
+    assert rules == {"PUT001", "PUT002"}
