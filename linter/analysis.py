@@ -108,19 +108,35 @@ def _ignores(entry: Any, root: dict) -> frozenset[str]:
 
 def critical_fields(bundle: Bundle) -> list[CriticalField]:
     """Every critical field path reachable in the body, each once, in document order."""
-    root = bundle.schema
-    memo: dict[int, list[CriticalField]] = {}
-    on_stack: set[int] = set()
-    total = [0]
+    unique: dict[tuple[str, ...], CriticalField] = {}
+    for f in _FieldWalk(bundle).below(bundle.schema):
+        unique.setdefault(f.path, f)
+    return list(unique.values())
 
-    def below(node: Any) -> list[CriticalField]:
+
+class _FieldWalk:
+    """The walk of critical_fields, memoised per schema node and guarded against recursion.
+
+    A class rather than a recursive inner function: such a function refers to itself through
+    its closure, a reference cycle that kept every spec's parsed data alive until the garbage
+    collector found it (50,000 objects freed by one 40 ms collection on GitHub's description).
+    """
+
+    def __init__(self, bundle: Bundle) -> None:
+        self.bundle = bundle
+        self.memo: dict[int, list[CriticalField]] = {}
+        self.on_stack: set[int] = set()
+        self.total = 0
+
+    def below(self, node: Any) -> list[CriticalField]:
         if not isinstance(node, dict):
             return []
-        if id(node) in memo:
-            return memo[id(node)]
-        if id(node) in on_stack:  # recursive schema: the fields are found on the first pass
+        if id(node) in self.memo:
+            return self.memo[id(node)]
+        if id(node) in self.on_stack:  # recursive schema: the fields are found on the first pass
             return []
-        on_stack.add(id(node))
+        self.on_stack.add(id(node))
+        root, bundle = self.bundle.schema, self.bundle
         found: list[CriticalField] = []
         for part in closure(node, root):
             props = part.get("properties")
@@ -130,23 +146,19 @@ def critical_fields(bundle: Bundle) -> list[CriticalField]:
                     found.append(CriticalField((name,), mark, (entry,), _ignores(entry, root),
                                                mark_node))
                 found.extend(CriticalField((name, *f.path), f.mark, (entry, *f.entries),
-                                           f.ignore, f.mark_node) for f in below(entry))
+                                           f.ignore, f.mark_node) for f in self.below(entry))
             if "items" in part:
                 found.extend(CriticalField((ITEMS, *f.path), f.mark, (None, *f.entries),
-                                           f.ignore, f.mark_node) for f in below(part["items"]))
-            total[0] += len(found)
-            if total[0] > MAX_CRITICAL_PATHS:
+                                           f.ignore, f.mark_node)
+                             for f in self.below(part["items"]))
+            self.total += len(found)
+            if self.total > MAX_CRITICAL_PATHS:
                 raise PutlintError(f"more than {MAX_CRITICAL_PATHS} critical field paths in one "
                                    "request body (a YAML alias bomb?)",
                                    bundle.loc_of(root).place() if bundle.loc_of(root) else None)
-        on_stack.discard(id(node))
-        memo[id(node)] = found
+        self.on_stack.discard(id(node))
+        self.memo[id(node)] = found
         return found
-
-    unique: dict[tuple[str, ...], CriticalField] = {}
-    for f in below(root):
-        unique.setdefault(f.path, f)
-    return list(unique.values())
 
 
 @dataclass

@@ -6,7 +6,9 @@ run can spread specs over processes (`--jobs`) and still print exactly what a se
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import contextlib
+import gc
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -228,7 +230,26 @@ def findings_for(report: SpecReport, rules: Iterable[Rule], options: Options) ->
 
 def check_spec(path: Path, options: Options) -> SpecResult:
     """Analyse one root spec and run the operation rules on it."""
-    return result_of(analyse(path, options), options)
+    with collector_paused():
+        return result_of(analyse(path, options), options)
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Check one spec with the cyclic garbage collector off, and let it run between specs.
+
+    Most of the heap during a check is the parsed spec, a tree that reference counting frees
+    and the collector can find nothing in, yet the collector walks it again and again while
+    parsing and analysis allocate: 30 ms of 320 on GitHub's description. The few cycles a
+    check makes are collected after it, so memory over a run of many specs stays as it was.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def result_of(report: SpecReport, options: Options) -> SpecResult:

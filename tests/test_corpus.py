@@ -70,7 +70,7 @@ def test_every_root_with_planted_marks() -> None:
 def test_findings_do_not_depend_on_the_yaml_parser(monkeypatch: pytest.MonkeyPatch) -> None:
     """yaml-rs is the fast path and PyYAML the fallback: on every YAML root of the corpus,
     with critical marks planted, both give the same findings."""
-    import linter.source as source
+    import linter.yaml_source as yaml_source
 
     yaml_roots = [p for p in corpus_roots() if p.suffix in (".yaml", ".yml")]
     options_of = {p: Options(critical=planted_names(p)) for p in yaml_roots}
@@ -80,7 +80,7 @@ def test_findings_do_not_depend_on_the_yaml_parser(monkeypatch: pytest.MonkeyPat
         return [f.to_dict() for f in result_of(analyse(path, options), options).findings]
 
     fast = {p: findings(p) for p in yaml_roots}
-    monkeypatch.setattr(source, "yaml_rs", None)
+    monkeypatch.setattr(yaml_source, "yaml_rs", None)
     compared = 0
     for path in yaml_roots:
         assert findings(path) == fast[path], path

@@ -1,0 +1,263 @@
+"""Reading YAML specs: YAML 1.2 through yaml-rs, PyYAML's C loader for what it leaves, and
+line:column of a JSON pointer in YAML text.
+
+Only imported when a YAML file is read or placed: a run over JSON specs never pays for PyYAML
+(16 ms of start-up).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from linter.errors import Place, PutlintError
+from linter.source import (
+    MAX_EXPANDED_NODES,
+    Document,
+    Pointer,
+    _line_col,
+    printable,
+)
+from linter.yaml_position import BlockLocator, Unsure
+
+# Tests set this to compare the block-text locator with compose on every node of the corpus.
+_FORCE_COMPOSE = False
+
+_BASE_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BASE_LOADER):  # type: ignore[misc, valid-type]
+    """libyaml's safe loader with YAML 1.2 core-schema scalars and duplicate-key detection.
+
+    OpenAPI 3.1 prescribes YAML 1.2: `on`, `yes` and `no` are strings, `2025-11-06` is a string,
+    not a date. PyYAML resolves YAML 1.1, so the 1.1-only implicit resolvers are replaced.
+    """
+
+    duplicates: list[tuple[str, int, int]]
+
+    def construct_mapping(  # type: ignore[override]
+        self, node: yaml.MappingNode, deep: bool = False
+    ) -> dict:
+        has_merge = any(k.tag == "tag:yaml.org,2002:merge" for k, _ in node.value)
+        mapping = super().construct_mapping(node, deep=deep)
+        if not has_merge and len(mapping) != len(node.value):
+            seen: set = set()
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node)
+                if key in seen:
+                    mark = key_node.start_mark
+                    self.duplicates.append((str(key), mark.line + 1, mark.column + 1))
+                seen.add(key)
+        return mapping
+
+
+def _yaml12_resolvers() -> dict:
+    # Drop YAML 1.1 booleans, sexagesimal numbers and timestamps; keep 1.2 core forms.
+    resolvers = {
+        first: [(tag, rx) for tag, rx in entries
+                if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp",
+                               "tag:yaml.org,2002:int", "tag:yaml.org,2002:float")]
+        for first, entries in _BASE_LOADER.yaml_implicit_resolvers.items()
+    }
+    core = [
+        ("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), "tTfF"),
+        ("tag:yaml.org,2002:int",
+         re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"), "-+0123456789"),
+        ("tag:yaml.org,2002:float",
+         re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+                    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"), "-+0123456789."),
+    ]
+    for tag, rx, firsts in core:
+        for ch in firsts:
+            resolvers.setdefault(ch, []).append((tag, rx))
+    return resolvers
+
+
+_Loader.yaml_implicit_resolvers = _yaml12_resolvers()
+
+
+def _construct_int(loader: yaml.constructor.SafeConstructor, node: yaml.ScalarNode) -> int:
+    value = loader.construct_scalar(node)
+    return int(value, 0) if value.lstrip("+-").startswith(("0o", "0x")) else int(value)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+
+
+# Characters YAML does not allow in a stream (YAML 1.2 "c-printable", complemented).
+_NOT_YAML_PRINTABLE = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _replace_unprintable(text: str, display: str) -> tuple[str, list[PutlintError]]:
+    """Read characters YAML forbids as U+FFFD, with a warning each (the first few).
+
+    Real specs carry stray control characters in descriptions (SendGrid's has U+009F); every
+    other tool reads them, so refusing the whole file would help nobody. One character for one
+    keeps every offset, and so every reported position, exact.
+    """
+    warnings = []
+    for match in itertools.islice(_NOT_YAML_PRINTABLE.finditer(text), 5):
+        line, col = _line_col(text, match.start())
+        warnings.append(PutlintError(
+            f"control character U+{ord(match.group()):04X} is not allowed in YAML; read as "
+            "U+FFFD", Place(display, line, col)))
+    if warnings:
+        text = _NOT_YAML_PRINTABLE.sub("\ufffd", text)
+    return text, warnings
+
+
+_DOCUMENT_START = re.compile(r"(?m)^---(?:[ \t]|$)")
+# A plain scalar of digits with underscores (`16_9`, an aspect ratio in Ticketmaster's spec) is
+# a string in YAML 1.2; yaml-rs reads it as the number 169.
+_DIGIT_UNDERSCORE = re.compile(r"[0-9]_[0-9]")
+_UNDERSCORED_NUMBER = re.compile(r"(?m)(?:^|[\s\[{,:-])[-+]?[0-9]+(?:_[0-9]+)+[ \t]*(?:$|[,\]}#])")
+
+
+def _fast_yaml(text: str) -> Any:
+    """The document through yaml-rs (Rust), or _SLOW when PyYAML must read it.
+
+    yaml-rs reads GitHub's 10 MB description in 0.3 s and 120 MiB where PyYAML's C loader
+    takes 6 s and far more memory. PyYAML stays for what yaml-rs does not do as putlint needs:
+    `<<` merge keys (gone from YAML 1.2, still meant by authors), streams of several documents,
+    numbers with underscores (strings in YAML 1.2), and every refusal (duplicate keys, syntax
+    errors, alias bombs, forbidden characters), whose messages, places and warnings then all
+    come from one loader.
+    """
+    # _UNDERSCORED_NUMBER takes 0.16 s on a 10 MB text; a digit, "_", digit anywhere is
+    # rare and found in 0.03 s, so the exact test runs only then
+    if yaml_rs is None or "<<" in text or (_DIGIT_UNDERSCORE.search(text) and
+                                           _UNDERSCORED_NUMBER.search(text)):
+        return _SLOW
+    starts = _DOCUMENT_START.findall(text)
+    if len(starts) > 1 or (starts and not text.lstrip().startswith("---")):
+        return _SLOW
+    try:
+        return yaml_rs.loads(text, parse_datetime=False, alias_limits=_ALIAS_LIMITS)
+    except (ValueError, RecursionError, OverflowError):
+        return _SLOW
+
+
+_SLOW = object()
+try:
+    import yaml_rs
+
+    _ALIAS_LIMITS = yaml_rs.AliasLimits(max_total_replayed_events=MAX_EXPANDED_NODES)
+except ImportError:  # pragma: no cover - yaml-rs has wheels for the common platforms
+    yaml_rs = None
+
+
+def parse_yaml(path: Path, display: str, text: str) -> Document:
+    """Parse a YAML text (``parse`` chose YAML); any failure is a PutlintError."""
+    text, unprintable = _replace_unprintable(text, display)
+    data = _fast_yaml(text) if not unprintable else _SLOW
+    if data is not _SLOW:
+        return Document(path, display, text, data, False)
+    return _parse_yaml_slow(path, display, text, unprintable)
+
+
+def _parse_yaml_slow(path: Path, display: str, text: str,
+                     unprintable: list[PutlintError]) -> Document:
+    loader = _Loader(text)
+    loader.duplicates = []
+    try:
+        data = loader.get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = " ".join(str(p) for p in (exc.context, exc.problem) if p)
+        line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        last = text.count("\n") + (0 if text.endswith("\n") else 1)
+        if line > last:  # libyaml puts the end of the stream on a line after the last one
+            line, column = last, len(text.rstrip("\n").rsplit("\n", 1)[-1]) + 1
+        raise PutlintError(f"invalid YAML: {problem}", Place(display, line, column)) from None
+    except yaml.reader.ReaderError as exc:
+        line, col = _line_col(text, exc.position)
+        raise PutlintError(f"invalid YAML: {exc.reason}", Place(display, line, col)) from None
+    except yaml.YAMLError as exc:
+        raise PutlintError(f"invalid YAML: {exc}".splitlines()[0], Place(display, 1, 1)) \
+            from None
+    except RecursionError:
+        raise PutlintError("YAML is nested too deeply to read", Place(display, 1, 1)) from None
+    finally:
+        loader.dispose()
+    if "*" in text and "&" in text:
+        _check_alias_expansion(data, display)
+    doc = Document(path, display, text, data, False, unprintable)
+    for key, line, col in loader.duplicates:
+        doc.warnings.append(PutlintError(
+            f"duplicate key '{printable(key)}': the last value wins", Place(display, line, col)))
+    return doc
+
+
+def _check_alias_expansion(data: Any, display: str) -> None:
+    """Refuse documents whose aliases expand to more nodes than any real spec has."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[Any, bool]] = [(data, False)]
+    while stack:
+        node, done = stack.pop()
+        if not isinstance(node, (dict, list)) or (not done and id(node) in sizes):
+            continue
+        children = list(node.values()) if isinstance(node, dict) else node
+        if done:
+            total = 1 + sum(sizes.get(id(c), 1) for c in children)
+            sizes[id(node)] = total
+            if total > MAX_EXPANDED_NODES:
+                raise PutlintError("YAML aliases expand to over "
+                                   f"{MAX_EXPANDED_NODES:,} nodes (an alias bomb?)",
+                                   Place(display, 1, 1))
+            continue
+        sizes[id(node)] = 1  # cycle guard: a recursive alias counts once
+        stack.append((node, True))
+        stack.extend((c, False) for c in children if isinstance(c, (dict, list)))
+
+
+class YamlLocator:
+    """Positions in one YAML text: from the block-style text when BlockLocator is sure, from
+    PyYAML's node tree (composed once) otherwise."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._root: Any = None
+        self._block: BlockLocator | None = None
+        with contextlib.suppress(Unsure):  # not block style: compose answers everything
+            self._block = BlockLocator(text)
+
+    def position(self, pointer: Pointer) -> tuple[int, int]:
+        # Block-style text answers most pointers without building a node tree (5.9 s of
+        # compose on GitHub's description, against milliseconds); compose decides the rest.
+        if self._block is not None and not _FORCE_COMPOSE:
+            try:
+                return self._block.position(pointer)
+            except Unsure:
+                pass
+        try:
+            return self.composed_position(pointer)
+        except yaml.YAMLError:
+            return 1, 1
+
+    def composed_position(self, pointer: Pointer) -> tuple[int, int]:
+        """The key of the last mapping entry found along ``pointer``, else the node itself."""
+        if self._root is None:
+            self._root = yaml.compose(self.text, Loader=_Loader)
+        node = self._root
+        mark = node.start_mark if node is not None else None
+        for token in pointer:
+            if isinstance(node, yaml.MappingNode):
+                for key_node, value_node in reversed(node.value):  # the last duplicate wins
+                    if isinstance(key_node, yaml.ScalarNode) and key_node.value == token:
+                        node, mark = value_node, key_node.start_mark
+                        break
+                else:
+                    break
+            elif isinstance(node, yaml.SequenceNode) and token.isdigit() and \
+                    int(token) < len(node.value):
+                node = node.value[int(token)]
+                mark = node.start_mark
+            else:
+                break
+        return (mark.line + 1, mark.column + 1) if mark else (1, 1)
