@@ -51,7 +51,8 @@ class JsonLocator:
         self.text = text
         self.unique_keys = unique_keys
         self._containers: dict[int, _Container | None] = {}
-        self._lines_before: list[int] | None = None
+        self._lines_before: list[int] = []
+        self._last_newline: list[int] = []
         self._root_at = self._skip_whitespace(0)
         self._root = self._container(self._root_at)
 
@@ -73,14 +74,22 @@ class JsonLocator:
 
     def line_col(self, offset: int) -> tuple[int, int]:
         text = self.text
-        if self._lines_before is None:
-            self._lines_before = [0]
-            for start in range(0, len(text), _BLOCK):
-                self._lines_before.append(self._lines_before[-1] +
-                                          text.count("\n", start, start + _BLOCK))
+        if not self._lines_before:
+            # per block: the lines before it, and the last newline before it (a one-line text
+            # would otherwise have every column searched for back to its start)
+            lines, last = 0, -1
+            for start in range(0, len(text) + 1, _BLOCK):
+                self._lines_before.append(lines)
+                self._last_newline.append(last)
+                lines += text.count("\n", start, start + _BLOCK)
+                last = max(last, text.rfind("\n", start, start + _BLOCK))
         block = offset // _BLOCK
-        line = self._lines_before[block] + text.count("\n", block * _BLOCK, offset) + 1
-        return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+        start = block * _BLOCK
+        line = self._lines_before[block] + text.count("\n", start, offset) + 1
+        newline = text.rfind("\n", start, offset)
+        if newline < 0:
+            newline = self._last_newline[block]
+        return line, offset - newline
 
     def _child(self, at: int, token: str) -> tuple[int, int] | None:
         container = self._container(at)

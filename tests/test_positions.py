@@ -267,3 +267,18 @@ def test_json_lookups_stop_early_only_without_duplicates() -> None:
         document = source.parse(path, "x.json")
     assert not document.unique_keys and document.warnings
     assert document.place(("a",)).column == text.rindex('"a"') + 1
+
+
+def test_json_positions_across_blocks() -> None:
+    """Lines are counted from checkpoints 64 KiB apart: a text of several blocks, one long
+    line first and then many short ones, every node against the whole read."""
+    wide = json.dumps({f"k{i}": "x" * 50 for i in range(3000)})  # ~170 KB on one line
+    tall = json.dumps({f"n{i}": [i, {"v": i}] for i in range(3000)}, indent=2)
+    text = '{\n"wide": ' + wide + ',\n"tall": ' + tall + "}\n"
+    assert len(text) > 4 * 65536
+    locator = JsonLocator(text)
+    root = reference_index(text)
+    for pointer in reference_pointers(root):
+        offset = reference_offset(root, pointer)
+        expected = (text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset))
+        assert locator.position(pointer) == expected, pointer
