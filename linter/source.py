@@ -1,22 +1,20 @@
-"""Reading spec files: bytes to Python data, and back from a JSON pointer to a line and column.
+"""Reading spec files: which parser a file needs, and what all parsed documents share.
 
-Parsing is done with the fastest safe loader and keeps no positions: ``json`` here, YAML in
-``yaml_source`` (imported only for YAML files). Positions are computed on demand, only for the
-nodes that findings and errors point at (``json_position``, ``yaml_source.YamlLocator``). That
-keeps a clean run on a 10 MB spec free of position bookkeeping.
+``parse`` reads and decodes the bytes and hands the text to ``json_source`` or ``yaml_source``
+(each imported only when a file needs it). A Document keeps no positions: they are computed on
+demand, only for the nodes that findings and errors point at, by its locator
+(``json_source.JsonLocator``, ``yaml_source.YamlLocator``).
 """
 
 from __future__ import annotations
 
 import codecs
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from linter.errors import Place, PutlintError
-from linter.json_position import JsonLocator
 
 Pointer = tuple[str, ...]
 
@@ -48,6 +46,8 @@ class Document:
     def locator(self) -> Any:
         if self._locator is None:
             if self.is_json:
+                from linter.json_source import JsonLocator
+
                 self._locator = JsonLocator(self.text, self.unique_keys)
             else:
                 from linter.yaml_source import YamlLocator
@@ -112,7 +112,9 @@ def parse(path: Path, display: str) -> Document:
                            Place(display, text.count("\n", 0, text.index("\x00")) + 1, 1))
     if looks_like_json(text):
         try:
-            return _parse_json(path, display, text)
+            from linter.json_source import parse_json
+
+            return parse_json(path, display, text)
         except PutlintError:
             if path.suffix.lower() == ".json":
                 raise
@@ -120,36 +122,6 @@ def parse(path: Path, display: str) -> Document:
     from linter.yaml_source import parse_yaml
 
     return parse_yaml(path, display, text)
-
-
-def _parse_json(path: Path, display: str, text: str) -> Document:
-    duplicates: list[str] = []
-
-    def pairs_hook(pairs: list[tuple[str, Any]]) -> dict:
-        result = dict(pairs)
-        if len(result) != len(pairs):
-            seen: set[str] = set()
-            for key, _ in pairs:
-                if key in seen:
-                    duplicates.append(key)
-                seen.add(key)
-        return result
-
-    try:
-        data = json.loads(text, object_pairs_hook=pairs_hook)
-    except json.JSONDecodeError as exc:
-        place = Place(display, exc.lineno, exc.colno)
-        raise PutlintError(f"invalid JSON: {exc.msg}", place) from None
-    except RecursionError:
-        raise PutlintError("JSON is nested too deeply to read", Place(display, 1, 1)) from None
-    doc = Document(path, display, text, data, True, unique_keys=not duplicates)
-    for key in duplicates:
-        match = list(re.finditer(r'"' + re.escape(json.dumps(key)[1:-1]) + r'"\s*:', text))
-        offset = match[-1].start() if match else 0
-        line, col = _line_col(text, offset)
-        doc.warnings.append(PutlintError(
-            f"duplicate key '{printable(key)}': the last value wins", Place(display, line, col)))
-    return doc
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")

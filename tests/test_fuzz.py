@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from linter.config import Options
 from linter.engine import run
 from linter.errors import PutlintError
-from linter.source import parse
+from linter.source import looks_like_json, parse
 from tests.test_agreement import bodies
 
 FUZZ = settings(max_examples=max(1500, settings().max_examples), deadline=None,
@@ -182,3 +182,56 @@ def _rewrite_refs(value: Any) -> Any:
     if isinstance(value, list):
         return [_rewrite_refs(v) for v in value]
     return value
+
+
+def _json_oracle(text: str) -> tuple[Any, ...]:
+    """What json.loads makes of a text: the data (key order included) and the number of
+    duplicate keys, or the message and place of its refusal."""
+    duplicates = []
+
+    def hook(pairs: list[tuple[str, Any]]) -> dict:
+        result = dict(pairs)
+        duplicates.extend([None] * (len(pairs) - len(result)))
+        return result
+
+    try:
+        data = json.loads(text, object_pairs_hook=hook)
+    except json.JSONDecodeError as exc:
+        return ("refused", f"invalid JSON: {exc.msg}", exc.lineno, exc.colno)
+    return ("read", json.dumps(data), len(duplicates))
+
+
+@st.composite
+def json_texts(draw: st.DrawFn) -> str:
+    """JSON with repeated keys and any layout, then maybe broken where JSON's syntax is."""
+    from tests.test_positions import json_trees, layouts, render
+
+    text = render(draw(json_trees), draw(layouts), draw(st.booleans()))
+    for _ in range(draw(st.integers(0, 2))):
+        at = draw(st.integers(0, len(text)))
+        if draw(st.booleans()):
+            text = text[:at] + text[at + 1:]
+        else:
+            text = text[:at] + draw(st.sampled_from(list(',:{}[]" \n'))) + text[at:]
+    return text
+
+
+@FUZZ
+@given(json_texts())
+def test_json_parse_reads_and_refuses_what_json_loads_does(text: str) -> None:
+    """The parse reads the top levels of a JSON document itself (to index them for
+    positions): it must read exactly what json.loads reads, and refuse the rest with
+    json.loads's own message and place."""
+    assume(looks_like_json(text))  # else it is read as YAML (or is empty)
+    expected = _json_oracle(text)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "spec.json"
+        path.write_text(text, encoding="utf-8")
+        try:
+            document = parse(path, "spec.json")
+        except PutlintError as exc:
+            assert exc.place is not None
+            got: tuple[Any, ...] = ("refused", exc.message, exc.place.line, exc.place.column)
+        else:
+            got = ("read", json.dumps(document.data), len(document.warnings))
+    assert got == expected, text

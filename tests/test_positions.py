@@ -4,7 +4,7 @@ YAML: positions come from BlockLocator (linter/yaml_position.py) when it is sure
 PyYAML's compose otherwise; these tests hold it to compose on every kind of YAML that
 yaml.safe_dump writes, and on sampled nodes of every YAML file of the corpus.
 
-JSON: JsonLocator (linter/json_position.py) reads containers only as far as a lookup needs and
+JSON: JsonLocator (linter/json_source.py) reads containers only as far as a lookup needs and
 resumes there; these tests hold it to a reference that reads every container whole, in any
 order of lookups, with duplicate keys, in any layout of whitespace.
 """
@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from linter import source, yaml_source
-from linter.json_position import JsonLocator
+from linter.json_source import JsonLocator
 from linter.yaml_position import BlockLocator, Unsure
 from tests.test_corpus import CORPUS
 
