@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from linter.errors import Place, PutlintError
-from linter.source import Document, Pointer, _line_col, printable
+from linter.source import Document, Pointer, line_col_at, printable
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 # Skips one JSON value: raw_decode says where it ends. Each object becomes its length (`len`, a
@@ -76,7 +76,7 @@ def parse_json(path: Path, display: str, text: str) -> Document:
     for key in duplicates:
         match = list(re.finditer(r'"' + re.escape(json.dumps(key)[1:-1]) + r'"\s*:', text))
         offset = match[-1].start() if match else 0
-        line, col = _line_col(text, offset)
+        line, col = line_col_at(text, offset)
         doc.warnings.append(PutlintError(
             f"duplicate key '{printable(key)}': the last value wins", Place(display, line, col)))
     return doc
@@ -108,7 +108,6 @@ class JsonLocator:
         self._lines_before: list[int] = []
         self._last_newline: list[int] = []
         self._root_at = self._skip_whitespace(0)
-        self._root = self._container(self._root_at)
 
     # --- parsing -------------------------------------------------------------------------
 
@@ -199,15 +198,10 @@ class JsonLocator:
 
     def _read_entry(self, container: _Container) -> None:
         _, value_at = self._entry_start(container)
-        self._entry_end(container, self._skip_value(value_at, container is self._root))
+        self._entry_end(container, self._skip_value(value_at))
 
-    def _skip_value(self, at: int, index: bool) -> int:
-        # Every pointer passes through the root, and an OpenAPI document keeps nearly all its
-        # bytes in a few top-level sections (paths, components, webhooks) that lookups go on
-        # into. So the sections the root's reading passes over are read entry by entry
-        # (``index``) rather than skipped whole: no lookup then skips a section that the next
-        # one reads again (the parse indexes them anyway; this is for documents made without).
-        container = self._container(at) if index else self._containers.get(at)
+    def _skip_value(self, at: int) -> int:
+        container = self._containers.get(at)
         if container is not None:
             # part-read: finishing it costs only the rest, and later lookups find it whole
             while container.end is None:

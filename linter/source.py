@@ -19,8 +19,7 @@ from linter.errors import Place, PutlintError
 Pointer = tuple[str, ...]
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
-# The number of nodes a document may expand to through YAML aliases ("billion laughs").
-MAX_EXPANDED_NODES = 5_000_000
+
 
 @dataclass
 class Document:
@@ -56,7 +55,7 @@ class Document:
         return self._locator
 
 
-def _line_col(text: str, offset: int) -> tuple[int, int]:
+def line_col_at(text: str, offset: int) -> tuple[int, int]:
     """1-based line and column of an offset (for one-off places; JsonLocator for many)."""
     line = text.count("\n", 0, offset) + 1
     column = offset - (text.rfind("\n", 0, offset) + 1) + 1

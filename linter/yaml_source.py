@@ -16,14 +16,11 @@ from typing import Any
 import yaml
 
 from linter.errors import Place, PutlintError
-from linter.source import (
-    MAX_EXPANDED_NODES,
-    Document,
-    Pointer,
-    _line_col,
-    printable,
-)
+from linter.source import Document, Pointer, line_col_at, printable
 from linter.yaml_position import BlockLocator, Unsure
+
+# The number of nodes a document may expand to through YAML aliases ("billion laughs").
+MAX_EXPANDED_NODES = 5_000_000
 
 # Tests set this to compare the block-text locator with compose on every node of the corpus.
 _FORCE_COMPOSE = False
@@ -103,7 +100,7 @@ def _replace_unprintable(text: str, display: str) -> tuple[str, list[PutlintErro
     """
     warnings = []
     for match in itertools.islice(_NOT_YAML_PRINTABLE.finditer(text), 5):
-        line, col = _line_col(text, match.start())
+        line, col = line_col_at(text, match.start())
         warnings.append(PutlintError(
             f"control character U+{ord(match.group()):04X} is not allowed in YAML; read as "
             "U+FFFD", Place(display, line, col)))
@@ -176,7 +173,7 @@ def _parse_yaml_slow(path: Path, display: str, text: str,
             line, column = last, len(text.rstrip("\n").rsplit("\n", 1)[-1]) + 1
         raise PutlintError(f"invalid YAML: {problem}", Place(display, line, column)) from None
     except yaml.reader.ReaderError as exc:
-        line, col = _line_col(text, exc.position)
+        line, col = line_col_at(text, exc.position)
         raise PutlintError(f"invalid YAML: {exc.reason}", Place(display, line, col)) from None
     except yaml.YAMLError as exc:
         raise PutlintError(f"invalid YAML: {exc}".splitlines()[0], Place(display, 1, 1)) \
