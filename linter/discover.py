@@ -18,9 +18,12 @@ def looks_like_root(path: Path) -> bool:
     """A cheap test, without parsing: does the file declare `openapi:` or `swagger:`?"""
     try:
         with path.open("rb") as handle:
-            return _ROOT_KEY.search(handle.read(64 * 1024)) is not None
+            head = handle.read(64 * 1024)
     except OSError:
         return False
+    # The substring test (C memmem) first: most files in a folder of specs are fragments that
+    # never name the key, and the regex over their 64 KiB took 0.08 s of 0.1 s on the corpus.
+    return (b"openapi" in head or b"swagger" in head) and _ROOT_KEY.search(head) is not None
 
 
 def discover(paths: list[Path]) -> tuple[list[Path], set[Path], list[PutlintError]]:
