@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from linter.errors import Place, PutlintError
-from linter.source import Document, Pointer, line_col_at, printable
+from linter.source import Document, Pointer, duplicate_key_warning, line_col_at
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 # Skips one JSON value: raw_decode says where it ends. Each object becomes its length (`len`, a
@@ -54,13 +54,12 @@ def parse_json(path: Path, display: str, text: str) -> Document:
         return result
 
     decoder = json.JSONDecoder(object_pairs_hook=pairs_hook)
-    loaded = JsonLocator(text)
-    locator: JsonLocator | None = loaded
+    locator = JsonLocator(text)
     try:
-        data = loaded.load(decoder.raw_decode, duplicates)
+        data = locator.load(decoder.raw_decode, duplicates)
     except (ValueError, RecursionError):
         # Not JSON after all, or too deep: json.loads says why, with the place it says it.
-        locator, duplicates = None, []
+        duplicates.clear()
         try:
             data = json.loads(text, object_pairs_hook=pairs_hook)
         except json.JSONDecodeError as exc:
@@ -69,16 +68,13 @@ def parse_json(path: Path, display: str, text: str) -> Document:
         except RecursionError:
             raise PutlintError("JSON is nested too deeply to read",
                                Place(display, 1, 1)) from None
-    doc = Document(path, display, text, data, True, unique_keys=not duplicates,
-                   _locator=locator)
-    if locator is not None:
-        locator.unique_keys = not duplicates
+        locator = JsonLocator(text)  # the failed load left this one part-read
+    locator.unique_keys = not duplicates
+    doc = Document(path, display, text, data, True, _locator=locator)
     for key in duplicates:
         match = list(re.finditer(r'"' + re.escape(json.dumps(key)[1:-1]) + r'"\s*:', text))
         offset = match[-1].start() if match else 0
-        line, col = line_col_at(text, offset)
-        doc.warnings.append(PutlintError(
-            f"duplicate key '{printable(key)}': the last value wins", Place(display, line, col)))
+        doc.warnings.append(duplicate_key_warning(key, Place(display, *line_col_at(text, offset))))
     return doc
 
 
@@ -96,12 +92,13 @@ class _Container:
 class JsonLocator:
     """Positions in one JSON text, and the parse that indexes its top levels on the way.
 
-    ``unique_keys`` says the text has no duplicate keys: the first entry of a name found is
-    then the only one, and a lookup may stop there. With duplicates the last one wins, as in
-    the parsed data, so objects are read to their end.
+    ``unique_keys`` says the text has no duplicate keys (the parse finds out): the first entry
+    of a name found is then the only one, and a lookup may stop there. Otherwise the last one
+    wins, as in the parsed data, so objects are read to their end; that is the default, which
+    is right for any text.
     """
 
-    def __init__(self, text: str, unique_keys: bool = True) -> None:
+    def __init__(self, text: str, unique_keys: bool = False) -> None:
         self.text = text
         self.unique_keys = unique_keys
         self._containers: dict[int, _Container | None] = {}

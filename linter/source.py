@@ -31,8 +31,7 @@ class Document:
     data: Any
     is_json: bool
     warnings: list[PutlintError] = field(default_factory=list)
-    unique_keys: bool = True  # no duplicate keys (JSON): position lookups may stop early
-    _locator: Any = None  # a JsonLocator or a YamlLocator, made by the first place()
+    _locator: Any = None  # a JsonLocator or a YamlLocator: the reader's, or made by place()
 
     def place(self, pointer: Pointer) -> Place:
         """The place of the node at ``pointer``: the key of a mapping entry, else the node."""
@@ -47,12 +46,17 @@ class Document:
             if self.is_json:
                 from linter.json_source import JsonLocator
 
-                self._locator = JsonLocator(self.text, self.unique_keys)
+                self._locator = JsonLocator(self.text)
             else:
                 from linter.yaml_source import YamlLocator
 
                 self._locator = YamlLocator(self.text)
         return self._locator
+
+
+def duplicate_key_warning(key: str, place: Place) -> PutlintError:
+    """The one warning both readers give for a key a mapping repeats."""
+    return PutlintError(f"duplicate key '{printable(key)}': the last value wins", place)
 
 
 def line_col_at(text: str, offset: int) -> tuple[int, int]:

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from linter.errors import Place, PutlintError
-from linter.source import Document, Pointer, line_col_at, printable
+from linter.source import Document, Pointer, duplicate_key_warning, line_col_at
 from linter.yaml_position import BlockLocator, Unsure
 
 # The number of nodes a document may expand to through YAML aliases ("billion laughs").
@@ -186,8 +186,7 @@ def _parse_yaml_slow(path: Path, display: str, text: str,
         _check_alias_expansion(data, display)
     doc = Document(path, display, text, data, False, unprintable)
     for key, line, col in loader.duplicates:
-        doc.warnings.append(PutlintError(
-            f"duplicate key '{printable(key)}': the last value wins", Place(display, line, col)))
+        doc.warnings.append(duplicate_key_warning(key, Place(display, line, col)))
     return doc
 
 

@@ -265,7 +265,7 @@ def test_json_lookups_stop_early_only_without_duplicates() -> None:
         path = Path(folder) / "x.json"
         path.write_text(text, encoding="utf-8")
         document = source.parse(path, "x.json")
-    assert not document.unique_keys and document.warnings
+    assert not document.locator().unique_keys and document.warnings
     assert document.place(("a",)).column == text.rindex('"a"') + 1
 
 
