@@ -116,17 +116,24 @@ class ApiView:
             if not isinstance(item, dict):
                 continue
             for method in METHODS:
-                node = item.get(method)
+                if method not in item:
+                    continue
+                try:
+                    # Operations may be `$ref`s to other files (DigitalOcean writes every one
+                    # so): a ref that cannot be followed is an input error, never a skip.
+                    node, loc = self.ws.deref(item[method], item_loc.child(method))
+                except PutlintError as exc:
+                    self.errors.append(exc)
+                    continue
                 if not isinstance(node, dict) or not self.scope.includes(method, node):
                     continue
                 try:
-                    yield self._operation(str(path), method, node, item, item_loc)
+                    yield self._operation(str(path), method, node, item, item_loc, loc)
                 except PutlintError as exc:
                     self.errors.append(exc)
 
     def _operation(self, path: str, method: str, node: dict, item: dict,
-                   item_loc: Loc) -> Operation:
-        loc = item_loc.child(method)
+                   item_loc: Loc, loc: Loc) -> Operation:
         responses = node.get("responses") if isinstance(node.get("responses"), dict) else {}
         op = Operation(
             method=method, path=path,

@@ -1,0 +1,55 @@
+"""Every file putlint writes (reports, baselines, configs) is written whole or not at all.
+
+The text goes to a temporary file in the target's own folder (so the rename stays on one file
+system) and replaces the target only once it is flushed to disk; on any failure the old file is
+untouched and the temporary file removed, and the caller gets one PutlintError with the path.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from linter.errors import Place, PutlintError
+
+
+def write_atomic(path: Path | str, text: str) -> None:
+    """Replace ``path`` with ``text`` (UTF-8), or raise PutlintError and change nothing."""
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    if target.is_dir():
+        raise PutlintError("cannot write: it is a folder", Place(str(target)))
+    if not folder.is_dir():
+        raise PutlintError(f"cannot write: the folder {folder} does not exist",
+                           Place(str(target)))
+    if target.exists() and not target.is_file():
+        # /dev/full, a FIFO: renaming over a device node would replace it, writing to it hangs
+        raise PutlintError("cannot write: not a regular file", Place(str(target)))
+    tmp_name = None
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if target.exists():  # keep the permissions the user gave the old file
+            os.chmod(tmp_name, target.stat().st_mode & 0o7777)
+        else:
+            os.chmod(tmp_name, 0o666 & ~_umask())
+        os.replace(tmp_name, target)
+        tmp_name = None
+    except OSError as exc:
+        raise PutlintError(f"cannot write: {exc.strerror or exc}", Place(str(target))) from None
+    finally:
+        if tmp_name is not None:
+            try:
+                os.unlink(tmp_name)
+            except OSError:
+                pass
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
