@@ -120,6 +120,7 @@ class SpecReport:
     matched_names: set[str] = field(default_factory=set)
     real_files: list[str] = field(default_factory=list)  # every file it read, the root first
     operations: list[OperationFacts] = field(default_factory=list)
+    workspace: Workspace | None = None  # the files as read (fixes edit their text)
 
 
 @dataclass
@@ -164,11 +165,14 @@ def enabled_rules(options: Options) -> list[Rule]:
     return [r for r in all_rules() if on(r)]
 
 
-def analyse(path: Path, options: Options) -> SpecReport:
-    """Load one root spec and compute the facts of every in-scope operation."""
+def analyse(path: Path, options: Options, overlay: dict[Path, str] | None = None) -> SpecReport:
+    """Load one root spec and compute the facts of every in-scope operation.
+
+    ``overlay`` maps real paths to texts read instead of the files (the editor's buffers).
+    """
     report = SpecReport(display_name(path))
     try:
-        ws = Workspace(path)
+        ws = report.workspace = Workspace(path, overlay=overlay)
         report.warnings.extend(ws.root.warnings)
         api = ApiView(ws, Scope(options.upsert_operations))
         validation = None

@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from linter.errors import Place, PutlintError
-from linter.source import Document, Pointer, parse, parse_pointer, pointer_text
+from linter.source import Document, Pointer, parse, parse_pointer, parse_text, pointer_text
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 # A $ref chain longer than this is certainly a loop or an attack; real specs use a handful.
@@ -50,8 +50,11 @@ def display_name(path: Path) -> str:
 class Workspace:
     """The documents of one root spec, loaded on first reference."""
 
-    def __init__(self, root_path: Path, root_dir: Path | None = None) -> None:
+    def __init__(self, root_path: Path, root_dir: Path | None = None,
+                 overlay: dict[Path, str] | None = None) -> None:
         root_path = Path(root_path)
+        # real path -> text to read instead of the file (an editor's unsaved buffers)
+        self.overlay = overlay or {}
         self.root_dir = Path(os.path.realpath(root_dir or root_path.parent))
         self._docs: dict[Path, Document] = {}
         self.root = self._load(Path(os.path.realpath(root_path)), display_name(root_path))
@@ -63,7 +66,8 @@ class Workspace:
     def _load(self, real: Path, display: str) -> Document:
         doc = self._docs.get(real)
         if doc is None:
-            doc = parse(real, display)
+            text = self.overlay.get(real)
+            doc = parse(real, display) if text is None else parse_text(real, display, text)
             doc.path = real
             self._docs[real] = doc
         return doc

@@ -107,7 +107,11 @@ def parse(path: Path, display: str) -> Document:
         raw = path.read_bytes()
     except OSError as exc:
         raise PutlintError(f"cannot read file: {exc.strerror or exc}", Place(display)) from None
-    text = decode(raw, display)
+    return parse_text(path, display, decode(raw, display))
+
+
+def parse_text(path: Path, display: str, text: str) -> Document:
+    """Parse a decoded text as ``parse`` would the file (an editor's unsaved buffer, a fix)."""
     if text.isspace() or not text:
         raise PutlintError("file is empty", Place(display, 1, 1))
     if "\x00" in text:
