@@ -81,6 +81,14 @@ def check(
         "--write-baseline", help="Record today's findings as the baseline, then exit 0.")] = None,
     jobs: Annotated[Optional[int], typer.Option(  # noqa: UP045
         "--jobs", "-j", min=1, help="Check specs in this many processes.")] = None,
+    fix: Annotated[bool, typer.Option(
+        "--fix", help="Apply the safe fixes to the files, then report what is left.")] = False,
+    unsafe_fixes: Annotated[bool, typer.Option(
+        "--unsafe-fixes", help="With --fix or --diff, also apply the fixes that change other "
+        "operations (a schema shared with a GET response or a POST).")] = False,
+    show_diff: Annotated[bool, typer.Option(
+        "--diff", help="Print the fixes as a unified diff and write nothing; exit 1 when there "
+        "is one.")] = False,
 ) -> None:
     """Report PUT/upsert operations that let a critical field be omitted, nulled or emptied."""
     from linter.discover import discover
@@ -92,6 +100,8 @@ def check(
         validate=validate, reports=reports, baseline=str(baseline) if baseline else None,
         jobs=jobs, show_examples=show_examples)
     files, searched, errors = discover(paths)
+    if fix or show_diff:
+        _fix(files, options, unsafe_fixes, show_diff)
     progress = _progress_bar() if sys.stderr.isatty() and len(files) >= PROGRESS_AFTER else None
     report = run(files, options, searched, jobs=options.jobs, progress=progress)
     if progress:
@@ -113,6 +123,34 @@ def check(
             report.errors.append(exc)
     _emit(report, options)
     raise typer.Exit(report.exit_code(options.fail_on))
+
+
+def _fix(files: list[Path], options: Options, unsafe: bool, show_diff: bool) -> None:
+    """Apply (or, for --diff, print) the fixes; --diff ends the command here."""
+    from linter.fixes.run import fix_specs
+    from linter.source import printable
+
+    result = fix_specs(files, options, unsafe)
+    for error in result.errors:
+        typer.echo(printable(f"{error.place}: warning: {error.message}"), err=True)
+    unsafe_left = {f.title for f in result.unsafe}
+    for title in sorted(unsafe_left):
+        typer.echo(printable(f"putlint: unsafe fix not applied (--unsafe-fixes): {title}"),
+                   err=True)
+    files_changed = len(result.texts)
+    done = f"{len(result.applied)} fix{'es' if len(result.applied) != 1 else ''} in " \
+           f"{files_changed} file{'s' if files_changed != 1 else ''}"
+    if show_diff:
+        text = result.diff()
+        sys.stdout.write(text)
+        typer.echo(f"putlint: --diff: {done} would be applied", err=True)
+        raise typer.Exit(1 if text else 0)
+    try:
+        result.write()
+    except PutlintError as exc:
+        typer.echo(printable(f"{exc.place}: error: {exc.message}"), err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"putlint: --fix: applied {done}; what is left:", err=True)
 
 
 def _report_pairs(formats: list[str], outputs: list[Path]) -> list[tuple[str, str | None]]:
