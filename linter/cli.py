@@ -369,6 +369,14 @@ def suggest(
     raise typer.Exit(2 if errors else 0)
 
 
+@app.command()
+def lsp() -> None:
+    """Run the language server over stdio, for editors (diagnostics, quick fixes, hover)."""
+    from linter.lsp import main as serve
+
+    serve()
+
+
 @app.command("rules")
 def list_rules() -> None:
     """List every rule with its default severity."""

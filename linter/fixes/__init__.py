@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from linter.analysis import OperationFacts
 from linter.config import Options
 from linter.engine import Finding, SpecReport, enabled_rules, ignored_by_field, make_finding
 from linter.errors import PutlintError
@@ -21,6 +22,7 @@ from linter.fixes.edits import Edit, Refused, merge, verify
 from linter.fixes.reach import Reach
 from linter.model import Scope
 from linter.refs import Loc, Workspace
+from linter.rule import Hit
 from linter.source import Document, parse_text
 
 Replacement = tuple[int, int, str]
@@ -45,35 +47,43 @@ class Fix:
         return text
 
 
-@dataclass(frozen=True)
+@dataclass
 class Planned:
     finding: Finding
-    fix: Fix | None
+    hit: Hit
+    facts: OperationFacts
+    fix: Fix | None = None
 
 
-def plan(report: SpecReport, options: Options) -> list[Planned]:
-    """Every finding of the operation rules on one analysed spec, with its fix (or None)."""
-    ws = report.workspace
-    if ws is None:
-        return []
-    reach = Reach(ws, Scope(options.upsert_operations))
+def findings(report: SpecReport, options: Options) -> list[Planned]:
+    """Every finding of the operation rules on one analysed spec, with the facts behind it
+    (the engine's loop, keeping what a fix needs)."""
     out = []
     for facts in report.operations:
         for rule in enabled_rules(options):
             if rule.scope != "operation" or rule.id in facts.op.ignore:
                 continue
             for hit in rule.check(facts):
-                if ignored_by_field(rule, hit, facts):
-                    continue
-                fix = None
-                builder = BUILDERS.get(rule.id)
-                if builder is not None:
-                    edits = builder(hit, facts, ws)
-                    if edits:
-                        fix = Fix(rule.id, tuple(edits),
-                                  _others(reach, ws, edits, facts.op.label))
-                out.append(Planned(make_finding(rule, hit, options, facts.op), fix))
+                if not ignored_by_field(rule, hit, facts):
+                    out.append(Planned(make_finding(rule, hit, options, facts.op), hit, facts))
     return out
+
+
+def plan(report: SpecReport, options: Options,
+         found: list[Planned] | None = None) -> list[Planned]:
+    """The findings of ``report`` (or ``found``, already computed), each with its fix."""
+    found = findings(report, options) if found is None else found
+    ws = report.workspace
+    if ws is None:
+        return found
+    reach = Reach(ws, Scope(options.upsert_operations))
+    for p in found:
+        builder = BUILDERS.get(p.finding.rule)
+        edits = builder(p.hit, p.facts, ws) if builder is not None else None
+        if edits:
+            p.fix = Fix(p.finding.rule, tuple(edits),
+                        _others(reach, ws, edits, p.facts.op.label))
+    return found
 
 
 def _others(reach: Reach, ws: Workspace, edits: list[Edit], label: str) -> tuple[str, ...]:
@@ -133,6 +143,23 @@ def apply(docs: dict[Path, Document], fixes: list[Fix]) -> tuple[dict[Path, str]
         pending = deferred
     changed = {path: text for path, text in texts.items() if text != docs[path].text}
     return changed, applied
+
+
+def line_edits(old: str, new: str) -> list[Replacement]:
+    """The changed line blocks between two texts, as replacements in ``old`` (an editor gets
+    these, not the whole file)."""
+    import difflib
+
+    old_lines, new_lines = old.splitlines(True), new.splitlines(True)
+    starts = [0]
+    for line in old_lines:
+        starts.append(starts[-1] + len(line))
+    out = []
+    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag != "equal":
+            out.append((starts[i1], starts[i2], "".join(new_lines[j1:j2])))
+    return out
 
 
 def _round(docs: dict[Path, Document], texts: dict[Path, str],
