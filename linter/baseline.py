@@ -10,8 +10,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from linter.engine import Finding, RunReport
 from linter.errors import Place, PutlintError
+from linter.findings import Finding, RunReport
 
 VERSION = 1
 

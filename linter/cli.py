@@ -9,8 +9,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from linter.config import FORMATS, SEVERITIES, Options, find_config, load_config
+from linter.config import FORMATS, Options, find_config, load_config
 from linter.errors import PutlintError
+from linter.vocab import SEVERITIES
 
 app = typer.Typer(
     name="putlint",
@@ -80,18 +81,23 @@ def check(
     write_baseline: Annotated[Optional[Path], typer.Option(  # noqa: UP045
         "--write-baseline", help="Record today's findings as the baseline, then exit 0.")] = None,
     jobs: Annotated[Optional[int], typer.Option(  # noqa: UP045
-        "--jobs", "-j", min=1, help="Check specs in this many processes.")] = None,
+        "--jobs", "-j", min=1, help="Check specs in this many processes (at most one per "
+        "CPU).")] = None,
+    require_critical: Annotated[bool, typer.Option(
+        "--require-critical", help="Exit 1 when the run checks no critical field at "
+        "all.")] = False,
 ) -> None:
     """Report PUT/upsert operations that let a critical field be omitted, nulled or emptied."""
     from linter.discover import discover
     from linter.engine import run
 
     reports = _report_pairs(formats or [], outputs or [])
-    options = _options(config).with_cli(
-        critical=critical or [], select=select or [], ignore=ignore or [], fail_on=fail_on,
+    options = _with_cli(
+        _options(config), critical=critical, select=select, ignore=ignore, fail_on=fail_on,
         validate=validate, reports=reports, baseline=str(baseline) if baseline else None,
-        jobs=jobs, show_examples=show_examples)
-    files, searched, errors = discover(paths)
+        jobs=jobs, show_examples=show_examples or None,
+        require_critical=require_critical or None)
+    files, searched, errors = _discover(paths, discover)
     progress = _progress_bar() if sys.stderr.isatty() and len(files) >= PROGRESS_AFTER else None
     report = run(files, options, searched, jobs=options.jobs, progress=progress)
     if progress:
@@ -112,7 +118,28 @@ def check(
         except PutlintError as exc:
             report.errors.append(exc)
     _emit(report, options)
-    raise typer.Exit(report.exit_code(options.fail_on))
+    raise typer.Exit(report.exit_code(options.fail_on, options.require_critical))
+
+
+def _with_cli(options: Options, **given: object) -> Options:
+    """The config's options with the command line's on top; a bad rule name is a usage error."""
+    try:
+        return options.with_cli(**given)
+    except PutlintError as exc:
+        _usage(exc.message)
+        raise  # unreachable: _usage exits
+
+
+def _discover(paths: list[Path], discover):  # type: ignore[no-untyped-def]
+    """The specs under ``paths``; none at all is a usage error that says where it looked."""
+    files, searched, errors = discover(paths)
+    if not files and not errors:
+        from linter.source import printable
+
+        looked = ", ".join(str(p) for p in paths)
+        _usage(printable(f"no OpenAPI or Swagger spec found in {looked} (a spec is a .yaml, "
+                         ".yml or .json file with an 'openapi' or 'swagger' key)"))
+    return files, searched, errors
 
 
 def _report_pairs(formats: list[str], outputs: list[Path]) -> list[tuple[str, str | None]]:
@@ -200,8 +227,7 @@ def probe(
     from linter.probe import ProbeSettings, parse_headers, run_probe
 
     reports = _report_pairs(formats or [], outputs or [])
-    options = _options(config).with_cli(critical=critical or [], select=[], ignore=[],
-                                        fail_on=fail_on, validate=False, reports=reports)
+    options = _with_cli(_options(config), critical=critical, fail_on=fail_on, reports=reports)
     try:
         settings = ProbeSettings(base_url, operations or [], parse_headers(headers or []),
                                  allow_writes, allow_remote, max_requests, timeout)
@@ -254,9 +280,8 @@ def diff(
     if base_ref is None and len(paths) != 2:
         _usage("diff takes BASE HEAD, or --base-ref REV and the paths to compare")
     reports = _report_pairs(formats or [], outputs or [])
-    options = _options(config).with_cli(
-        critical=critical or [], select=select or [], ignore=ignore or [], fail_on=fail_on,
-        validate=False, reports=reports)
+    options = _with_cli(_options(config), critical=critical, select=select, ignore=ignore,
+                        fail_on=fail_on, reports=reports)
     if base_ref is not None:  # folders are searched for roots, as `check` does
         from linter.discover import discover
 
@@ -309,7 +334,7 @@ def suggest(
     if output_format not in ("text", "json"):
         _usage("suggest --format must be text or json")
     options = _options(config)
-    files, _, problems = discover(paths)
+    files, _, problems = _discover(paths, discover)
     found, errors = find_suggestions(files, options, top, min_confidence)
     errors = [*problems, *errors]
     for error in errors:
@@ -338,7 +363,7 @@ def list_rules() -> None:
 
     for rule in all_rules():
         default = "" if rule.default_enabled else "  (off unless selected)"
-        default += f"  ({rule.scope})" if rule.scope in ("probe", "diff") else ""
+        default += f"  ({rule.command})" if rule.command != "check" else ""
         typer.echo(f"{rule.id}  {rule.name:<32} {rule.severity:<8} {rule.summary}{default}")
 
 

@@ -27,8 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from linter.analysis import closure
-from linter.bundle import Bundle, Bundler
+from linter.bundle import Bundle, Bundler, closure
 from linter.config import Options
 from linter.critical import resolve_names
 from linter.errors import PutlintError
@@ -72,7 +71,7 @@ class Suggestion:
 
     @property
     def field(self) -> str:
-        from linter.analysis import dotted
+        from linter.facts import dotted
 
         return dotted(self.path)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from linter.analysis import FieldFacts, OperationFacts
+from linter.facts import FieldFacts, OperationFacts
 from linter.rule import Hit, Rule, verdict_hit
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.analysis import OperationFacts
+from linter.facts import OperationFacts
 from linter.rule import Hit, Rule
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.analysis import OperationFacts, dotted
+from linter.facts import OperationFacts, dotted
 from linter.rule import Hit, Rule
 from linter.suggest import child_collection, decided, kind_of, properties, read_only
 

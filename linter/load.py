@@ -1,0 +1,140 @@
+"""The one load-and-analyse pipeline: file -> documents -> operations -> bundled bodies -> facts.
+
+`check`, `diff`, `probe`, the pytest plugin (through cases.py) and the language server all read
+a spec through `analyse`, so what one of them sees every other sees too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from linter.analysis import field_facts
+from linter.bundle import Bundle, Bundler
+from linter.config import Options
+from linter.critical import CriticalName, resolve_names
+from linter.errors import Place, PutlintError
+from linter.facts import FieldFacts, MediaFacts, OperationFacts
+from linter.model import ApiView, Scope
+from linter.refs import Workspace, display_name
+from linter.source import pointer_text
+
+
+@dataclass
+class SpecReport:
+    """The in-process analysis of one root spec: facts that rules read."""
+
+    path: str
+    errors: list[PutlintError] = field(default_factory=list)
+    warnings: list[PutlintError] = field(default_factory=list)
+    reached_names: set[str] = field(default_factory=set)  # names that marked a request body
+    named_properties: set[str] = field(default_factory=set)  # names that denote a property
+    # For a name that denotes properties but reaches no body: the bodies the user may mean.
+    candidates: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    real_files: list[str] = field(default_factory=list)  # every file it read, the root first
+    operations: list[OperationFacts] = field(default_factory=list)
+
+    @property
+    def critical_fields(self) -> int:
+        return sum(1 for facts in self.operations for _ in facts.fields())
+
+
+def analyse(path: Path, options: Options) -> SpecReport:
+    """Load one root spec and compute the facts of every in-scope operation."""
+    report = SpecReport(display_name(path))
+    try:
+        _analyse(path, options, report)
+    except PutlintError as exc:
+        report.errors.append(exc)
+    except RecursionError:
+        report.errors.append(PutlintError("the spec is nested too deeply to analyse",
+                                          Place(report.path, 1, 1)))
+    return report
+
+
+def _analyse(path: Path, options: Options, report: SpecReport) -> None:
+    ws = Workspace(path)
+    report.warnings.extend(ws.root.warnings)
+    api = ApiView(ws, Scope(options.upsert_operations))
+    validation = None
+    if options.validate:
+        from linter.validate import start_validation
+
+        validation = start_validation(ws)
+    marks = resolve_names(ws, api.version or "", options.critical)
+    report.named_properties = {name.name for name in marks.values()}
+    bundler = Bundler(ws, api.version or "", marks)
+    cache: dict[tuple[str, tuple[str, ...]], tuple[Bundle | None, list[FieldFacts]]] = {}
+    paths = ws.root.data.get("paths")
+    api_paths = tuple(str(p) for p in paths) if isinstance(paths, dict) else ()
+    for op in api.operations():
+        facts = OperationFacts(op, api.version or "", api_paths=api_paths)
+        for body in op.bodies:
+            try:
+                # Operations usually share a body through a $ref: key the analysis by the
+                # schema it resolves to, so each distinct schema is analysed once.
+                schema, where = ws.deref(body.schema, body.schema_loc)
+                key = where.key
+                if key not in cache:
+                    bundle = bundler.bundle(schema, where)
+                    cache[key] = (bundle, field_facts(bundle))
+            except PutlintError as exc:
+                report.errors.append(exc)
+                key = body.schema_loc.key
+                cache[key] = (None, [])
+            bundle, fields = cache[key]
+            if bundle is not None:
+                facts.bundles[body.media_type] = bundle
+            if fields:
+                facts.media.append(MediaFacts(body, fields))
+        report.operations.append(facts)
+    report.errors.extend(api.errors)
+    report.warnings.extend(api.warnings)
+    report.warnings.extend(bundler.typos.values())
+    report.reached_names = set(bundler.reached)
+    for name in options.critical:
+        if name.name in report.named_properties and name.name not in report.reached_names:
+            report.candidates[name.name] = _bodies_with(report.operations, name)
+    if validation is not None:
+        report.errors.extend(validation())
+    report.real_files = [str(d.path) for d in ws.documents]
+    for doc in ws.documents[1:]:
+        report.warnings.extend(doc.warnings)
+
+
+def _bodies_with(operations: list[OperationFacts], name: CriticalName) -> tuple[str, ...]:
+    """`PUT /certificates/{id} (#/components/requestBodies/cert-request/...)` for each in-scope
+    request body with a property of the name's last step: what `Certificate.snis` could mean
+    when the PUT's body is not the `Certificate` schema."""
+    last = name.name.replace("/properties/", ".").rsplit(".", 1)[-1].removesuffix("[]")
+    out = []
+    for facts in operations:
+        for body in facts.op.bodies:
+            bundle = facts.bundles.get(body.media_type)
+            if bundle is not None and _has_property(bundle.schema, last):
+                where = body.schema_loc
+                shown = pointer_text(where.pointer)
+                if where.doc is not facts.op.loc.doc:
+                    shown = f"{where.doc.display}#{shown}"
+                out.append(f"{facts.op.label} (body {shown})")
+                break
+    return tuple(dict.fromkeys(out))
+
+
+def _has_property(node: Any, name: str) -> bool:
+    """Is ``name`` a property anywhere in a bundled schema (its $defs included)?"""
+    stack, seen = [node], set()
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, dict):
+            props = current.get("properties")
+            if isinstance(props, dict) and name in props:
+                return True
+            stack.extend(current.values())
+        elif isinstance(current, list):
+            stack.extend(current)
+    return False
