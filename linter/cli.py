@@ -106,7 +106,10 @@ def check(
     if write_baseline is not None:
         from linter.baseline import write
 
-        count = write(report, write_baseline)
+        try:
+            count = write(report, write_baseline, options.project_root)
+        except PutlintError as exc:
+            _input_error(exc)
         typer.echo(f"putlint: wrote {count} baseline entr{'y' if count == 1 else 'ies'} to "
                    f"{write_baseline}")
         raise typer.Exit(2 if report.errors else 0)
@@ -114,7 +117,7 @@ def check(
         from linter.baseline import apply, load
 
         try:
-            apply(report, load(Path(options.baseline)))
+            apply(report, load(Path(options.baseline)), options.project_root, options.baseline)
         except PutlintError as exc:
             report.errors.append(exc)
     _emit(report, options)
@@ -405,6 +408,13 @@ def _options(config: Path | None) -> Options:
         where = f"{exc.place}: " if exc.place else (f"{config}: " if config else "")
         typer.echo(f"{where}error: {exc.message}", err=True)
         raise typer.Exit(2) from None
+
+
+def _input_error(exc: PutlintError) -> None:
+    from linter.source import printable
+
+    typer.echo(printable(f"{exc.place or 'putlint'}: error: {exc.message}"), err=True)
+    raise typer.Exit(2)
 
 
 def _usage(message: str) -> None:

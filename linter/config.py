@@ -19,7 +19,7 @@ from linter.critical import CriticalName
 from linter.errors import Place, PutlintError
 from linter.refs import display_name
 from linter.source import parse, printable
-from linter.vocab import CONTRACT_KEY_NAMES, ON_OMIT, SEVERITIES
+from linter.vocab import CONTRACT_KEY_NAMES, ON_OMIT, SEVERITIES, edit_distance
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -93,7 +93,9 @@ def _severity_map(value: Any, where: Where, key: str) -> dict[str, str]:
     for token, severity in value.items():
         token = str(token)
         check_rule_token(token, where, key, token)
-        severity = _severity(severity, where, f"{key}.{token}")
+        if severity not in SEVERITIES:
+            raise where.error(f"'{key}' gives {token} {severity!r}; a severity is one of "
+                              f"{', '.join(SEVERITIES)}", key, token)
         out.update({rule.id: severity for rule in all_rules() if rule.matches(token)})
     return out
 
@@ -198,9 +200,15 @@ def check_rule_token(token: str, where: Where, key: str, *steps: str | int) -> N
     rules = all_rules()
     if any(rule.matches(token) for rule in rules):
         return
-    words = [r.id for r in rules] + [r.name for r in rules]
-    close = difflib.get_close_matches(token.upper() if token[:3].lower() == "put" else token,
-                                      words, n=1, cutoff=0.4)
+    # ids by edit distance (`PUT0O1` is one key from PUT001), names by similarity
+    wanted = token.upper()
+    ids = sorted((edit_distance(wanted, r.id, limit=2), r.id) for r in rules)
+    if ids[0][0] <= 2:
+        close = [ids[0][1]]
+    else:
+        names = [r.name for r in rules]
+        close = [n for n in names if token.lower() in n] or \
+            difflib.get_close_matches(token, names, n=1, cutoff=0.6)
     hint = f"; did you mean '{close[0]}'?" if close else "; `putlint rules` lists them"
     raise where.error(f"'{key}' names no rule: '{token}'{hint}", key, *steps)
 

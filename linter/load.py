@@ -6,6 +6,7 @@ a spec through `analyse`, so what one of them sees every other sees too.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,8 +18,8 @@ from linter.critical import CriticalName, resolve_names
 from linter.errors import Place, PutlintError
 from linter.facts import FieldFacts, MediaFacts, OperationFacts
 from linter.model import ApiView, Scope
-from linter.refs import Workspace, display_name
-from linter.source import pointer_text
+from linter.refs import Loc, Workspace, display_name
+from linter.source import Document, pointer_text
 
 
 @dataclass
@@ -95,7 +96,7 @@ def _analyse(path: Path, options: Options, report: SpecReport) -> None:
     report.reached_names = set(bundler.reached)
     for name in options.critical:
         if name.name in report.named_properties and name.name not in report.reached_names:
-            report.candidates[name.name] = _bodies_with(report.operations, name)
+            report.candidates[name.name] = _bodies_with(report.operations, name, ws.root)
     if validation is not None:
         report.errors.extend(validation())
     report.real_files = [str(d.path) for d in ws.documents]
@@ -103,23 +104,36 @@ def _analyse(path: Path, options: Options, report: SpecReport) -> None:
         report.warnings.extend(doc.warnings)
 
 
-def _bodies_with(operations: list[OperationFacts], name: CriticalName) -> tuple[str, ...]:
-    """`PUT /certificates/{id} (#/components/requestBodies/cert-request/...)` for each in-scope
-    request body with a property of the name's last step: what `Certificate.snis` could mean
-    when the PUT's body is not the `Certificate` schema."""
+def _bodies_with(operations: list[OperationFacts], name: CriticalName,
+                 root: Document) -> tuple[str, ...]:
+    """What a name that reached no body could have meant: each in-scope request body with a
+    property of the name's last step, and the exact name to give when the body's own schema
+    has it (`Certificate.snis` when the PUT's body is `requestBodies/cert-request`)."""
     last = name.name.replace("/properties/", ".").rsplit(".", 1)[-1].removesuffix("[]")
     out = []
     for facts in operations:
         for body in facts.op.bodies:
             bundle = facts.bundles.get(body.media_type)
-            if bundle is not None and _has_property(bundle.schema, last):
-                where = body.schema_loc
-                shown = pointer_text(where.pointer)
-                if where.doc is not facts.op.loc.doc:
-                    shown = f"{where.doc.display}#{shown}"
-                out.append(f"{facts.op.label} (body {shown})")
-                break
+            if bundle is None or not _has_property(bundle.schema, last):
+                continue
+            where = bundle.loc_of(bundle.schema) or body.schema_loc
+            props = bundle.schema.get("properties")
+            if isinstance(props, dict) and last in props:
+                out.append(f"{facts.op.label}: {_name_of(where.child('properties', last), root)}")
+            else:
+                out.append(f"{facts.op.label}: a property '{last}' inside "
+                           f"{_name_of(where, root)}")
+            break
     return tuple(dict.fromkeys(out))
+
+
+def _name_of(loc: Loc, root: Document) -> str:
+    """A location as a critical NAME: `#/pointer` in the root file, else `file#/pointer`
+    relative to the root's folder."""
+    pointer = "#" + pointer_text(loc.pointer)
+    if loc.doc is root:
+        return pointer
+    return f"{os.path.relpath(loc.doc.path, root.path.parent)}{pointer}"
 
 
 def _has_property(node: Any, name: str) -> bool:

@@ -59,6 +59,7 @@ openapi: 3.0.3
 info: {title: Certificates, version: '1'}
 paths:
   /certificates/{id}:
+    parameters: [{name: id, in: path, required: true, schema: {type: string}}]
     put:
       parameters: [{name: id, in: path, required: true, schema: {type: string}}]
       requestBody:
@@ -85,6 +86,7 @@ openapi: 3.0.3
 info: {title: Certificates, version: '1'}
 paths:
   /certificates/{id}:
+    parameters: [{name: id, in: path, required: true, schema: {type: string}}]
     put:
       parameters: [{name: id, in: path, required: true, schema: {type: string}}]
       requestBody:

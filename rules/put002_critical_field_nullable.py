@@ -42,6 +42,7 @@ openapi: 3.1.0
 info: {title: Certificates, version: '1'}
 paths:
   /certificates/{id}:
+    parameters: [{name: id, in: path, required: true, schema: {type: string}}]
     put:
       requestBody:
         required: true
@@ -66,6 +67,7 @@ openapi: 3.1.0
 info: {title: Certificates, version: '1'}
 paths:
   /certificates/{id}:
+    parameters: [{name: id, in: path, required: true, schema: {type: string}}]
     put:
       requestBody:
         required: true

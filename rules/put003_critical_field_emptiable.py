@@ -48,6 +48,7 @@ openapi: 3.0.3
 info: {title: Certificates, version: '1'}
 paths:
   /certificates/{id}:
+    parameters: [{name: id, in: path, required: true, schema: {type: string}}]
     put:
       requestBody:
         required: true
@@ -70,6 +71,7 @@ openapi: 3.0.3
 info: {title: Certificates, version: '1'}
 paths:
   /certificates/{id}:
+    parameters: [{name: id, in: path, required: true, schema: {type: string}}]
     put:
       requestBody:
         required: true

@@ -19,10 +19,14 @@ def check(facts: RunFacts) -> Iterator[Hit]:
             message = (f"critical name '{name.name}' ({where}) names a property that no "
                        "PUT/upsert request body uses, so it protects nothing")
             if unreached.candidates:
-                message += "; request bodies that have such a field: " + \
+                message += "; PUT/upsert bodies with such a field: " + \
                     "; ".join(unreached.candidates)
         yield Hit(message, None, place_override=facts.place_of(name))
 
+
+# The name PUT007 proposes for the example: the property in the PUT's own request body.
+BODY_SNIS = "#/components/requestBodies/cert-request/content/application~1json/schema" \
+    "/properties/snis"
 
 RULE = Rule(
     id="PUT007",
@@ -46,6 +50,7 @@ openapi: 3.0.3
 info: {title: Certificates, version: '1'}
 paths:
   /certificates/{id}:
+    parameters: [{name: id, in: path, required: true, schema: {type: string}}]
     put:
       parameters:
         - {name: id, in: path, required: true, schema: {type: string}}
@@ -72,12 +77,12 @@ components:
       properties:
         snis: {type: array, items: {type: string}}
 """,
-    use_instead="""\
-# putlint: --critical #/components/requestBodies/cert-request/content/application~1json/schema/properties/snis
+    use_instead="# putlint: --critical " + BODY_SNIS + """
 openapi: 3.0.3
 info: {title: Certificates, version: '1'}
 paths:
   /certificates/{id}:
+    parameters: [{name: id, in: path, required: true, schema: {type: string}}]
     put:
       parameters:
         - {name: id, in: path, required: true, schema: {type: string}}
