@@ -262,7 +262,8 @@ def test_every_x_critical_value_is_a_mark_or_an_error(value: object) -> None:
 def test_an_extension_a_typo_away_is_a_warning_naming_the_intended_key(
         tmp_path: Path, typo: str, intended: str, where: str) -> None:
     if where == "schema":
-        text = spec_text().replace("minItems: 1\n", f"minItems: 1\n                  {typo}: true\n")
+        indent = " " * 18
+        text = spec_text().replace("minItems: 1\n", f"minItems: 1\n{indent}{typo}: true\n")
     else:
         text = spec_text(op_extra=f"      {typo}: true\n")
     result = invoke("check", write(tmp_path, text))
