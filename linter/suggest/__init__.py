@@ -235,6 +235,8 @@ def _collect(found: dict[str, Suggestion], op: Operation, media_type: str, bundl
     schema = bundle.schema
     walked = list(properties(schema, wrappers=WRAPPERS))
     parent = {own_path(p)[0] for p, _ in walked if len(own_path(p)) == 1}
+    if len(parent) == 1:
+        return  # the body is that one field: the operation exists to set it, on purpose
     for path, node in walked:
         if not isinstance(node, dict) or decided(node, schema) or read_only(node, schema) or \
                 ITEMS in path:

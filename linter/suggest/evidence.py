@@ -6,6 +6,7 @@ is the list of those that apply, and confidence combines them as independent sig
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -26,7 +27,7 @@ NAME = "name"
 
 WEIGHTS = {CHILD_WRITES: 0.60, SAME_ITEMS: 0.45, REFERENCES: 0.40, SAYS_REPLACE: 0.20,
            NAME: 0.10}
-ONE_REFERENCE = 0.35  # a single `{id}` object: the link to another resource
+ONE_REFERENCE = 0.30  # one `{id}` object: a link, less often managed elsewhere than a list
 SECURITY_SETTING = 0.45  # a security toggle a replace switches back to its default
 OTHER_SETTING = 0.15  # any other setting: listed only with more evidence
 RETURNED_WEIGHT = {"collection": 0.30, "object": 0.15, "scalar": 0.05}
@@ -173,9 +174,18 @@ def _is_reference(node: Any, schema: dict) -> bool:
     return False
 
 
-def references(name: str, node: Any, kind: str, schema: dict,
+def _in_path(op: Operation, name: str) -> bool:
+    """`certificate` in `PUT /certificates/{id}/snis/{sni}`: the server takes the link to the
+    parent from the URL, so leaving it out of the body detaches nothing."""
+    names = spellings(name)
+    names |= {n + "s" for n in names}
+    segs = segments(op.path)
+    return any(seg in names and nxt == "{}" for seg, nxt in itertools.pairwise(segs))
+
+
+def references(op: Operation, name: str, node: Any, kind: str, schema: dict,
                text: str | None) -> Evidence | None:
-    if kind == "object" and _is_reference(node, schema):
+    if kind == "object" and _is_reference(node, schema) and not _in_path(op, name):
         return Evidence(REFERENCES, ONE_REFERENCE, f"{name} points to another resource (an id "
                                                    "object): leaving it out detaches the two")
     if kind != "collection":
@@ -280,7 +290,7 @@ def evidence_for(op: Operation, path: tuple[str, ...], node: Any, schema: dict, 
     found = [
         managed_child(op, name, kind, facts, parent) if top else None,
         same_items(op, name, node, schema, facts) if kind == "collection" else None,
-        references(name, node, kind, schema, text),
+        references(op, name, node, kind, schema, text),
         resets(op, name, node, schema, is_required, text) if replaces(op, op_text) else None,
         None if is_required else says_replace(op, name, kind, op_text),
         returned(op, name, kind, top, is_required, facts),
