@@ -353,7 +353,7 @@ def suggest(
             for e in s.evidence:
                 typer.echo(printable(f"        - {e.text}"))
     summary = _suggest_summary(run, len(files), top, min_confidence)
-    typer.echo(summary, err=to_stdout)
+    typer.echo(summary, err=to_stdout or output_format == "json")
     if write_config is not None:
         _write_suggestions(write_config, run.suggestions)
     raise typer.Exit(2 if errors else 0)
