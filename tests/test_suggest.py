@@ -83,7 +83,8 @@ def test_descriptive_lists_count_only_when_added_and_removed_on_their_own(tmp_pa
 
 def test_a_child_body_that_edits_part_of_the_parent_is_evidence(tmp_path: Path) -> None:
     """DigitalOcean: POST /firewalls/{id}/rules takes {inbound_rules, outbound_rules}."""
-    rules = {"type": "array", "items": {"type": "object", "properties": {"port": {"type": "string"}}}}
+    rules = {"type": "array",
+             "items": {"type": "object", "properties": {"port": {"type": "string"}}}}
     paths = {"/fw/{id}": {"put": body({"name": {"type": "string"}, "inbound_rules": rules,
                                        "outbound_rules": rules})},
              "/fw/{id}/rules": {"post": body({"inbound_rules": rules, "outbound_rules": rules})}}
