@@ -178,7 +178,7 @@ def suggest_spec(path: Path, options: Options, root_dir: Path | None = None
         ws = Workspace(path, root_dir)
         api = ApiView(ws, Scope(options.upsert_operations))
         facts = SpecFacts(ws)
-        marks, _ = resolve_names(ws, api.version or "", options.critical)
+        marks = resolve_names(ws, api.version or "", options.critical)
         bundler = Bundler(ws, api.version or "", marks)
     except PutlintError as exc:
         return [], [exc]
