@@ -46,8 +46,7 @@ def yaml_string(text: str) -> str:
     dumped = yaml.safe_dump(text, default_style='"', allow_unicode=False, width=1 << 30,
                             explicit_end=False)
     line = dumped.rstrip("\n")
-    if line.endswith("\n...") or "\n" in line:  # never expected: the emitter folded it
-        line = line.split("\n...")[0]
+    line = line.removesuffix("\n...")  # the document end PyYAML adds after a lone scalar
     if "\n" in line or yaml.safe_load(line) != text:
         raise PutlintError(f"cannot write the name {comment_text(text)[:80]!s} as YAML")
     return line
@@ -140,15 +139,14 @@ def _edit(base: str, root: yaml.Node | None, plan: list[tuple[Suggestion, list[s
         lines = [line for s, names in plan for line in entry_lines(s, names, indent)]
         return base[:at] + "\n".join(lines) + "\n" + base[at:]
     if isinstance(value, yaml.SequenceNode) and value.value:  # a flow list: `[a, b]`
-        close = value.end_mark.index - 1  # the `]`
+        # new names go before its `]`, their evidence on comment lines above `critical:`
+        close = value.end_mark.index - 1
         added = "".join(f", {yaml_string(n)}" for _, names in plan for n in names)
         line_start = base.rfind("\n", 0, key.start_mark.index) + 1
-        pad = " " * key.start_mark.column
-        notes = [line for s, names in plan
-                 for line in entry_lines(s, names, key.start_mark.column) if
-                 line.lstrip().startswith("#")]
+        notes = [line for s, names in plan for line in
+                 entry_lines(s, names, key.start_mark.column) if line.lstrip().startswith("#")]
         text = base[:close] + added + base[close:]
-        return text[:line_start] + "\n".join(notes) + "\n" + pad[:0] + text[line_start:]
+        return text[:line_start] + "\n".join(notes) + "\n" + text[line_start:]
     # `critical: []`, `critical:` or `critical: null`: the list starts on the next line
     start, end = value.start_mark.index, value.end_mark.index
     lines = [line for s, names in plan
