@@ -146,6 +146,21 @@ def test_all_of_composed_bodies_are_looked_into(tmp_path: Path) -> None:
         ("droplet_ids", ["managed-child", "references"])]
 
 
+def test_a_schema_that_wraps_itself_is_walked_a_bounded_way(tmp_path: Path) -> None:
+    wrapper = {"$ref": "#/components/schemas/W"}
+    data = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {
+        "/a/{id}": {"put": {"requestBody": {"content": {"application/json": {
+            "schema": wrapper}}}, "responses": {"200": {"description": "ok"}}}},
+        "/a/{id}/ids": {"post": OK}},
+        "components": {"schemas": {"W": {"type": "object", "properties": {
+            "properties": wrapper, "spec": wrapper, "data": wrapper,
+            "ids": {"type": "array", "items": {"type": "string", "format": "uuid"}}}}}}}
+    path = tmp_path / "openapi.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    run = suggest([path], Options(), min_confidence=0)
+    assert [(s.field, len(s.operations)) for s in run.suggestions] == [("ids", 1)]
+
+
 def test_one_suggestion_per_property_and_top_counts_suggestions(tmp_path: Path) -> None:
     shared = {"$ref": "#/components/schemas/Cert"}
     data = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {

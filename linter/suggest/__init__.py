@@ -92,7 +92,8 @@ class Suggestion:
 
     def add(self, op: Operation, evidence: list[Evidence]) -> None:
         """One more operation carrying this property: each kind keeps its strongest evidence."""
-        self.operations.append(op)
+        if not any(o is op for o in self.operations):  # one body may reach it by two paths
+            self.operations.append(op)
         kinds = {e.kind: e for e in self.evidence}
         for e in evidence:
             if e.kind not in kinds or e.weight > kinds[e.kind].weight:
@@ -258,6 +259,8 @@ def _collect(found: dict[str, Suggestion], op: Operation, media_type: str, bundl
         if name not in found:
             found[name] = Suggestion(spec, name, path, loc, media_type, names=[name],
                                      description=" ".join(text.split())[:300] if text else None)
+        elif len(path) < len(found[name].path):  # named by the shortest way to reach it
+            found[name].path = path
         found[name].add(op, evidence)
 
 

@@ -12,6 +12,7 @@ from linter.bundle import closure
 # `properties`, JSON:API's `data`. Their fields are judged as if they were top-level.
 WRAPPERS = frozenset({"spec", "properties", "data"})
 MAX_DEPTH = 2  # fields below the wrappers, and one level below them (`tls.hosts`)
+MAX_WRAPPERS = 2  # `properties.spec.x` at most: a schema that wraps itself ends there
 
 
 def _types(node: Any, root: dict) -> set[str]:
@@ -86,7 +87,7 @@ def properties(schema: dict, depth: int = MAX_DEPTH,
     at the top are looked into without counting as a level (and are not fields themselves)."""
     seen: set[tuple[str, ...]] = set()
 
-    def walk(node: Any, prefix: tuple[str, ...], level: int, wrapped: bool
+    def walk(node: Any, prefix: tuple[str, ...], level: int, wrapped: int
              ) -> Iterator[tuple[tuple, Any]]:
         for name, entry, _ in _entries(node, schema):
             path = (*prefix, name)
@@ -95,13 +96,13 @@ def properties(schema: dict, depth: int = MAX_DEPTH,
             seen.add(path)
             is_object = kind_of(entry, schema) == "object"
             if wrapped and name in wrappers and is_object:
-                yield from walk(entry, path, level, True)
+                yield from walk(entry, path, level, wrapped - 1)
                 continue
             yield path, entry
             if level + 1 < depth and is_object:
-                yield from walk(entry, path, level + 1, False)
+                yield from walk(entry, path, level + 1, 0)
 
-    yield from walk(schema, (), 0, True)
+    yield from walk(schema, (), 0, MAX_WRAPPERS)
 
 
 def own_path(path: tuple[str, ...]) -> tuple[str, ...]:
