@@ -276,3 +276,18 @@ def test_labelled_precision_on_real_specs() -> None:
     assert {s.spec: round(s.precision_at(20), 2) for s in scores
             if s.precision_at(20) < 0.8} == {}
     assert sum(len(s.ranked) for s in scores) >= 50
+
+
+def test_one_threshold_named_and_valued_the_same_everywhere() -> None:
+    """--min-confidence is the only threshold: the command's default is the library's, and
+    README names it with that value."""
+    import inspect
+
+    from linter.cli import suggest as command
+    from linter.suggest import MIN_CONFIDENCE
+
+    default = inspect.signature(command).parameters["min_confidence"].default
+    assert default == MIN_CONFIDENCE
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"`--min-confidence {MIN_CONFIDENCE}`" in readme and "threshold" in readme
+    assert "--write-threshold" not in readme + putlint("suggest", "--help").stdout
