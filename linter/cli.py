@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
@@ -314,15 +314,14 @@ def suggest(
     paths: Annotated[list[Path], typer.Argument(help="Spec files or folders to search.")],
     output_format: Annotated[str, typer.Option("--format", "-f",
                                                help="text or json.")] = "text",
-    top: Annotated[int, typer.Option("--top", min=1, help="At most this many per spec.")] = 20,
+    top: Annotated[int, typer.Option("--top", min=1, help="At most this many suggestions "
+                                     "(fields) per spec.")] = 20,
     write_config: Annotated[Optional[Path], typer.Option(  # noqa: UP045
-        "--write-config", help="Write a `critical:` list for putlint.yaml (the suggestions "
-        "at least --min-confidence sure), with the evidence as comments.")] = None,
+        "--write-config", help="Add the suggestions listed (--top, --min-confidence) to this "
+        "putlint.yaml, keeping everything already in it, with the evidence as comments; "
+        "`-` prints the config instead.")] = None,
     min_confidence: Annotated[float, typer.Option(
-        "--min-confidence", min=0.0, max=1.0, help="List only suggestions at least this "
-        "confident.")] = 0.20,
-    write_threshold: Annotated[float, typer.Option(
-        "--write-threshold", min=0.0, max=1.0, help="--write-config keeps suggestions at "
+        "--min-confidence", min=0.0, max=1.0, help="List (and write) only suggestions at "
         "least this confident.")] = 0.35,
     config: Annotated[Optional[Path], ConfigFile] = None,  # noqa: UP045
 ) -> None:
@@ -331,32 +330,78 @@ def suggest(
 
     from linter.discover import discover
     from linter.source import printable
-    from linter.suggest import config_text
     from linter.suggest import suggest as find_suggestions
 
     if output_format not in ("text", "json"):
         _usage("suggest --format must be text or json")
+    if write_config is not None and str(write_config) != "-" and \
+            write_config.suffix.lower() == ".toml":
+        _usage("--write-config writes YAML (putlint.yaml); add TOML entries by hand")
     options = _options(config)
     files, _, problems = _discover(paths, discover)
-    found, errors = find_suggestions(files, options, top, min_confidence)
-    errors = [*problems, *errors]
+    run = find_suggestions(files, options, top, min_confidence)
+    errors = [*problems, *run.errors]
     for error in errors:
         typer.echo(printable(f"{error.place or '<input>'}: error: {error.message}"), err=True)
-    if output_format == "json":
-        typer.echo(json.dumps({"version": 1, "suggestions": [s.to_dict() for s in found]},
-                              indent=2))
-    else:
-        for s in found:
-            typer.echo(printable(f"{s.confidence:.2f}  {s.spec}  {s.operation.method.upper()} "
-                                 f"{s.operation.path}  {s.field}"))
+    to_stdout = write_config is not None and str(write_config) == "-"
+    if output_format == "json" and not to_stdout:
+        typer.echo(json.dumps({"version": 2, "suggestions": [s.to_dict() for s in run.suggestions],
+                               "cut": {"top": run.cut_by_top,
+                                       "min_confidence": run.cut_by_confidence}}, indent=2))
+    elif not to_stdout:
+        for s in run.suggestions:
+            typer.echo(printable(f"{s.confidence:.2f}  {s.spec}  {s.operation.label}  {s.field}"))
+            for op in s.operations[1:]:
+                typer.echo(printable(f"        also {op.label}"))
             for e in s.evidence:
                 typer.echo(printable(f"        - {e.text}"))
-        typer.echo(f"putlint suggest: {len(found)} candidate{'' if len(found) == 1 else 's'} "
-                   f"in {len(files)} spec{'' if len(files) == 1 else 's'}")
+    summary = _suggest_summary(run, len(files), top, min_confidence)
+    typer.echo(summary, err=to_stdout or output_format == "json")
     if write_config is not None:
-        write_config.write_text(config_text(found, write_threshold), encoding="utf-8")
-        typer.echo(f"putlint suggest: wrote {write_config}", err=True)
+        _write_suggestions(write_config, run.suggestions)
     raise typer.Exit(2 if errors else 0)
+
+
+def _suggest_summary(run: Any, specs: int, top: int, min_confidence: float) -> str:
+    count = len(run.suggestions)
+    text = (f"putlint suggest: {count} suggestion{'' if count == 1 else 's'} in {specs} "
+            f"spec{'' if specs == 1 else 's'}")
+    cuts = []
+    if run.cut_by_top:
+        cuts.append(f"{run.cut_by_top} more cut by --top {top}")
+    if run.cut_by_confidence:
+        cuts.append(f"{run.cut_by_confidence} below --min-confidence {min_confidence:g}")
+    return text + (f" ({', '.join(cuts)})" if cuts else "")
+
+
+def _write_suggestions(target: Path, suggestions: list) -> None:
+    """Merge into the config file (or print it for `-`); the old file is untouched on error."""
+    from linter.atomic import write_atomic
+    from linter.source import printable
+    from linter.suggest.writeconfig import merge
+
+    try:
+        if str(target) == "-":
+            typer.echo(merge(None, suggestions)[0], nl=False)
+            return
+        existing = None
+        if target.exists():
+            if not target.is_file():
+                raise PutlintError("cannot write: not a regular file", None)
+            try:
+                existing = target.read_text(encoding="utf-8")
+            except UnicodeDecodeError:
+                raise PutlintError("cannot add to it: not UTF-8 text", None) from None
+        text, added = merge(existing, suggestions, str(target))
+        if added:
+            write_atomic(target, text)
+        verb = "added" if existing is not None else "wrote"
+        typer.echo(f"putlint suggest: {verb} {len(added)} entr{'y' if len(added) == 1 else 'ies'}"
+                   f" to {printable(str(target))}", err=True)
+    except (PutlintError, OSError) as exc:
+        message = exc.message if isinstance(exc, PutlintError) else exc.strerror or str(exc)
+        typer.echo(printable(f"{target}: error: {message}"), err=True)
+        raise typer.Exit(2) from None
 
 
 @app.command("rules")
