@@ -35,17 +35,21 @@ class SpecReport:
     candidates: dict[str, tuple[str, ...]] = field(default_factory=dict)
     real_files: list[str] = field(default_factory=list)  # every file it read, the root first
     operations: list[OperationFacts] = field(default_factory=list)
+    workspace: Workspace | None = None  # the documents read (None when the root was unreadable)
 
     @property
     def critical_fields(self) -> int:
         return sum(1 for facts in self.operations for _ in facts.fields())
 
 
-def analyse(path: Path, options: Options) -> SpecReport:
-    """Load one root spec and compute the facts of every in-scope operation."""
+def analyse(path: Path, options: Options, root_dir: Path | None = None) -> SpecReport:
+    """Load one root spec and compute the facts of every in-scope operation.
+
+    ``root_dir`` is the folder `$ref`s may reach (the spec's own folder by default).
+    """
     report = SpecReport(display_name(path))
     try:
-        _analyse(path, options, report)
+        _analyse(path, options, report, root_dir)
     except PutlintError as exc:
         report.errors.append(exc)
     except RecursionError:
@@ -54,8 +58,8 @@ def analyse(path: Path, options: Options) -> SpecReport:
     return report
 
 
-def _analyse(path: Path, options: Options, report: SpecReport) -> None:
-    ws = Workspace(path)
+def _analyse(path: Path, options: Options, report: SpecReport, root_dir: Path | None) -> None:
+    ws = report.workspace = Workspace(path, root_dir)
     report.warnings.extend(ws.root.warnings)
     api = ApiView(ws, Scope(options.upsert_operations))
     validation = None

@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from linter.bundle import Bundle, Bundler
+from linter.bundle import Bundle
 from linter.config import Options
-from linter.critical import resolve_names
 from linter.errors import PutlintError
-from linter.model import ApiView, Operation, Scope, path_template
+from linter.load import analyse
+from linter.model import Operation, path_template
 from linter.refs import Loc, Workspace, display_name
 from linter.search import ITEMS
 from linter.source import pointer_text
@@ -175,24 +175,23 @@ def suggest_spec(path: Path, options: Options, root_dir: Path | None = None
                  ) -> tuple[list[Suggestion], list[PutlintError]]:
     """Every candidate in one root spec (at least one piece of evidence beyond its name), one
     per schema property, in no particular order."""
-    try:
-        ws = Workspace(path, root_dir)
-        api = ApiView(ws, Scope(options.upsert_operations))
-        facts = SpecFacts(ws)
-        marks = resolve_names(ws, api.version or "", options.critical)
-        bundler = Bundler(ws, api.version or "", marks)
-    except PutlintError as exc:
-        return [], [exc]
+    report = analyse(path, options, root_dir)  # the pipeline check runs: the same operations
+    ws = report.workspace
+    if ws is None:
+        return [], report.errors
+    facts = SpecFacts(ws)
     found: dict[str, Suggestion] = {}
-    errors: list[PutlintError] = []
-    for op in api.operations():
+    errors: list[PutlintError] = list(report.errors)
+    for op_facts in report.operations:
+        op = op_facts.op
         if not op.bodies:
             continue
         # one media type per operation: the JSON one when there is one
         body = min(op.bodies, key=lambda b: "json" not in b.media_type)
+        bundle = op_facts.bundles.get(body.media_type)
+        if bundle is None:
+            continue
         try:
-            schema, where = ws.deref(body.schema, body.schema_loc)
-            bundle = bundler.bundle(schema, where)
             op_text = " ".join(t for t in (_text(ws, op.loc, "summary"),
                                            _text(ws, op.loc)) if t)
             _collect(found, op, body.media_type, bundle, facts, ws, display_name(path),
@@ -201,7 +200,6 @@ def suggest_spec(path: Path, options: Options, root_dir: Path | None = None
             errors.append(exc)
         except RecursionError:  # nested too deeply to walk: no suggestion from this body
             continue
-    errors.extend(api.errors)
     return [s for s in _merge_copies(found.values()) if s.enough], errors
 
 
