@@ -416,3 +416,42 @@ def test_the_longest_component_name_wins(parts: list[str], extra: int) -> None:
     longest = max((d for d in defined if name == d or name.startswith(d + ".")), key=len)
     assert loc.pointer[-1] == longest
     assert steps == (name[len(longest) + 1:].split(".") if name != longest else [])
+
+
+# -- x-putlint-ignore in every command ---------------------------------------------------------
+
+@pytest.mark.parametrize("where", ["operation", "field"])
+def test_probe_honours_x_putlint_ignore(tmp_path: Path, where: str) -> None:
+    """A purging server, a spec that suppresses PUT301 there: probe reports no PUT301."""
+    from linter.config import Options
+    from linter.probe import ProbeSettings, run_probe
+    from linter.refserver import ReferenceApi, running
+    from linter.rules._specs import reference_api
+
+    text = reference_api("purge")
+    if where == "operation":
+        text = text.replace("    put:\n", "    put:\n      x-putlint-ignore: [PUT301]\n")
+    else:
+        text = text.replace("x-critical: true", "x-critical: true\n"
+                            "                  x-putlint-ignore: PUT301")
+    spec = write(tmp_path, text)
+    plain = write(tmp_path, reference_api("purge"), "plain.yaml")
+    with running(ReferenceApi(mode="purge")) as url:
+        settings = ProbeSettings(url, allow_writes=True)
+        suppressed, _ = run_probe(spec, Options(), settings)
+        reported, _ = run_probe(plain, Options(), settings)
+    assert "PUT301" in {f.rule for f in reported.findings}
+    assert "PUT301" not in {f.rule for f in suppressed.findings}
+
+
+def test_diff_honours_x_putlint_ignore_on_the_operation(tmp_path: Path) -> None:
+    base = write(tmp_path, spec_text().replace("minItems: 1\n", "minItems: 1\n" + " " * 18 +
+                                               "x-critical: true\n"), "base.yaml")
+    head_text = base.read_text().replace("'400': {description: missing}\n", "")
+    head = write(tmp_path, head_text, "head.yaml")
+    assert "PUT203" in invoke("diff", base, head).output
+    ignored = write(tmp_path, head_text.replace("    put:\n", "    put:\n"
+                                                "      x-putlint-ignore: [PUT203, PUT005]\n"),
+                    "ignored.yaml")
+    result = invoke("diff", base, ignored)
+    assert "PUT203" not in result.output and result.exit_code == 0, result.output
