@@ -423,10 +423,11 @@ def test_the_longest_component_name_wins(parts: list[str], extra: int) -> None:
 @pytest.mark.parametrize("where", ["operation", "field"])
 def test_probe_honours_x_putlint_ignore(tmp_path: Path, where: str) -> None:
     """A purging server, a spec that suppresses PUT301 there: probe reports no PUT301."""
+    from linter.rules._specs import reference_api
+
     from linter.config import Options
     from linter.probe import ProbeSettings, run_probe
     from linter.refserver import ReferenceApi, running
-    from linter.rules._specs import reference_api
 
     text = reference_api("purge")
     if where == "operation":
