@@ -30,9 +30,10 @@ from pygls.lsp.server import LanguageServer
 
 from linter import __version__
 from linter.config import Options, find_config, load_config
-from linter.engine import SpecReport, analyse, collector_paused
+from linter.engine import collector_paused
 from linter.errors import PutlintError
 from linter.fixes import Fix, Planned, apply, findings, line_edits, plan
+from linter.load import SpecReport, analyse
 from linter.registry import get_rule
 
 DEBOUNCE_SECONDS = 0.05  # typing pauses longer than this get diagnostics
@@ -196,7 +197,7 @@ def check_root(root: Path, options: Options, overlay: dict[Path, str],
     if previous is not None and previous.digest == _digest(previous.texts.keys(), overlay):
         return None
     with collector_paused():
-        report = analyse(root, options, overlay)
+        report = analyse(root, options, overlay=overlay)
         found = findings(report, options)
     texts = {d.path: d.text for d in report.workspace.documents} if report.workspace else {}
     return RootResult(_digest(texts.keys(), overlay, texts), report, found, texts)

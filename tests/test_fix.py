@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from linter.config import Options, load_config
-from linter.engine import analyse
 from linter.fixes import apply, chosen, plan
+from linter.load import analyse
 
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = ROOT / "specs"

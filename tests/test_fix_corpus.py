@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from linter.config import Options
-from linter.engine import analyse
 from linter.fixes import apply, plan
+from linter.load import analyse
 from linter.source import parse_text
 from tests.planting import planted_names
 

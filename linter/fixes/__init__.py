@@ -13,16 +13,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from linter.analysis import OperationFacts
 from linter.config import Options
-from linter.engine import Finding, SpecReport, enabled_rules, ignored_by_field, make_finding
 from linter.errors import PutlintError
+from linter.facts import OperationFacts
+from linter.findings import Finding
 from linter.fixes.builders import BUILDERS
 from linter.fixes.edits import Edit, Refused, merge, verify
 from linter.fixes.reach import Reach
+from linter.load import SpecReport
 from linter.model import Scope
 from linter.refs import Loc, Workspace
 from linter.rule import Hit
+from linter.runner import Runner
 from linter.source import Document, parse_text
 
 Replacement = tuple[int, int, str]
@@ -58,14 +60,15 @@ class Planned:
 def findings(report: SpecReport, options: Options) -> list[Planned]:
     """Every finding of the operation rules on one analysed spec, with the facts behind it
     (the engine's loop, keeping what a fix needs)."""
+    runner = Runner(options)
     out = []
     for facts in report.operations:
-        for rule in enabled_rules(options):
-            if rule.scope != "operation" or rule.id in facts.op.ignore:
+        for rule in runner.rules:
+            if rule.reads is not type(facts):
                 continue
             for hit in rule.check(facts):
-                if not ignored_by_field(rule, hit, facts):
-                    out.append(Planned(make_finding(rule, hit, options, facts.op), hit, facts))
+                if not facts.suppresses(rule, hit.field):
+                    out.append(Planned(runner.finding(rule, hit, facts.operation), hit, facts))
     return out
 
 

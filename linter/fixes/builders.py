@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from linter.analysis import FieldFacts, OperationFacts
+from linter.facts import FieldFacts, OperationFacts
 from linter.fixes.edits import ADD_TO_LIST, DELETE_KEY, REMOVE_FROM_LIST, SET_KEY, Edit, node_at
 from linter.refs import Loc, Workspace
 from linter.rule import Hit

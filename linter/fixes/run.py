@@ -16,9 +16,10 @@ from pathlib import Path
 
 from linter.atomic import write_atomic
 from linter.config import Options
-from linter.engine import analyse, collector_paused
+from linter.engine import collector_paused
 from linter.errors import Place, PutlintError
 from linter.fixes import Fix, apply, chosen, plan
+from linter.load import analyse
 from linter.refs import display_name
 from linter.source import decode
 
