@@ -154,15 +154,29 @@ def validator_for(schema: dict, formats: bool = False) -> Callable[[Any], bool]:
     return is_valid
 
 
-def field_facts(bundle: Bundle) -> list[FieldFacts]:
+def field_facts(bundle: Bundle, memo: dict | None = None) -> list[FieldFacts]:
+    """The facts of each critical field. ``memo`` (the language server's, kept between runs)
+    remembers the verdicts of each bundled schema by its content, so a schema an edit did not
+    change is not searched again."""
     fields = critical_fields(bundle)
     if not fields:
         return []
-    is_valid = validator_for(bundle.schema)
+    known: dict | None = None
+    if memo is not None:
+        import json
+
+        key = json.dumps(bundle.schema, sort_keys=True, default=str)
+        known = memo.setdefault(key, {})
+    is_valid = None
     out = []
     for f in fields:
         read_only = any(n.get("readOnly") is True for n in closure(f.entries[-1], bundle.schema))
-        verdicts = {form: decide(bundle.schema, f.path, form, is_valid) for form in Form}
+        verdicts = known.get(f.path) if known is not None else None
+        if verdicts is None:
+            is_valid = is_valid or validator_for(bundle.schema)
+            verdicts = {form: decide(bundle.schema, f.path, form, is_valid) for form in Form}
+            if known is not None:
+                known[f.path] = verdicts
         out.append(FieldFacts(f, bundle, read_only, verdicts[Form.ABSENT],
                               verdicts[Form.NULL], verdicts[Form.EMPTY]))
     return out

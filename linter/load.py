@@ -43,15 +43,16 @@ class SpecReport:
 
 
 def analyse(path: Path, options: Options, root_dir: Path | None = None,
-            overlay: dict[Path, str] | None = None) -> SpecReport:
+            overlay: dict[Path, str] | None = None, memo: dict | None = None) -> SpecReport:
     """Load one root spec and compute the facts of every in-scope operation.
 
     ``root_dir`` is the folder `$ref`s may reach (the spec's own folder by default);
-    ``overlay`` maps real paths to texts read instead of the files (an editor's buffers).
+    ``overlay`` maps real paths to texts read instead of the files (an editor's buffers);
+    ``memo`` keeps verdicts between runs by schema content (analysis.field_facts).
     """
     report = SpecReport(display_name(path))
     try:
-        _analyse(path, options, report, root_dir, overlay)
+        _analyse(path, options, report, root_dir, overlay, memo)
     except PutlintError as exc:
         report.errors.append(exc)
     except RecursionError:
@@ -61,7 +62,7 @@ def analyse(path: Path, options: Options, root_dir: Path | None = None,
 
 
 def _analyse(path: Path, options: Options, report: SpecReport, root_dir: Path | None,
-             overlay: dict[Path, str] | None = None) -> None:
+             overlay: dict[Path, str] | None = None, memo: dict | None = None) -> None:
     ws = report.workspace = Workspace(path, root_dir, overlay)
     report.warnings.extend(ws.root.warnings)
     api = ApiView(ws, Scope(options.upsert_operations))
@@ -86,7 +87,7 @@ def _analyse(path: Path, options: Options, report: SpecReport, root_dir: Path | 
                 key = where.key
                 if key not in cache:
                     bundle = bundler.bundle(schema, where)
-                    cache[key] = (bundle, field_facts(bundle))
+                    cache[key] = (bundle, field_facts(bundle, memo))
             except PutlintError as exc:
                 report.errors.append(exc)
                 key = body.schema_loc.key

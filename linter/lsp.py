@@ -16,7 +16,8 @@ putlint.yaml or pyproject.toml changes.
 from __future__ import annotations
 
 import asyncio
-import hashlib
+import bisect
+import functools
 import json
 import os
 import re
@@ -38,6 +39,7 @@ from linter.registry import get_rule
 
 DEBOUNCE_SECONDS = 0.05  # typing pauses longer than this get diagnostics
 MAX_ROOTS = 500  # workspace roots analysed; a folder of thousands of specs is a corpus
+MAX_MEMO = 20_000  # schemas whose verdicts are remembered; past it the memo starts afresh
 CONFIG_NAMES = ("putlint.yaml", "pyproject.toml")
 SEVERITY = {"error": t.DiagnosticSeverity.Error, "warning": t.DiagnosticSeverity.Warning,
             "info": t.DiagnosticSeverity.Information}
@@ -61,27 +63,42 @@ def uri_of(path: Path | str) -> str:
     return Path(os.path.realpath(path)).as_uri()
 
 
+@functools.lru_cache(maxsize=16)
+def _line_starts(text: str) -> tuple[int, ...]:
+    """Where each line of a text starts (computed once per text: specs run to 13 MB)."""
+    return (0, *(m.end() for m in re.finditer("\n", text)))
+
+
+def _line(text: str, line: int) -> str:
+    """The text of 1-based line ``line`` (clamped), without its line break."""
+    starts = _line_starts(text)
+    index = min(max(line - 1, 0), len(starts) - 1)
+    end = starts[index + 1] - 1 if index + 1 < len(starts) else len(text)
+    return text[starts[index]:end]
+
+
+def _utf16(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
 def position(text: str, line: int, column: int) -> t.Position:
     """1-based line and column (characters) to an LSP position (UTF-16 code units)."""
-    lines = text.split("\n")
-    index = min(max(line - 1, 0), max(len(lines) - 1, 0))
-    prefix = lines[index][:max(column - 1, 0)] if lines else ""
-    return t.Position(index, len(prefix.encode("utf-16-le")) // 2)
+    index = min(max(line - 1, 0), len(_line_starts(text)) - 1)
+    return t.Position(index, _utf16(_line(text, line)[:max(column - 1, 0)]))
 
 
 def offset_position(text: str, offset: int) -> t.Position:
-    line = text.count("\n", 0, offset)
-    start = text.rfind("\n", 0, offset) + 1
-    return t.Position(line, len(text[start:offset].encode("utf-16-le")) // 2)
+    starts = _line_starts(text)
+    index = bisect.bisect_right(starts, offset) - 1
+    return t.Position(index, _utf16(text[starts[index]:offset]))
 
 
 def key_range(text: str, line: int, column: int) -> t.Range:
     """The key (or item) a finding is at: from its column to the end of the word."""
     start = position(text, line, column)
-    lines = text.split("\n")
-    rest = lines[line - 1][column - 1:] if 0 < line <= len(lines) else ""
+    rest = _line(text, line)[column - 1:]
     match = re.match(r"""["']?[^\s:"',{}\[\]]+["']?""", rest)
-    width = len(match.group().encode("utf-16-le")) // 2 if match else 1
+    width = _utf16(match.group()) if match else 1
     return t.Range(start, t.Position(start.line, start.character + width))
 
 
@@ -89,7 +106,6 @@ def key_range(text: str, line: int, column: int) -> t.Range:
 class RootResult:
     """One analysis of one root spec."""
 
-    digest: str  # of every file it read, as read
     report: SpecReport
     found: list[Planned]
     texts: dict[Path, str]  # the text of each file as analysed
@@ -107,6 +123,7 @@ class State:
     published: dict[Path, list[t.Diagnostic]] = field(default_factory=dict)
     options: Options = field(default_factory=Options)
     tasks: dict[Path, asyncio.Task] = field(default_factory=dict)
+    memo: dict = field(default_factory=dict)  # verdicts by schema content (field_facts)
 
 
 class PutlintServer(LanguageServer):
@@ -162,10 +179,13 @@ class PutlintServer(LanguageServer):
 
     async def _check_later(self, root: Path, delay: float) -> None:
         await asyncio.sleep(delay)
+        if len(self.state.memo) > MAX_MEMO:
+            self.state.memo.clear()
         overlay = self.overlay()
         options = self.state.options
         result = await asyncio.get_running_loop().run_in_executor(
-            None, check_root, root, options, overlay, self.state.results.get(root))
+            None, check_root, root, options, overlay, self.state.results.get(root),
+            self.state.memo)
         if result is not None:
             self.state.results[root] = result
             self.publish()
@@ -192,31 +212,25 @@ class PutlintServer(LanguageServer):
 
 
 def check_root(root: Path, options: Options, overlay: dict[Path, str],
-               previous: RootResult | None) -> RootResult | None:
-    """Analyse a root; the previous result when none of its files changed."""
-    if previous is not None and previous.digest == _digest(previous.texts.keys(), overlay):
+               previous: RootResult | None, memo: dict | None = None) -> RootResult | None:
+    """Analyse a root; None when none of the files it read changed since ``previous``."""
+    if previous is not None and all(_current(path, overlay) == text
+                                    for path, text in previous.texts.items()):
         return None
     with collector_paused():
-        report = analyse(root, options, overlay=overlay)
+        report = analyse(root, options, overlay=overlay, memo=memo)
         found = findings(report, options)
     texts = {d.path: d.text for d in report.workspace.documents} if report.workspace else {}
-    return RootResult(_digest(texts.keys(), overlay, texts), report, found, texts)
+    return RootResult(report, found, texts)
 
 
-def _digest(paths: Any, overlay: dict[Path, str], texts: dict[Path, str] | None = None) -> str:
-    h = hashlib.sha256()
-    for path in sorted(paths):
-        if texts is not None and path in texts and path not in overlay:
-            text = texts[path]
-        elif path in overlay:
-            text = overlay[path]
-        else:
-            try:
-                text = path.read_text(encoding="utf-8-sig", errors="replace")
-            except OSError:
-                text = ""
-        h.update(str(path).encode() + b"\0" + text.encode("utf-8", "surrogatepass") + b"\0")
-    return h.hexdigest()
+def _current(path: Path, overlay: dict[Path, str]) -> str | None:
+    if path in overlay:
+        return overlay[path]
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def _file_path(display: str) -> Path:
