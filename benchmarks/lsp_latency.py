@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -48,7 +49,9 @@ async def latencies(spec: Path, changes: int, timeout: float) -> tuple[float, li
     def _register(params: t.RegistrationParams) -> None:
         return None
 
-    await client.start_io(sys.executable, "-m", "linter.cli", "lsp")
+    command = os.environ.get("PUTLINT_LSP_COMMAND")  # e.g. to profile the server
+    await client.start_io(*(command.split() if command else
+                            [sys.executable, "-m", "linter.cli", "lsp"]))
     folder = spec.parent.resolve().as_uri()
     await client.initialize_async(t.InitializeParams(
         capabilities=t.ClientCapabilities(), root_uri=folder,
