@@ -266,13 +266,16 @@ class PutlintServer(LanguageServer):
 def check_root(root: Path, options: Options, overlay: dict[Path, str],
                previous: RootResult | None, memo: dict | None = None) -> RootResult | None:
     """Analyse a root; None when none of the files it read changed since ``previous``."""
-    if previous is not None and all(_current(path, overlay) == text
-                                    for path, text in previous.texts.items()):
+    if previous is not None and previous.report.workspace is not None and all(
+            _current(path, overlay) == text for path, text in previous.texts.items()):
         return None
     with collector_paused():
         report = analyse(root, options, overlay=overlay, memo=memo)
         found = findings(report, options)
-    texts = {d.path: d.text for d in report.workspace.documents} if report.workspace else {}
+    if report.workspace is not None:
+        texts = {d.path: d.text for d in report.workspace.documents}
+    else:  # the root could not be read: its text still places the error
+        texts = {root: _current(root, overlay) or ""}
     return RootResult(report, found, texts)
 
 

@@ -160,3 +160,37 @@ async def test_fix_all_and_hover(client: LanguageClient, workspace: Path):
     hover = await client.text_document_hover_async(t.HoverParams(
         t.TextDocumentIdentifier(schema_uri), t.Position(line_of(schema, "snis:"), 6)))
     assert hover is not None and "PUT001 critical-field-omittable" in hover.contents.value
+
+
+@pytest.mark.asyncio
+async def test_configuration_is_found_as_the_cli_finds_it_and_reloaded(
+        client: LanguageClient, workspace: Path):
+    schema = workspace / "kong-gateway" / "schemas" / "certificate.yaml"
+    uri = open_file(client, schema)
+    found = await diagnostics_until(client, uri, lambda ds: "PUT003" in codes(ds))
+    assert {d.severity for d in found if d.code == "PUT003"} == {t.DiagnosticSeverity.Warning}
+    config = workspace / "putlint.yaml"
+    config.write_text("ignore: [PUT003]\nseverity: {PUT001: warning}\n")
+    client.workspace_did_change_watched_files(t.DidChangeWatchedFilesParams(
+        [t.FileEvent(config.as_uri(), t.FileChangeType.Created)]))
+    found = await diagnostics_until(client, uri, lambda ds: "PUT003" not in codes(ds))
+    assert {d.severity for d in found if d.code == "PUT001"} == {t.DiagnosticSeverity.Warning}
+
+
+@pytest.mark.asyncio
+async def test_a_broken_buffer_is_one_error_diagnostic_not_a_crash(client: LanguageClient,
+                                                                   workspace: Path):
+    path = workspace / KONNECT
+    uri = open_file(client, path)
+    await diagnostics_until(client, uri, lambda ds: "PUT001" in codes(ds))
+    client.text_document_did_change(t.DidChangeTextDocumentParams(
+        t.VersionedTextDocumentIdentifier(uri=uri, version=2),
+        [t.TextDocumentContentChangeWholeDocument(text="openapi: 3.1.0\npaths: {a: [\n")]))
+    found = await diagnostics_until(client, uri, lambda ds: ds and "PUT001" not in codes(ds))
+    assert [d.severity for d in found] == [t.DiagnosticSeverity.Error]
+    assert "invalid YAML" in found[0].message
+    # and it recovers when the text is a spec again
+    client.text_document_did_change(t.DidChangeTextDocumentParams(
+        t.VersionedTextDocumentIdentifier(uri=uri, version=3),
+        [t.TextDocumentContentChangeWholeDocument(text=path.read_text())]))
+    await diagnostics_until(client, uri, lambda ds: "PUT001" in codes(ds))
