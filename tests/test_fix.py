@@ -335,3 +335,36 @@ def test_config_file_select_applies_to_fixes(tmp_path: Path) -> None:
     (tmp_path / "putlint.yaml").write_text("select: [PUT005]\n")
     options = load_config(tmp_path / "putlint.yaml")
     assert set(fixed(tmp_path / "kong" / "openapi.yaml", options=options)) == {"openapi.yaml"}
+
+
+def test_put001_with_an_optional_parent_points_at_the_parent_and_requires_it(
+        tmp_path: Path) -> None:
+    path = write(tmp_path, """\
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /services/{id}:
+    put:
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                tls:
+                  type: object
+                  required: [hosts]
+                  properties:
+                    hosts: {type: array, minItems: 1, items: {type: string}, x-critical: true}
+      responses: {'200': {description: ok}, '400': {description: bad}}
+""")
+    report = analyse(path, Options())
+    (p,) = plan(report, Options())
+    assert p.finding.rule == "PUT001" and "parent 'tls'" in p.finding.message
+    assert p.finding.line == 13  # `tls:`, whose absence from `required` is the cause
+    new = fixed(path)["api.yaml"]
+    assert "              type: object\n              properties:" in new
+    assert "x-critical: true}\n              required: [tls]\n" in new
+    path.write_text(new)
+    assert rules_left(path) == []
