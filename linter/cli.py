@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, NoReturn, Optional
 
 import typer
 
@@ -91,6 +91,7 @@ def check(
         critical=critical or [], select=select or [], ignore=ignore or [], fail_on=fail_on,
         validate=validate, reports=reports, baseline=str(baseline) if baseline else None,
         jobs=jobs, show_examples=show_examples)
+    accepted = _baseline_entries(options.baseline)
     files, searched, errors = discover(paths)
     progress = _progress_bar() if sys.stderr.isatty() and len(files) >= PROGRESS_AFTER else None
     report = run(files, options, searched, jobs=options.jobs, progress=progress)
@@ -100,19 +101,32 @@ def check(
     if write_baseline is not None:
         from linter.baseline import write
 
-        count = write(report, write_baseline)
-        typer.echo(f"putlint: wrote {count} baseline entr{'y' if count == 1 else 'ies'} to "
-                   f"{write_baseline}")
-        raise typer.Exit(2 if report.errors else 0)
-    if options.baseline:
-        from linter.baseline import apply, load
-
         try:
-            apply(report, load(Path(options.baseline)))
+            count = write(report, write_baseline)
         except PutlintError as exc:
-            report.errors.append(exc)
+            _fail(exc)
+        _say(f"putlint: wrote {count} baseline entr{'y' if count == 1 else 'ies'} to "
+             f"{write_baseline}")
+        raise typer.Exit(2 if report.errors else 0)
+    if accepted is not None:
+        from linter.baseline import apply
+
+        apply(report, accepted)
     _emit(report, options)
     raise typer.Exit(report.exit_code(options.fail_on))
+
+
+def _baseline_entries(path: str | None) -> list[dict] | None:
+    """The --baseline's entries, read before the run: a baseline putlint cannot use ends the
+    run at once with one line (a run filtered by half a baseline would mislead)."""
+    if path is None:
+        return None
+    from linter.baseline import load
+
+    try:
+        return load(Path(path))
+    except PutlintError as exc:
+        _fail(exc)
 
 
 def _report_pairs(formats: list[str], outputs: list[Path]) -> list[tuple[str, str | None]]:
@@ -130,26 +144,64 @@ def _report_pairs(formats: list[str], outputs: list[Path]) -> list[tuple[str, st
 
 
 def _emit(report, options: Options) -> None:  # type: ignore[no-untyped-def]
+    """Every report to its file (atomically) or the terminal. A report that cannot be written
+    is one line on stderr; the others are still written, and the run then exits 2."""
     from linter import __version__
+    from linter.atomic import write_atomic
     from linter.reporters import RenderContext, get_renderer
 
     context = RenderContext(
         fail_on=options.fail_on, show_examples=options.show_examples,
         color=use_color(sys.stdout, os.environ), tool_version=__version__)
     to_terminal = False
+    failed: list[PutlintError] = []
     for name, output in options.reports:
         text = get_renderer(name)(report, context)
         if output is None:
-            sys.stdout.write(text)
+            _write_stdout(text)
             to_terminal = True
         else:
-            Path(output).write_text(text, encoding="utf-8")
+            try:
+                write_atomic(output, text)
+            except PutlintError as exc:
+                failed.append(exc)
     if not to_terminal:
         from linter.reporters.text import problem_lines, summary
 
-        for line in problem_lines(report.errors, "error"):
-            typer.echo(line)
-        typer.echo(summary(report))
+        _write_stdout("".join(line + "\n" for line in
+                              [*problem_lines(report.errors, "error"), summary(report)]))
+    for exc in failed:
+        _say(f"{exc.place or '<output>'}: error: {exc.message}", err=True)
+    if failed:
+        raise typer.Exit(2)
+
+
+def _write_stdout(text: str) -> None:
+    """Write to stdout whatever its encoding (a character it cannot carry is written as its
+    backslash escape); a reader that went away (`putlint ... | head`) ends the run with exit
+    2 and no traceback."""
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    try:
+        sys.stdout.write(text.encode(encoding, "backslashreplace").decode(encoding))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # the interpreter flushes stdout again at exit: point it at nothing first
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise typer.Exit(2) from None
+
+
+def _say(line: str, err: bool = False) -> None:
+    """One line of putlint's own, with any text quoted from input made printable."""
+    from linter.source import printable
+
+    typer.echo(printable(line), err=err)
+
+
+def _fail(exc: PutlintError) -> NoReturn:
+    """An input or output error that ends the run: one escaped line on stderr, exit 2."""
+    _say(f"{exc.place or 'putlint'}: error: {exc.message}", err=True)
+    raise typer.Exit(2)
 
 
 def use_color(stream, environ) -> bool:  # type: ignore[no-untyped-def]
@@ -378,12 +430,12 @@ def _options(config: Path | None) -> Options:
         return load_config(path)
     except PutlintError as exc:
         where = f"{exc.place}: " if exc.place else (f"{config}: " if config else "")
-        typer.echo(f"{where}error: {exc.message}", err=True)
+        _say(f"{where}error: {exc.message}", err=True)
         raise typer.Exit(2) from None
 
 
-def _usage(message: str) -> None:
-    typer.echo(f"putlint: usage error: {message}", err=True)
+def _usage(message: str) -> NoReturn:
+    _say(f"putlint: usage error: {message}", err=True)
     raise typer.Exit(2)
 
 
