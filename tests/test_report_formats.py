@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 import xml.dom.minidom
 import xml.etree.ElementTree as ET
@@ -400,23 +401,103 @@ paths:
 """
 
 
-def _file_name(text: str) -> str:
+def json_value(value: Any) -> str:
+    """JSON text of ``value``, infinities written as 1e400 (which JSON readers take for one)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "null" if math.isnan(value) else "1e400" if value > 0 else "-1e400"
+    if isinstance(value, list):
+        return "[" + ", ".join(json_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{json.dumps(str(k))}: {json_value(v)}"
+                               for k, v in value.items()) + "}"
+    return json.dumps(value)  # ASCII: surrogates as \\u escapes, which JSON readers keep
+
+
+def hostile_json_spec(path: str, operation_id: str, field: str, media: str,
+                      value: Any) -> str:
+    schema = {"type": "object", "required": ["s"],
+              "properties": {"s": {"const": "@@VALUE@@"},
+                             field: {"type": "array", "x-critical": True}}}
+    spec = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {path: {"put": {
+        "operationId": operation_id,
+        "requestBody": {"required": True, "content": {media: {"schema": schema}}},
+        "responses": {"200": {"description": "ok"}}}}}}
+    return json.dumps(spec).replace('"@@VALUE@@"', json_value(value))
+
+
+def _file_name(text: str, suffix: str) -> str:
     cleaned = "".join(c for c in text if c not in "/\x00" and not 0xD800 <= ord(c) <= 0xDFFF)
-    return (cleaned[:40] or "x") + ".yaml"
+    return (cleaned[:40] or "x") + suffix
 
 
-@settings(max_examples=40, deadline=None, derandomize=True,
+@settings(max_examples=80, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(path=hostile, operation_id=hostile, field=name, media=name, value=spec_values,
-       file=name)
+       file=name, as_json=st.booleans())
 def test_hostile_specs_give_reports_every_strict_parser_reads(
         tmp_path_factory: pytest.TempPathFactory, path: str, operation_id: str, field: str,
-        media: str, value: Any, file: str) -> None:
+        media: str, value: Any, file: str, as_json: bool) -> None:
+    """YAML (escapes for every character, `.inf`, `.nan`) and JSON (lone surrogates, `1e400`)."""
     folder = tmp_path_factory.mktemp("spec")
-    spec = folder / _file_name(file)
-    spec.write_text(hostile_spec("/" + path, operation_id, field, media, value),
-                    encoding="utf-8")
+    spec = folder / _file_name(file, ".json" if as_json else ".yaml")
+    write = hostile_json_spec if as_json else hostile_spec
+    spec.write_text(write("/" + path, operation_id, field, media, value), encoding="utf-8")
     report = run([spec], Options(reports=[("markdown", None)]))
     for fmt in FORMATS:
         text = get_renderer(fmt)(report, RenderContext(show_examples=True, tool_version="1"))
         CHECKS[fmt](report, text)
+
+
+ISSUE_CASES = {  # issue 15, item 8: each broke one format on main
+    "infinity": ("/c", "put-c", "snis", ".inf"),
+    "control character in a path": ("/c\\u0001", "put-c", "snis", "1"),
+    "non-character in an operationId": ("/c", "op\\ufffe", "snis", "1"),
+    "code span break-out": ("/c/``[x](http://evil.example)``/`", "put", "s``[y](h)``", "1"),
+    "lone surrogate": ("/c\\ud800", "op\\udfff", "snis\\ud800", '"\\ud800"'),
+}
+
+
+@pytest.mark.parametrize("case", sorted(ISSUE_CASES))
+def test_issue_examples_through_the_console_script(tmp_path: Path, case: str) -> None:
+    """Every format written by `putlint check -f F -o FILE`, read back by its strict parser."""
+    import subprocess
+    import sys
+
+    path, operation_id, field, value = ISSUE_CASES[case]
+    spec = tmp_path / "api.yaml"
+    spec.write_text(f"""\
+openapi: 3.0.3
+info: {{title: t, version: '1'}}
+paths:
+  "{path}":
+    put:
+      operationId: "{operation_id}"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [s]
+              properties:
+                s: {{const: {value}}}
+                "{field}": {{type: array, x-critical: true}}
+      responses: {{'200': {{description: ok}}}}
+""", encoding="utf-8")
+    args = [a for fmt in FORMATS for a in ("-f", fmt, "-o", f"report.{fmt}")]
+    proc = subprocess.run([str(Path(sys.executable).parent / "putlint"), "check", "api.yaml",
+                           "--show-examples", *args], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=120)
+    assert "Traceback" not in proc.stderr
+    old = Path.cwd()
+    os.chdir(tmp_path)  # the report's file names are relative, as on the command line
+    try:
+        report = run([Path("api.yaml")], Options(reports=[("markdown", None)]))
+    finally:
+        os.chdir(old)
+    assert proc.returncode == report.exit_code("error"), proc.stdout + proc.stderr
+    for fmt in FORMATS:
+        CHECKS[fmt](report, (tmp_path / f"report.{fmt}").read_text(encoding="utf-8"))
+    if case == "infinity":
+        data = json.loads((tmp_path / "report.json").read_text())
+        assert data["findings"][0]["example"] == {"s": "Infinity"}

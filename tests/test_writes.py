@@ -330,3 +330,27 @@ def test_a_reader_that_went_away(project: Path, args: list[str]) -> None:
         os.close(write)
     assert proc.returncode == 2
     assert proc.stderr == ""
+
+
+def test_a_written_baseline_loads_back_and_accepts_every_finding(project: Path) -> None:
+    """`load` accepts exactly what `write` writes (its key check follows `key`), also for
+    names with control characters and lone surrogates."""
+    import yaml
+
+    from linter.baseline import apply, load, write
+    from linter.config import Options
+    from linter.engine import run
+
+    spec = yaml.safe_load(spec_text())
+    operation = spec["paths"].pop("/c/{id}")
+    spec["paths"]["/c/{id}\u0001\ud800"] = operation
+    props = operation["put"]["requestBody"]["content"]["application/json"]["schema"][
+        "properties"]
+    props["f1\ud800\x1b"] = props.pop("f1")
+    (project / "api.json").write_text(json.dumps(spec), encoding="utf-8")  # \ud800 escapes
+    report = run([project / "api.json"], Options())
+    assert len(report.findings) == 6, report.errors
+    write(report, project / "b.json")
+    again = run([project / "api.json"], Options())
+    apply(again, load(project / "b.json"))
+    assert again.findings == [] and again.suppressed == 6 and again.stale == []
