@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import os
 import sys
 from pathlib import Path
@@ -158,7 +159,7 @@ def _emit(report, options: Options) -> None:  # type: ignore[no-untyped-def]
     for name, output in options.reports:
         text = get_renderer(name)(report, context)
         if output is None:
-            _write_stdout(text)
+            _write_stdout(text, STDOUT_ESCAPES.get(name, "backslashreplace"))
             to_terminal = True
         else:
             try:
@@ -176,13 +177,29 @@ def _emit(report, options: Options) -> None:  # type: ignore[no-untyped-def]
         raise typer.Exit(2)
 
 
-def _write_stdout(text: str) -> None:
-    """Write to stdout whatever its encoding (a character it cannot carry is written as its
-    backslash escape); a reader that went away (`putlint ... | head`) ends the run with exit
-    2 and no traceback."""
+# How a character the terminal's encoding cannot carry is written, so that each format stays
+# itself: a JSON escape inside JSON's strings (the only place non-ASCII text can be), a
+# character reference in XML, a backslash escape elsewhere.
+STDOUT_ESCAPES = {"json": "putlint-json", "sarif": "putlint-json", "junit": "xmlcharrefreplace"}
+
+
+def _json_escape(error: UnicodeError) -> tuple[str, int]:
+    assert isinstance(error, UnicodeEncodeError)
+    units = error.object[error.start:error.end].encode("utf-16-be", "surrogatepass")
+    return "".join(f"\\u{int.from_bytes(units[i:i + 2], 'big'):04x}"
+                   for i in range(0, len(units), 2)), error.end
+
+
+codecs.register_error("putlint-json", _json_escape)
+
+
+def _write_stdout(text: str, errors: str = "backslashreplace") -> None:
+    """Write to stdout whatever its encoding (a character it cannot carry is escaped as
+    ``errors`` says); a reader that went away (`putlint ... | head`) ends the run with exit 2
+    and no traceback."""
     encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
     try:
-        sys.stdout.write(text.encode(encoding, "backslashreplace").decode(encoding))
+        sys.stdout.write(text.encode(encoding, errors).decode(encoding))
         sys.stdout.flush()
     except BrokenPipeError:
         # the interpreter flushes stdout again at exit: point it at nothing first

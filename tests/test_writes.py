@@ -304,17 +304,33 @@ def test_usage_errors_quoting_input_are_escaped(project: Path) -> None:
 
 # -- the terminal -------------------------------------------------------------------------------
 
-HOSTILE_SPEC = spec_text().replace("f0:", '"f0\\u00e9\\U0001F600\\ud800":')
+HOSTILE_SPEC = spec_text().replace("f0:", '"f0\\u00e9\\U0001F600\\u001b":').replace(
+    "/c/{id}", '"/c/\\u00e9{id}"')
 
 
 @pytest.mark.parametrize("fmt", ["text", "json", "markdown", "sarif", "junit", "github"])
 def test_a_stdout_that_cannot_encode_every_character(project: Path, fmt: str) -> None:
+    """An ASCII terminal gets ASCII, in which each format still says the same: JSON escapes
+    in JSON and SARIF, character references in JUnit, backslash escapes elsewhere."""
     (project / "api.yaml").write_text(HOSTILE_SPEC, encoding="utf-8")
-    proc = putlint("check", "api.yaml", "-f", fmt, cwd=project,
-                   env={"PYTHONIOENCODING": "ascii"})
-    assert proc.returncode in (1, 2), proc.stderr  # findings, or the spec refused as input
-    assert "Traceback" not in proc.stderr
-    assert proc.stdout.isascii()
+    utf8 = putlint("check", "api.yaml", "-f", fmt, cwd=project,
+                   env={"PYTHONIOENCODING": "utf-8"})
+    ascii_ = putlint("check", "api.yaml", "-f", fmt, cwd=project,
+                     env={"PYTHONIOENCODING": "ascii"})
+    assert utf8.returncode == ascii_.returncode == 1, ascii_.stderr
+    assert "Traceback" not in ascii_.stderr
+    assert ascii_.stdout.isascii() and not utf8.stdout.isascii()
+    if fmt in ("json", "sarif"):
+        assert json.loads(ascii_.stdout) == json.loads(utf8.stdout)
+    elif fmt == "junit":
+        import xml.etree.ElementTree as ET
+
+        def cases(text: str) -> list:
+            return [c.attrib for c in ET.fromstring(text.encode()).iter("testcase")]
+
+        assert cases(ascii_.stdout) == cases(utf8.stdout)
+    else:
+        assert ascii_.stdout == utf8.stdout.encode("ascii", "backslashreplace").decode()
 
 
 @pytest.mark.parametrize("args", [["-f", "sarif"], ["-f", "sarif", "-o", "r.sarif"]])
