@@ -141,6 +141,9 @@ def _report_pairs(formats: list[str], outputs: list[Path]) -> list[tuple[str, st
              for i, name in enumerate(formats)]
     if sum(1 for _, out in pairs if out is None) > 1:
         _usage("only one --format can go to the terminal; give the others an --output")
+    named = [os.path.abspath(out) for _, out in pairs if out is not None]
+    if len(set(named)) < len(named):  # the second report would silently replace the first
+        _usage("two --output options name the same file")
     return pairs
 
 

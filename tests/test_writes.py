@@ -370,3 +370,10 @@ def test_a_written_baseline_loads_back_and_accepts_every_finding(project: Path) 
     again = run([project / "api.json"], Options())
     apply(again, load(project / "b.json"))
     assert again.findings == [] and again.suppressed == 6 and again.stale == []
+
+
+def test_two_reports_into_one_file_is_a_usage_error(project: Path) -> None:
+    proc = putlint("check", "api.yaml", "-f", "json", "-o", "r.json", "-f", "sarif", "-o",
+                   "./r.json", cwd=project)
+    assert_one_line_error(proc, "same file")
+    assert not (project / "r.json").exists()
