@@ -377,3 +377,15 @@ def test_two_reports_into_one_file_is_a_usage_error(project: Path) -> None:
                    "./r.json", cwd=project)
     assert_one_line_error(proc, "same file")
     assert not (project / "r.json").exists()
+
+
+def test_a_report_over_a_symlink_replaces_the_link_not_what_it_points_to(
+        project: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    elsewhere = tmp_path_factory.mktemp("elsewhere") / "precious.txt"
+    elsewhere.write_text("precious\n", encoding="utf-8")
+    (project / "r.json").symlink_to(elsewhere)
+    proc = putlint("check", "api.yaml", "-f", "json", "-o", "r.json", cwd=project)
+    assert proc.returncode == 1, proc.stderr
+    assert elsewhere.read_text(encoding="utf-8") == "precious\n"
+    assert not (project / "r.json").is_symlink()
+    assert len(json.loads((project / "r.json").read_text())["findings"]) == 6
