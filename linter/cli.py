@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -169,7 +170,7 @@ def _emit(report, options: Options) -> None:  # type: ignore[no-untyped-def]
                 write_atomic(output, text)
             except PutlintError as exc:
                 failed.append(exc)
-    if not to_terminal:
+    if not to_terminal and sys.stdout is not None:  # the summary, unless stdout is closed
         from linter.reporters.text import problem_lines, summary
 
         _write_stdout("".join(line + "\n" for line in
@@ -198,17 +199,24 @@ codecs.register_error("putlint-json", _json_escape)
 
 def _write_stdout(text: str, errors: str = "backslashreplace") -> None:
     """Write to stdout whatever its encoding (a character it cannot carry is escaped as
-    ``errors`` says); a reader that went away (`putlint ... | head`) ends the run with exit 2
-    and no traceback."""
+    ``errors`` says). A reader that went away (`putlint ... | head`) ends the run with exit 2
+    and no traceback; a stdout that cannot take the text (`> /dev/full`, closed) with one line
+    on stderr and exit 2."""
+    if sys.stdout is None:  # started with stdout closed (`>&-`)
+        _fail(PutlintError("cannot write the report: standard output is closed"))
     encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
     try:
         sys.stdout.write(text.encode(encoding, errors).decode(encoding))
         sys.stdout.flush()
-    except BrokenPipeError:
+    except OSError as exc:
         # the interpreter flushes stdout again at exit: point it at nothing first
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        raise typer.Exit(2) from None
+        with contextlib.suppress(OSError, ValueError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        if isinstance(exc, BrokenPipeError):
+            raise typer.Exit(2) from None
+        _fail(PutlintError(f"cannot write the report to standard output: "
+                           f"{exc.strerror or exc}"))
 
 
 def _say(line: str, err: bool = False) -> None:
@@ -226,7 +234,7 @@ def _fail(exc: PutlintError) -> NoReturn:
 
 def use_color(stream, environ) -> bool:  # type: ignore[no-untyped-def]
     """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
-    return bool(stream.isatty()) and "NO_COLOR" not in environ
+    return stream is not None and bool(stream.isatty()) and "NO_COLOR" not in environ
 
 
 def _progress_bar():  # type: ignore[no-untyped-def]

@@ -64,7 +64,7 @@ def putlint(*args: str, cwd: Path, env: dict | None = None, limit: int | None = 
 def assert_one_line_error(proc: subprocess.CompletedProcess[str], *expected: str) -> str:
     """Exit 2, exactly one line on stderr, no traceback, no raw control character."""
     assert proc.returncode == 2, (proc.returncode, proc.stdout, proc.stderr)
-    assert "Traceback" not in proc.stderr + proc.stdout
+    assert "Traceback" not in proc.stderr + (proc.stdout or "")
     lines = proc.stderr.splitlines()
     assert len(lines) == 1, proc.stderr
     assert not any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in lines[0]), lines[0]
@@ -388,4 +388,19 @@ def test_a_report_over_a_symlink_replaces_the_link_not_what_it_points_to(
     assert proc.returncode == 1, proc.stderr
     assert elsewhere.read_text(encoding="utf-8") == "precious\n"
     assert not (project / "r.json").is_symlink()
+    assert len(json.loads((project / "r.json").read_text())["findings"]) == 6
+
+
+def test_a_stdout_that_is_full_or_closed(project: Path) -> None:
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run([PUTLINT, "check", "api.yaml", "-f", "json"], cwd=project,
+                              stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
+    assert_one_line_error(proc, "standard output", "No space left")
+    closed = subprocess.run(f"'{PUTLINT}' check api.yaml -f json >&-", shell=True,
+                            cwd=project, capture_output=True, text=True, timeout=120)
+    assert_one_line_error(closed, "standard output is closed")
+    # with every report in a file, a closed stdout only loses the summary
+    closed = subprocess.run(f"'{PUTLINT}' check api.yaml -f json -o r.json >&-", shell=True,
+                            cwd=project, capture_output=True, text=True, timeout=120)
+    assert closed.returncode == 1 and closed.stderr == ""
     assert len(json.loads((project / "r.json").read_text())["findings"]) == 6
