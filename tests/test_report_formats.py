@@ -58,7 +58,17 @@ PIECES = [
     "[ref]: http://evil.example", "::error file=evil.yaml,line=1::forged", "::add-mask::x",
     "%", "%0A", "%25", ":", ",", "=", "*", "**", "_", "~~", "$x$", "- ", "+ ", "1. ", "1) ",
     "# ", "> ", "---", "===", '"', "'", "{", "}", "~", "^", "!",
+    # autolinks only start after a space or at the start of a line
+    " www.evil.example", " http://evil.example", " a@b.example", " xmpp:a@b.example",
+    " ftp://evil.example", " [x](y)", " *a*", " _a_", " ~~a~~", " <b>",
 ]
+KNOWN_MARKUP = ["www.evil.example", "http://evil.example", "https://evil.example/x",
+                "ftp://evil.example", "a@b.example", "mailto:a@b.example", "xmpp:a@b.example",
+                "[x](http://evil.example)", "![i](http://evil.example/i.png)",
+                "<http://evil.example>", "<b>bold</b>", "<!-- c -->", "*em*", "_em_", "**st**",
+                "~~del~~", "`code`", "$x$", "&amp;", "&#60;b&#62;", "# h", "- li", "1. li",
+                "> q", "---", "***", "| a | b |", "[r]: http://evil.example", "@octocat",
+                "#12", "\\*", "a  ", "    code", "x www.evil.example y"]
 ANY_CHARACTER = st.characters(exclude_categories=())  # surrogates included
 hostile = st.lists(st.one_of(st.sampled_from(PIECES), st.text(ANY_CHARACTER, max_size=3)),
                    max_size=6).map("".join)
@@ -235,7 +245,8 @@ _UNSAFE_TEXT = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e
 def check_text(report: RunReport, text: str) -> None:
     text.encode("utf-8")
     assert not _UNSAFE_TEXT.search(text), _UNSAFE_TEXT.search(text)
-    finding_lines = [line for line in text.split("\n") if re.match(r"\S.*: PUT\d{3} \[", line)]
+    finding_lines = [line for line in text.split("\n")
+                     if re.search(r": PUT\d{3} \[(error|warning|info)\] ", line)]
     assert len(finding_lines) == len(report.findings)
 
 
@@ -501,3 +512,71 @@ paths:
     if case == "infinity":
         data = json.loads((tmp_path / "report.json").read_text())
         assert data["findings"][0]["example"] == {"s": "Infinity"}
+
+
+# -- the Markdown building blocks, on their own and in every place the report puts them --------
+
+def _cmark_html(source: str) -> _Html:
+    html = _Html()
+    html.feed(cmarkgfm.github_flavored_markdown_to_html(source))
+    return html
+
+
+def _cmark_code(source: str) -> list[str]:
+    """The text of every <code> element cmark-gfm renders."""
+    import html as html_module
+
+    rendered = cmarkgfm.github_flavored_markdown_to_html(source)
+    return [html_module.unescape(m) for m in re.findall(r"<code>(.*?)</code>", rendered,
+                                                        flags=re.S)]
+
+
+PLACES = {  # how the report embeds a piece: a paragraph, a list item, a table cell
+    "paragraph": ("{}\n", False),
+    "list item": ("- {}\n", False),
+    "table cell": ("| a | b |\n|---|---|\n| {} | x |\n", True),
+}
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(text=st.one_of(st.sampled_from(KNOWN_MARKUP), hostile.filter(lambda s: s != "")),
+       place=st.sampled_from(sorted(PLACES)))
+def test_a_code_span_holds_exactly_its_text(text: str, place: str) -> None:
+    from linter.reporters.markdown import code
+
+    layout, table = PLACES[place]
+    source = layout.format(code(text, table))
+    expected = printable(text)
+    tokens = MarkdownIt("commonmark").enable("table").parse(source)
+    spans = [c.content for t in tokens for c in (t.children or []) if c.type == "code_inline"]
+    assert spans == [expected], (source, spans)
+    assert _cmark_code(source) == [expected], source
+    html = _cmark_html(source)
+    assert not html.comments and all(tag != "a" for tag, _ in html.tags)
+    if table:
+        assert html.rows[-1] == [expected, "x"]
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(text=st.one_of(st.sampled_from(KNOWN_MARKUP), hostile),
+       place=st.sampled_from(sorted(PLACES)))
+def test_prose_from_a_spec_renders_as_its_text_and_nothing_else(text: str, place: str) -> None:
+    from linter.reporters.markdown import cell
+
+    layout, table = PLACES[place]
+    source = layout.format(cell(text, table))
+    expected = printable(text)
+    tokens = MarkdownIt("commonmark").enable(["table", "strikethrough"]).parse(source)
+    kinds = {t.type for t in tokens} | {c.type for t in tokens for c in (t.children or [])}
+    assert not kinds & {"link_open", "image", "html_inline", "html_block", "em_open",
+                        "strong_open", "s_open", "heading_open", "code_block", "fence",
+                        "blockquote_open", "hr", "ordered_list_open"}, (source, kinds)
+    html = _cmark_html(source)
+    assert not html.comments, source
+    tags = {tag for tag, _ in html.tags}
+    assert tags <= {"p", "ul", "li", "table", "thead", "tbody", "tr", "th", "td", "code"}, \
+        (source, tags)
+    if place == "paragraph" and expected.strip():
+        assert [_plain(t) for t in tokens if t.type == "inline"] == [expected], source
+    if table:
+        assert html.rows[-1] == [expected, "x"], source
