@@ -36,8 +36,9 @@ from jsonschema import Draft7Validator
 from markdown_it import MarkdownIt
 
 from linter.config import Options
-from linter.engine import FieldRow, Finding, OperationRow, RunReport, SpecResult, run
+from linter.engine import run
 from linter.errors import Place, PutlintError
+from linter.findings import FieldRow, Finding, OperationRow, RunReport, SpecResult
 from linter.registry import get_rule
 from linter.reporters import FORMATS, RenderContext, get_renderer
 from linter.reporters.safe_json import jsonable
@@ -68,7 +69,8 @@ KNOWN_MARKUP = ["www.evil.example", "http://evil.example", "https://evil.example
                 "<http://evil.example>", "<b>bold</b>", "<!-- c -->", "*em*", "_em_", "**st**",
                 "~~del~~", "`code`", "$x$", "&amp;", "&#60;b&#62;", "# h", "- li", "1. li",
                 "> q", "---", "***", "| a | b |", "[r]: http://evil.example", "@octocat",
-                "#12", "\\*", "a  ", "    code", "x www.evil.example y"]
+                "#12", "\\*", "a  ", "    code", "x www.evil.example y", "\xa0a\xa0",
+                "\u3000a \u2003"]
 ANY_CHARACTER = st.characters(exclude_categories=())  # surrogates included
 hostile = st.lists(st.one_of(st.sampled_from(PIECES), st.text(ANY_CHARACTER, max_size=3)),
                    max_size=6).map("".join)

@@ -220,8 +220,8 @@ def test_any_baseline_json_loads_or_is_refused_with_a_putlint_error(entries: lis
     import tempfile
 
     from linter.baseline import apply, load
-    from linter.engine import RunReport
     from linter.errors import PutlintError
+    from linter.findings import RunReport
     from linter.reporters import get_renderer
 
     with tempfile.TemporaryDirectory() as folder:
@@ -404,3 +404,13 @@ def test_a_stdout_that_is_full_or_closed(project: Path) -> None:
                             cwd=project, capture_output=True, text=True, timeout=120)
     assert closed.returncode == 1 and closed.stderr == ""
     assert len(json.loads((project / "r.json").read_text())["findings"]) == 6
+
+
+def test_write_baseline_over_an_unreadable_baseline_from_the_config(project: Path) -> None:
+    """The baseline the config names is replaced, not read, by --write-baseline."""
+    (project / "putlint.yaml").write_text("baseline: base.json\n", encoding="utf-8")
+    (project / "base.json").write_text("not json", encoding="utf-8")
+    proc = putlint("check", "api.yaml", "--write-baseline", "base.json", cwd=project)
+    assert proc.returncode == 0, proc.stderr
+    assert len(json.loads((project / "base.json").read_text())["entries"]) == 6
+    assert putlint("check", "api.yaml", cwd=project).returncode == 0

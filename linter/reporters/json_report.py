@@ -5,8 +5,8 @@ Values JSON cannot spell (infinity, NaN, lone surrogates) are written as safe_js
 
 from __future__ import annotations
 
-from linter.engine import RunReport
 from linter.errors import PutlintError
+from linter.findings import RunReport
 from linter.reporters import RenderContext
 from linter.reporters.safe_json import dumps
 

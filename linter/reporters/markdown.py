@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from linter.engine import Finding, RunReport
+from linter.findings import Finding, RunReport
 from linter.registry import get_rule
 from linter.reporters import RenderContext, exchange_lines
 from linter.reporters.safe_json import dumps
@@ -27,7 +27,7 @@ ICONS = {"required": "✅", "preserved-by-contract": "✅"}
 _MARKUP = re.compile(r"[\\`*_~\[\]<>&|$]|:(?=/)|(?<=(?i:mailto))"
                      r":|(?<=(?i:xmpp)):|(?<=(?i:www))\.")
 _BLOCK_START = re.compile(r"^(\d{1,9})(?=[.)])|^(?=[-+=])")
-_EDGE_SPACES = re.compile(r"^ +| +$")
+_EDGE_SPACES = re.compile(r"^\s+|\s+$")  # Unicode spaces too: some parsers trim them
 _BACKTICKS = re.compile(r"`+")
 
 
@@ -40,7 +40,7 @@ def cell(text: str, table: bool = False) -> str:
     text = _MARKUP.sub(lambda m: "\\" + m.group(), text)
     text = _BLOCK_START.sub(lambda m: (m.group(1) or "") + "\\", text, count=1)
     # leading spaces would indent (a code block), trailing ones make a line break
-    return _EDGE_SPACES.sub(lambda m: "&#32;" * len(m.group()), text)
+    return _EDGE_SPACES.sub(lambda m: "".join(f"&#{ord(c)};" for c in m.group()), text)
 
 
 def code(text: str, table: bool = False) -> str:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from linter.engine import Finding, RunReport
 from linter.errors import PutlintError
+from linter.findings import Finding, RunReport
 from linter.reporters import RenderContext, exchange_lines
 from linter.reporters.safe_json import dumps
 from linter.source import printable
@@ -21,7 +21,7 @@ def render(report: RunReport, ctx: RenderContext | None = None) -> str:
         lines += ["    " + printable(line) for line in exchange_lines(finding)]
         if show_examples and finding.has_example and not finding.exchanges:
             lines.append("    example body: " + printable(dumps(finding.example,
-                                                                   sort_keys=True)))
+                                                              sort_keys=True)))
     for entry in report.stale:
         lines.append(printable("baseline: stale entry, nothing matches it any more: "
                                + describe_key(entry)))
@@ -74,4 +74,9 @@ def summary(report: RunReport) -> str:
     if report.errors:
         n = len(report.errors)
         text += f"; {n} input error{'' if n == 1 else 's'}"
+    if report.command == "check" and report.specs and not report.critical_fields \
+            and not report.errors:
+        # "no findings" about a spec with nothing to check would read as a pass
+        text += ("; no critical field was checked: mark fields with x-critical or `critical:` "
+                 "in putlint.yaml (`putlint suggest` proposes them)")
     return text
