@@ -178,6 +178,7 @@ class State:
     options: Options = field(default_factory=Options)
     tasks: dict[Path, asyncio.Task] = field(default_factory=dict)
     memo: dict = field(default_factory=dict)  # verdicts by schema content (field_facts)
+    stale: set[Path] = field(default_factory=set)  # roots to analyse again (options changed)
 
 
 class PutlintServer(LanguageServer):
@@ -237,9 +238,10 @@ class PutlintServer(LanguageServer):
             self.state.memo.clear()
         overlay = self.overlay()
         options = self.state.options
+        previous = None if root in self.state.stale else self.state.results.get(root)
+        self.state.stale.discard(root)
         result = await asyncio.get_running_loop().run_in_executor(
-            None, check_root, root, options, overlay, self.state.results.get(root),
-            self.state.memo)
+            None, check_root, root, options, overlay, previous, self.state.memo)
         if result is not None:
             self.state.results[root] = result
             self.publish()
@@ -383,7 +385,8 @@ def _touched(ls: PutlintServer, uri: str, delay: float = DEBOUNCE_SECONDS) -> No
     path = path_of(uri)
     if path.name in CONFIG_NAMES:
         ls.load_options()
-        ls.state.results.clear()
+        # analysed again under the new options; the old results stay shown until then
+        ls.state.stale.update(ls.state.results)
         ls.schedule(sorted(ls.state.roots), delay=delay)
         return
     text = ls.text_of(path) or ""
