@@ -368,3 +368,38 @@ paths:
     assert "x-critical: true}\n              required: [tls]\n" in new
     path.write_text(new)
     assert rules_left(path) == []
+
+
+@pytest.mark.parametrize(("components", "expected"), [
+    ("components:\n  responses:\n    Unauthorized: {description: no}\n"
+     "    ValidationFailed: {description: invalid}\n",
+     "'400': {$ref: '#/components/responses/ValidationFailed'}"),
+    ("components:\n  schemas:\n    Problem: {type: object}\n",
+     "'400': {description: Bad Request, content: {application/json: {schema: "
+     "{$ref: '#/components/schemas/Problem'}}}}"),
+    ("", "'400': {description: 'Bad Request: a critical field is missing'}"),
+])
+def test_put005_reuses_the_specs_error_response_or_schema(tmp_path: Path, components: str,
+                                                          expected: str) -> None:
+    path = write(tmp_path, """\
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /certs/{id}:
+    put:
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [snis]
+              properties:
+                snis: {type: array, minItems: 1, items: {type: string}, x-critical: true}
+      responses:
+        '200': {description: ok}
+""" + components)
+    new = fixed(path)["api.yaml"]
+    assert f"        '200': {{description: ok}}\n        {expected}\n" in new
+    path.write_text(new)
+    assert rules_left(path) == []
