@@ -13,16 +13,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from linter.fixes.render import Refused, yaml_flow
+
 Pointer = tuple[str, ...]
 
 ADD_TO_LIST = "add-to-list"  # append `values` to the list at mapping[key]; create it if absent
 SET_KEY = "set-key"  # mapping[key] = value (added when absent, replaced when a scalar)
 DELETE_KEY = "delete-key"  # remove mapping[key]
 REMOVE_FROM_LIST = "remove-from-list"  # remove `value` from the list at mapping[key]
-
-
-class Refused(Exception):
-    """The text cannot be edited with confidence here: the fix is not offered."""
 
 
 @dataclass(frozen=True)
@@ -49,8 +47,6 @@ class Edit:
         if self.kind == ADD_TO_LIST:
             return f"add {', '.join(map(str, self.value))} to `{self.key}`"
         if self.kind == SET_KEY:
-            from linter.fixes.render import yaml_flow
-
             return f"set `{self.key}: {yaml_flow(self.value)}`"
         if self.kind == DELETE_KEY:
             return f"remove `{self.key}`"

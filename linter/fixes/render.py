@@ -6,7 +6,9 @@ import json
 import re
 from typing import Any
 
-from linter.fixes.edits import Refused
+
+class Refused(Exception):
+    """The text cannot be edited with confidence here: the fix is not offered."""
 
 # A string YAML reads back as the same string when written plain in flow or block context.
 _PLAIN = re.compile(r"^[A-Za-z_$][A-Za-z0-9_.$/-]*(?: [A-Za-z0-9_.$/-]+)*$")
