@@ -167,14 +167,19 @@ class Ledger:
 
     def summary(self) -> str:
         """One sentence, true whatever happened."""
-        created = [e for e in self.entries if e.state is not State.EXISTING or e.touched]
         if not self.entries:
             return "it wrote nothing"
-        if self.clean:
-            return f"every resource it created was deleted ({len(created)})" if created else \
-                "it left every resource as it was"
-        return "NOT everything it wrote was cleaned up: " + "; ".join(
-            line for line in self.report() if line.startswith("NOT"))
+        if not self.clean:
+            return "NOT everything it wrote was cleaned up: " + "; ".join(
+                line for line in self.report() if line.startswith("NOT"))
+        deleted = sum(e.state is State.DELETED for e in self.entries)
+        restored = sum(e.state is State.RESTORED for e in self.entries)
+        said = []
+        if deleted:
+            said.append(f"every resource it created was deleted ({deleted})")
+        if restored:
+            said.append(f"{restored} that existed before was put back, not deleted")
+        return "; ".join(said) or "it left every resource as it was"
 
 
 class Session:
