@@ -289,8 +289,8 @@ def _unobserved(observations: list[tuple[PlannedCase, Observation]]) -> str | No
         return None
     counts: dict[str, int] = {}
     for _, observation in observations:
-        reason = observation.reason if len(observation.reason) <= 200 else \
-            observation.reason[:197] + "..."
+        reason = observation.reason if len(observation.reason) <= 400 else \
+            observation.reason[:397] + "..."
         counts[reason] = counts.get(reason, 0) + 1
     top = sorted(counts.items(), key=lambda item: -item[1])[:3]
     more = f"; and {len(counts) - 3} other reasons" if len(counts) > 3 else ""
