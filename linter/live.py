@@ -41,7 +41,6 @@ MAX_JSON_EVIDENCE = 64 << 10  # a JSON answer longer than this is kept as cut te
 MAX_DEPTH = 64  # JSON nested deeper is kept as text: reports and comparisons recurse
 CLEANUP_TRIES = 10
 CLEANUP_PAUSE = 0.05  # seconds before the first retry of a failed DELETE, doubling, at most 1 s
-WRITES = frozenset({"PUT", "POST", "PATCH", "DELETE"})
 
 
 class Outcome(str, Enum):
@@ -416,6 +415,9 @@ class Runner:
                     f"{before.url} exists already (GET answered {before.status})")
             raise SetUpFailed(f"{what}; probe writes only to resources it creates "
                               "(--allow-existing lets it write here)", log)
+        if exists and not isinstance(before.data, (dict, list)):
+            raise SetUpFailed(f"{before.url} exists, and its GET returned no JSON that probe "
+                              "could put back afterwards: it is not written to", log)
         if exists:
             entry = self._own(url, State.EXISTING, original=before.data,
                               media_type=media_type)

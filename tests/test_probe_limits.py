@@ -273,3 +273,33 @@ def test_a_spec_with_nothing_to_probe_is_an_error(tmp_path: Path) -> None:
                                "--allow-writes"], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2 and "nothing to probe" in proc.stderr, proc.stderr
     assert app.requests == 0
+
+
+def test_proxy_variables_and_redirects_lead_nowhere() -> None:
+    """Requests carrying the credentials go to the base URL only: no proxy from the
+    environment, no redirect followed."""
+    seen: list[str] = []
+
+    def record(conn: socket.socket) -> None:
+        seen.append("connection")
+        conn.sendall(b"HTTP/1.1 500 X\r\nContent-Length: 0\r\n\r\n")
+
+    with raw_server(record) as elsewhere:
+        def redirect(conn: socket.socket) -> None:
+            conn.sendall(f"HTTP/1.1 307 X\r\nLocation: {elsewhere}/x\r\nContent-Length: 0\r\n"
+                         "\r\n".encode())
+
+        env = {**os.environ, "HTTP_PROXY": elsewhere, "HTTPS_PROXY": elsewhere,
+               "ALL_PROXY": elsewhere, "http_proxy": elsewhere, "NO_PROXY": ""}
+        app = ReferenceApi("purge")
+        with running(app) as url:
+            proxied = subprocess.run([PUTLINT, "probe", str(PURGING), "--base-url", url,
+                                      "--allow-writes", "-H", "Authorization: Bearer tok"],
+                                     capture_output=True, text=True, timeout=120, env=env)
+        with raw_server(redirect) as url:
+            redirected = subprocess.run([PUTLINT, "probe", str(PURGING), "--base-url", url,
+                                         "--allow-writes"], capture_output=True, text=True,
+                                        timeout=120)
+    assert proxied.returncode == 1 and "PUT301" in proxied.stdout, proxied.stderr
+    assert redirected.returncode == 2 and "GET answered 307" in redirected.stderr
+    assert seen == []
