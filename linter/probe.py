@@ -239,29 +239,31 @@ def run_probe_full(spec_path: Path, options: Options, settings: ProbeSettings,
     """Probe one spec: the report, the plan, the ledger of what was written. Ctrl-C and
     SIGTERM clean up, then raise ProbeInterrupted, which says what was cleaned up."""
     check_base_url(settings.base_url, settings.allow_remote)
-    spec, cases = plan(spec_path, options, settings.operations)
-    lines = plan_lines(cases, settings.allow_existing)
-    observations: list[tuple[PlannedCase, Observation]] = []
     ledger = Ledger()
-    if settings.allow_writes:
-        client = guarded_client(settings.base_url, settings.headers, settings.timeout,
-                                loopback_only=not settings.allow_remote)
-        session = Session(client, max_requests=settings.max_requests,
-                          timeout=settings.timeout, redactor=settings.redactor())
-        ledger = session.ledger
-        try:
-            with _sigterm_as_interrupt():
-                observations = _execute(session, cases, progress, settings.allow_existing)
-        except KeyboardInterrupt:
-            raise ProbeInterrupted(ledger) from None
-        finally:
-            client.close()
-    findings = _findings(observations, options)  # in the order of the plan: absent, null, empty
+    try:
+        with _sigterm_as_interrupt():
+            spec, cases = plan(spec_path, options, settings.operations)
+            observations: list[tuple[PlannedCase, Observation]] = []
+            if settings.allow_writes:
+                client = guarded_client(settings.base_url, settings.headers, settings.timeout,
+                                        loopback_only=not settings.allow_remote)
+                session = Session(client, max_requests=settings.max_requests,
+                                  timeout=settings.timeout, redactor=settings.redactor())
+                ledger = session.ledger
+                try:
+                    observations = _execute(session, cases, progress,
+                                            settings.allow_existing)
+                finally:
+                    client.close()
+            # in the order of the plan: absent, null, empty
+            findings = _findings(observations, options)
+    except KeyboardInterrupt:
+        raise ProbeInterrupted(ledger) from None
     result = SpecResult(spec.path, findings, [], [], set(), [spec.path],
                         _rows(cases, observations, findings))
     report = RunReport([result], findings, [], [], command="probe")
     unobserved = _unobserved(observations) if settings.allow_writes else None
-    return ProbeRun(report, lines, ledger, unobserved)
+    return ProbeRun(report, plan_lines(cases, settings.allow_existing), ledger, unobserved)
 
 
 @contextmanager

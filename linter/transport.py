@@ -9,13 +9,15 @@ caller around the whole exchange with `deadline()`.
 127.0.0.1 (then ::1) without asking any resolver, since a resolver may answer otherwise. With
 `loopback_only`, a connection to anything else is refused here too, whatever the URL said.
 
-The client built here reads no environment (no proxy variables, no .netrc): requests carrying
-the user's credentials go to the base URL and nowhere else.
+The client built here reads no proxy variables and no .netrc, and follows no redirect: requests
+carrying the user's credentials go to the base URL and nowhere else.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import os
+import ssl
 import threading
 import time
 import typing
@@ -146,11 +148,22 @@ def _mapped() -> Iterator[None]:
         raise getattr(httpx, type(exc).__name__, httpx.TransportError)(str(exc)) from exc
 
 
+def _ssl_context() -> ssl.SSLContext:
+    """certifi's roots, or the CA bundle SSL_CERT_FILE / SSL_CERT_DIR name (a test
+    environment's own CA): the one part of the environment probe reads, since it only adds
+    trust in certificates and sends nothing anywhere."""
+    import certifi
+
+    return ssl.create_default_context(cafile=os.environ.get("SSL_CERT_FILE") or certifi.where(),
+                                      capath=os.environ.get("SSL_CERT_DIR") or None)
+
+
 class GuardedTransport(httpx.BaseTransport):
     """httpx's default transport, on a network backend that keeps the deadline."""
 
     def __init__(self, loopback_only: bool) -> None:
-        self._pool = httpcore.ConnectionPool(network_backend=_Backend(loopback_only),
+        self._pool = httpcore.ConnectionPool(ssl_context=_ssl_context(),
+                                             network_backend=_Backend(loopback_only),
                                              retries=0)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
