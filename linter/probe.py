@@ -130,6 +130,9 @@ def parse_headers(values: Iterable[str]) -> dict[str, str]:
         if not sep or not _TOKEN.match(name) or any(c in content for c in "\r\n\0"):
             raise PutlintError("--header takes 'Name: value' on one line (the value is never "
                                "printed)", None)
+        if not content.isascii():
+            raise PutlintError(f"--header {name}: HTTP header values are ASCII (the value is "
+                               "never printed)", None)
         headers[name] = content.strip()
     return headers
 
