@@ -23,19 +23,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from linter.analysis import FieldFacts
 from linter.cases import MediaCases, OmissionCase, OperationCases, load_spec
 from linter.config import Options
-from linter.engine import (
-    FieldRow,
-    Finding,
-    OperationRow,
-    RunReport,
-    SpecResult,
-    enabled_rules,
-    make_finding,
-)
 from linter.errors import PutlintError
+from linter.facts import FieldFacts, ProbeFacts, RunFacts
+from linter.findings import FieldRow, Finding, OperationRow, RunReport, SpecResult
 from linter.live import (
     BudgetExceeded,
     Exchange,
@@ -48,21 +40,9 @@ from linter.live import (
     expand,
 )
 from linter.redact import Redactor, url_secrets
+from linter.runner import Runner as RuleRunner
 from linter.search import Form
 from linter.transport import guarded_client, is_loopback_host
-
-
-@dataclass(frozen=True)
-class ProbeFacts:
-    """What probe rules read: one observed case, and the contract it is judged by."""
-
-    op: OperationCases
-    field: FieldFacts
-    observation: Observation
-
-    @property
-    def on_omit(self) -> str:
-        return self.field.mark.on_omit
 
 
 @dataclass
@@ -262,9 +242,16 @@ def run_probe_full(spec_path: Path, options: Options, settings: ProbeSettings,
             findings = _findings(observations, options)
     except KeyboardInterrupt:
         raise ProbeInterrupted(ledger) from None
-    result = SpecResult(spec.path, findings, [], [], set(), [spec.path],
-                        _rows(cases, observations, findings))
-    report = RunReport([result], findings, [], [], command="probe")
+    analysis = spec.analysis
+    result = SpecResult(spec.path, findings, [], list(analysis.warnings),
+                        analysis.reached_names, [spec.path],
+                        _rows(cases, observations, findings),
+                        critical_fields=analysis.critical_fields,
+                        named_properties=analysis.named_properties,
+                        candidates=analysis.candidates)
+    # PUT007: a critical name that reached nothing here probes nothing either
+    findings += RuleRunner(options).findings(RunFacts.of(options.critical, [result]))
+    report = RunReport([result], findings, [], result.warnings, command="probe")
     unobserved = _unobserved(observations) if settings.allow_writes else None
     return ProbeRun(report, plan_lines(cases, settings.allow_existing), ledger, unobserved)
 
@@ -372,11 +359,5 @@ def _execute(session: Session, cases: list[PlannedCase], progress: Progress | No
 
 def _findings(observations: list[tuple[PlannedCase, Observation]],
               options: Options) -> list[Finding]:
-    rules = [r for r in enabled_rules(options) if r.scope == "probe"]
-    found = []
-    for planned, observation in observations:
-        facts = ProbeFacts(planned.op, planned.field, observation)
-        for rule in rules:
-            for hit in rule.check(facts):
-                found.append(make_finding(rule, hit, options, planned.op.facts.op))
-    return found
+    return RuleRunner(options).findings_of(
+        ProbeFacts(planned.op, planned.field, observation) for planned, observation in observations)

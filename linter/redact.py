@@ -9,7 +9,8 @@ A server may echo a secret back escaped, so each one is matched in these encodin
 freely character by character: literal, backslash-escaped (`\\/`), `\\uXXXX` (surrogate pairs
 too) and `\\xXX`, percent-encoded (also twice, and `+` for a space), HTML character references
 (decimal, hex, named); and whole: base64 (standard and URL-safe, at any alignment inside a
-longer base64 text) and hex. Matching ignores case, so a secret upper-cased is caught too.
+longer base64 text) and hex. Matching ignores case character by character, so a secret
+upper-cased is caught too.
 Bodies are redacted after JSON decoding as well as before, so a value is caught whatever the
 JSON around it escaped.
 """

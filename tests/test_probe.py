@@ -160,8 +160,12 @@ def test_max_requests_bounds_the_run_and_clean_up_still_happens(server: Any) -> 
 def test_timeouts_are_inconclusive(server: Any) -> None:
     _, url, _ = server
     proc = probe(FIXED, url, "--allow-writes", "--timeout", "0.1", "--format", "json")
-    # nothing could be observed: that is an error (exit 2) with the reason, not a pass
-    assert proc.returncode == 2 and proc.stdout == ""
+    # nothing could be observed: the report says why for each case, and the run is an error
+    # (exit 2) with the reasons, not a pass
+    assert proc.returncode == 2
+    found = findings(proc)
+    assert {f["rule"] for f in found} == {"PUT304"} and len(found) == 3
+    assert all("Timeout" in f["message"] for f in found)
     assert "probe observed no case" in proc.stderr and "ReadTimeout" in proc.stderr
     assert "Traceback" not in proc.stderr
     time.sleep(1.5)  # the server still finishes what the client gave up on, the DELETE too

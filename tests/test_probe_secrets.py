@@ -21,7 +21,7 @@ from urllib.parse import quote, quote_plus, unquote, unquote_plus
 from xml.etree import ElementTree
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from linter.errors import PutlintError
@@ -74,6 +74,8 @@ WHOLE_ENCODINGS = {
        before=st.text(max_size=10), after=st.text(max_size=10))
 def test_each_encoding_of_a_secret_is_redacted(secret: str, encoding: str, before: str,
                                               after: str) -> None:
+    # case is ignored character by character: 'ß'.upper() == 'SS' is not the same secret
+    assume(encoding != "upper" or all(len(c.upper()) == 1 for c in secret))
     encoded = WHOLE_ENCODINGS[encoding](secret)
     redactor = Redactor([secret])
     out = redactor.text(f"{before}{encoded}{after}")
