@@ -262,7 +262,7 @@ def probe(
         typer.echo("putlint probe: dry run, nothing sent. These are the requests "
                    "--allow-writes would send:")
         for line in run.plan:
-            typer.echo(printable(line))
+            typer.echo(printable(redact.text(line)))
         raise typer.Exit(0)
     if run.ledger.entries:
         say(f"probe: clean-up: {run.ledger.summary()}")

@@ -14,6 +14,7 @@ only put back as its first GET showed it.
 
 from __future__ import annotations
 
+import itertools
 import json
 import time
 import uuid
@@ -262,7 +263,12 @@ def read_capped(response: httpx.Response, cap: int) -> bytes:
                            "does not read (it asks for identity)")
     inflate = zlib.decompressobj(47) if coding not in ("", "identity") else None
     out = bytearray()
-    for chunk in response.iter_raw():
+    try:
+        chunks = iter(response.iter_raw())
+        first = next(chunks, b"")
+    except httpx.StreamConsumed:  # a transport that read the body already: in memory
+        chunks, first = iter(()), response.content
+    for chunk in itertools.chain([first], chunks):
         data = chunk
         while data:
             if inflate is None:
@@ -662,8 +668,9 @@ class _SyncAsgi(httpx.BaseTransport):
         async def go() -> httpx.Response:
             response = await self._inner.handle_async_request(request)
             content = await response.aread()
+            # a stream, not `content=`: httpx reads `content` at once, and probe streams
             return httpx.Response(response.status_code, headers=response.headers,
-                                  content=content)
+                                  stream=httpx.ByteStream(content))
 
         return self._loop.run_until_complete(go())
 
