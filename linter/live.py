@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import time
 import uuid
 import zlib
@@ -255,12 +256,12 @@ def read_capped(response: httpx.Response, cap: int) -> bytes:
     """The body, decoded from gzip/deflate, read only up to `cap` bytes."""
     size = response.headers.get("content-length", "")
     if size.isdigit() and int(size) > cap:
-        raise UnreadableBody(f"the response body is {int(size)} bytes, more than probe reads "
-                           f"({cap >> 20} MiB)")
+        raise UnreadableBody(f"the response body is {int(size)} bytes, more than probe "
+                             f"reads ({cap >> 20} MiB)")
     coding = response.headers.get("content-encoding", "identity").strip().lower()
     if coding not in ("", "identity", "gzip", "x-gzip", "deflate"):
-        raise UnreadableBody(f"the response is compressed with {coding[:40]!r}, which probe "
-                           "does not read (it asks for identity)")
+        raise UnreadableBody(f"the response is compressed with {coding[:40]!r}, which "
+                             "probe does not read (it asks for identity)")
     inflate = zlib.decompressobj(47) if coding not in ("", "identity") else None
     out = bytearray()
     try:
@@ -277,12 +278,13 @@ def read_capped(response: httpx.Response, cap: int) -> bytes:
                 try:
                     piece = inflate.decompress(data, cap + 1 - len(out))
                 except zlib.error as exc:
-                    raise UnreadableBody(f"the response body does not inflate ({exc})") from None
+                    raise UnreadableBody(f"the response body does not inflate ({exc})") \
+                        from None
                 data = inflate.unconsumed_tail
             out += piece
             if len(out) > cap:
                 raise UnreadableBody(f"the response body is longer than {cap >> 20} MiB; "
-                                   "probe stopped reading it")
+                                     "probe stopped reading it")
             if inflate is not None and not piece:
                 break
     return bytes(out)
@@ -583,16 +585,21 @@ def _created_id(made: Exchange, last: str) -> str | None:
         where, base = urlsplit(made.location), urlsplit(made.request_url)
         prefix = base.path.rstrip("/") + "/"
         rest = where.path[len(prefix):] if where.path.startswith(prefix) else ""
-        if (where.scheme, where.netloc) == (base.scheme, base.netloc) and rest and \
-                "/" not in rest.rstrip("/") and not where.query:
+        if (where.scheme, where.netloc) == (base.scheme, base.netloc) and \
+                not where.query and _SAFE_ID.match(unquote(rest.rstrip("/"))):
             return unquote(rest.rstrip("/"))
     if isinstance(made.data, dict):
         for key in ("id", last):
             ident = made.data.get(key)
             if isinstance(ident, (str, int)) and not isinstance(ident, bool) and \
-                    0 < len(str(ident)) <= 256:
+                    _SAFE_ID.match(str(ident)):
                 return str(ident)
     return None
+
+
+# An id probe will put into a path: one segment that no server can read as another place
+# (no `/`, no `%`, not `.` or `..`, which a server normalising paths would resolve upward).
+_SAFE_ID = re.compile(r"^(?!\.{1,2}$)[A-Za-z0-9._~:@+-]{1,256}$")
 
 
 def _ok(exchange: Exchange) -> bool:

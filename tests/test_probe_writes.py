@@ -49,7 +49,7 @@ class Behaviour:
     put_creates: bool = True  # PUT on a missing item creates it (an upsert)
     get_any: bool = False  # GET answers 200 for any id: every item "exists"
     missing_status: int = 404  # what GET of a missing item answers
-    post_answer: str = "id"  # id | location | absolute | both | nothing | foreign
+    post_answer: str = "id"  # id | location | absolute | both | nothing | foreign | dotdot
     delete_fails: bool = False
     omission: str = "purge"  # purge | preserve | reject
 
@@ -174,6 +174,8 @@ class ToyApi:
                    "absolute": [("Location", f"http://127.0.0.2:9{item}")],
                    "foreign": [("Location", "/elsewhere/" + ident)]}.get(answer, [])
         data = {**body, "id": ident} if answer in ("id", "both") else {}
+        if answer == "dotdot":  # an id that a normalising server reads as another place
+            data = {**body, "id": "../../config"}
         return 201, data, headers
 
 
@@ -187,7 +189,7 @@ def scenarios(draw: st.DrawFn) -> tuple:
         put_creates=draw(st.booleans()), get_any=draw(st.booleans()),
         missing_status=draw(st.sampled_from([404, 410, 403, 500])),
         post_answer=draw(st.sampled_from(["id", "location", "absolute", "both", "nothing",
-                                          "foreign"])),
+                                          "foreign", "dotdot"])),
         delete_fails=draw(st.booleans()),
         omission=draw(st.sampled_from(["purge", "preserve", "reject"])))
     seeded = {}
@@ -261,7 +263,7 @@ def test_the_collection_post_names_what_it_made(tmp_path: Path, answer: str) -> 
     assert api.store == {} and api.violations == []
 
 
-@pytest.mark.parametrize("answer", ["nothing", "foreign", "absolute"])
+@pytest.mark.parametrize("answer", ["nothing", "foreign", "absolute", "dotdot"])
 def test_a_post_that_names_nothing_is_reported_left_behind(tmp_path: Path,
                                                            answer: str) -> None:
     template, collection = SHAPES["item"]
