@@ -11,8 +11,9 @@ from typing import Annotated, Any, NoReturn, Optional
 
 import typer
 
-from linter.config import FORMATS, Options, find_config, load_config
+from linter.config import Options, find_config, load_config
 from linter.errors import PutlintError
+from linter.reporters import format_names
 from linter.vocab import SEVERITIES
 
 app = typer.Typer(
@@ -38,7 +39,7 @@ Critical = typer.Option("--critical", help="Mark a field critical: Schema.path, 
 ConfigFile = typer.Option("--config",
                           help="Config file (default: putlint.yaml or pyproject.toml, upward).")
 Formats = typer.Option("--format", "-f",
-                       help=f"Report format: {', '.join(FORMATS)} (repeatable).")
+                       help=f"Report format: {', '.join(format_names())} (repeatable).")
 Outputs = typer.Option("--output", "-o", help="Write the report of the --format in the same "
                        "position to this file (repeatable); the terminal still gets the text "
                        "summary.")
@@ -162,8 +163,8 @@ def _baseline_entries(path: str | None) -> list[dict] | None:
 def _report_pairs(formats: list[str], outputs: list[Path]) -> list[tuple[str, str | None]]:
     """Pair each --format with the --output in the same position; the rest go to stdout."""
     for name in formats:
-        if name not in FORMATS:
-            _usage(f"--format must be one of {', '.join(FORMATS)}")
+        if name not in format_names():
+            _usage(f"--format must be one of {', '.join(format_names())}")
     if len(outputs) > len(formats):
         _usage("each --output needs a --format before it")
     pairs = [(name, str(outputs[i]) if i < len(outputs) else None)

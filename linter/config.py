@@ -27,7 +27,6 @@ else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
 CONFIG_NAMES = ("putlint.yaml", "putlint.yml", ".putlint.yaml")
-FORMATS = ("text", "json", "sarif", "junit", "github", "markdown")
 
 
 class Where:
@@ -133,16 +132,19 @@ def _critical(value: Any, where: Where, key: str) -> list[CriticalName]:
 
 
 def _reports(value: Any, where: Where, key: str) -> list[tuple[str, str | None]]:
+    from linter.reporters import format_names
+
+    formats = format_names()
     if not isinstance(value, list):
         raise where.error(f"'{key}' must be a list", key)
     reports = []
     for i, entry in enumerate(value):
         if isinstance(entry, str):
             entry = {"format": entry}
-        if not isinstance(entry, dict) or entry.get("format") not in FORMATS or \
+        if not isinstance(entry, dict) or entry.get("format") not in formats or \
                 set(entry) - {"format", "output"}:
             raise where.error(f"each report is {{format, output}} with a format of "
-                              f"{', '.join(FORMATS)}", key, i)
+                              f"{', '.join(formats)}", key, i)
         output = entry.get("output")
         if output is not None and (not isinstance(output, str) or not output):
             raise where.error("a report's output must be a file path", key, i)
@@ -237,7 +239,10 @@ class Options:
     @property
     def wants_operations(self) -> bool:
         """Do the reports list every operation checked (not only findings)?"""
-        return any(fmt in ("junit", "markdown") for fmt, _ in self.reports)
+        from linter.reporters import formats
+
+        declared = formats()
+        return any(declared[fmt].lists_operations for fmt, _ in self.reports)
 
     def origin(self, key: str) -> str:
         return self.origins.get(key, "default")
