@@ -185,5 +185,5 @@ def read_only_why(entry: Any, root: dict, profile: Profile) -> str | None:
             listed = node.get(extension)
             if isinstance(listed, list) and value not in listed:
                 shown = ", ".join(str(v) for v in listed)
-                return f"{extension}: [{shown}] (no {value})"
+                return f"{extension}: [{shown}], without {value}"
     return None

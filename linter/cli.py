@@ -40,6 +40,9 @@ Formats = typer.Option("--format", "-f",
 Outputs = typer.Option("--output", "-o", help="Write the report of the --format in the same "
                        "position to this file (repeatable); the terminal still gets the text "
                        "summary.")
+RefRoot = typer.Option("--root", help="The folder $refs may reach (default: the top of the git "
+                       "work tree holding the spec, else the spec's folder).")
+ProfileOpt = typer.Option("--profile", help="A preset of API conventions: azure-arm.")
 Select = typer.Option("--select", help="Run only these rules (ids, id prefixes or names).")
 Ignore = typer.Option("--ignore", help="Do not run these rules.")
 PROGRESS_AFTER = 8  # files; a progress bar for fewer would only flicker
@@ -86,6 +89,8 @@ def check(
     require_critical: Annotated[bool, typer.Option(
         "--require-critical", help="Exit 1 when the run checks no critical field at "
         "all.")] = False,
+    root: Annotated[Optional[Path], RefRoot] = None,  # noqa: UP045
+    profile: Annotated[Optional[str], ProfileOpt] = None,  # noqa: UP045
 ) -> None:
     """Report PUT/upsert operations that let a critical field be omitted, nulled or emptied."""
     from linter.discover import discover
@@ -96,7 +101,7 @@ def check(
         _options(config), critical=critical, select=select, ignore=ignore, fail_on=fail_on,
         validate=validate, reports=reports, baseline=str(baseline) if baseline else None,
         jobs=jobs, show_examples=show_examples or None,
-        require_critical=require_critical or None)
+        require_critical=require_critical or None, root=_root(root), profile=profile)
     files, searched, errors = _discover(paths, discover)
     progress = _progress_bar() if sys.stderr.isatty() and len(files) >= PROGRESS_AFTER else None
     report = run(files, options, searched, jobs=options.jobs, progress=progress)
@@ -122,6 +127,15 @@ def check(
             report.errors.append(exc)
     _emit(report, options)
     raise typer.Exit(report.exit_code(options.fail_on, options.require_critical))
+
+
+def _root(root: Path | None) -> str | None:
+    """`--root`: a folder that exists (a typo would otherwise refuse every file $ref)."""
+    if root is None:
+        return None
+    if not root.is_dir():
+        _usage(f"--root {root}: no such folder")
+    return str(root)
 
 
 def _with_cli(options: Options, **given: object) -> Options:
@@ -225,12 +239,15 @@ def probe(
     critical: Annotated[Optional[list[str]], Critical] = None,  # noqa: UP045
     config: Annotated[Optional[Path], ConfigFile] = None,  # noqa: UP045
     fail_on: Annotated[Optional[str], FailOn] = None,  # noqa: UP045
+    root: Annotated[Optional[Path], RefRoot] = None,  # noqa: UP045
+    profile: Annotated[Optional[str], ProfileOpt] = None,  # noqa: UP045
 ) -> None:
     """Drive a running API: create, omit, read back, clean up; report purges (PUT301-PUT304)."""
     from linter.probe import ProbeSettings, parse_headers, run_probe
 
     reports = _report_pairs(formats or [], outputs or [])
-    options = _with_cli(_options(config), critical=critical, fail_on=fail_on, reports=reports)
+    options = _with_cli(_options(config), critical=critical, fail_on=fail_on, reports=reports,
+                        root=_root(root), profile=profile)
     try:
         settings = ProbeSettings(base_url, operations or [], parse_headers(headers or []),
                                  allow_writes, allow_remote, max_requests, timeout)
@@ -273,8 +290,10 @@ def diff(
     select: Annotated[Optional[list[str]], Select] = None,  # noqa: UP045
     ignore: Annotated[Optional[list[str]], Ignore] = None,  # noqa: UP045
     fail_on: Annotated[Optional[str], FailOn] = None,  # noqa: UP045
+    root: Annotated[Optional[Path], RefRoot] = None,  # noqa: UP045
+    profile: Annotated[Optional[str], ProfileOpt] = None,  # noqa: UP045
 ) -> None:
-    """Report the changes from BASE to HEAD that make omission destructive (PUT201-PUT206),
+    """Report the changes from BASE to HEAD that make omission destructive (PUT201-PUT207),
     and the check findings HEAD has that BASE has not."""
     import tempfile
 
@@ -284,7 +303,7 @@ def diff(
         _usage("diff takes BASE HEAD, or --base-ref REV and the paths to compare")
     reports = _report_pairs(formats or [], outputs or [])
     options = _with_cli(_options(config), critical=critical, select=select, ignore=ignore,
-                        fail_on=fail_on, reports=reports)
+                        fail_on=fail_on, reports=reports, root=_root(root), profile=profile)
     if base_ref is not None:  # folders are searched for roots, as `check` does
         from linter.discover import discover
 
@@ -297,7 +316,7 @@ def diff(
             _usage(f"{path}: no such file")
     with tempfile.TemporaryDirectory(prefix="putlint-base-") as workdir:
         try:
-            pairs = git_pairs(base_ref, paths, workdir) if base_ref is not None else \
+            pairs = git_pairs(base_ref, paths, workdir, options) if base_ref is not None else \
                 [(paths[0], paths[1], None)]
         except PutlintError as exc:
             from linter.source import printable
@@ -324,6 +343,8 @@ def suggest(
         "--min-confidence", min=0.0, max=1.0, help="List (and write) only suggestions at "
         "least this confident.")] = 0.35,
     config: Annotated[Optional[Path], ConfigFile] = None,  # noqa: UP045
+    root: Annotated[Optional[Path], RefRoot] = None,  # noqa: UP045
+    profile: Annotated[Optional[str], ProfileOpt] = None,  # noqa: UP045
 ) -> None:
     """Propose the fields of PUT/upsert bodies most likely to be critical, with evidence."""
     import json
@@ -337,7 +358,7 @@ def suggest(
     if write_config is not None and str(write_config) != "-" and \
             write_config.suffix.lower() == ".toml":
         _usage("--write-config writes YAML (putlint.yaml); add TOML entries by hand")
-    options = _options(config)
+    options = _with_cli(_options(config), root=_root(root), profile=profile)
     files, _, problems = _discover(paths, discover)
     run = find_suggestions(files, options, top, min_confidence)
     errors = [*problems, *run.errors]
