@@ -260,7 +260,9 @@ paths:
         - {name: body, in: body, required: true, schema: {$ref: '#/definitions/Vault'}}
       responses:
         '200': {description: ok}
-        default: {description: error, schema: {$ref: '../../common-types/v2/types.json#/definitions/Resource'}}
+        default:
+          description: error
+          schema: {$ref: '../../common-types/v2/types.json#/definitions/Resource'}
 definitions:
   Vault:
     allOf: [{$ref: '../../common-types/v2/types.json#/definitions/Resource'}]
