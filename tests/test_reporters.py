@@ -219,7 +219,7 @@ def test_several_formats_in_one_run(tmp_path: Path) -> None:
     result = _invoke("check", "specs", "-f", "sarif", "-o", str(sarif), "-f", "junit",
                      "-o", str(junit))
     assert result.exit_code == 1
-    assert result.output.strip().startswith("putlint: 7 specs checked")  # the summary only
+    assert result.output.strip().startswith("putlint: 12 specs checked")  # the summary only
     assert json.loads(sarif.read_text())["version"] == "2.1.0"
     assert ET.parse(junit).getroot().tag == "testsuites"
     result = _invoke("check", "specs", "-f", "json", "-f", "markdown")
