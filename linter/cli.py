@@ -376,6 +376,9 @@ def suggest(
                 typer.echo(printable(f"        also {op.label}"))
             for e in s.evidence:
                 typer.echo(printable(f"        - {e.text}"))
+            if s.contract:  # the field's description states a deliberate clear
+                typer.echo("        = propose " + ", ".join(f"{k}: {v}"
+                                                           for k, v in s.contract.items()))
     summary = _suggest_summary(run, len(files), top, min_confidence)
     typer.echo(summary, err=to_stdout or output_format == "json")
     if write_config is not None:

@@ -438,3 +438,100 @@ paths:
         "#/paths/~1droplets~1{id}/put/requestBody/content/application~1json/schema/"
         "properties/tags")]))
     assert ("PUT001", "tags") in named
+
+
+# -- suggest proposes the clears a description states --------------------------------------------
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Require status checks to pass before merging. Set to `null` to disable.",
+     {"on-null": "clear"}),
+    ("Restrict who can push. Pass null to remove the restrictions.", {"on-null": "clear"}),
+    ("The subnets. An empty list removes all subnets.", {"on-empty": "clear"}),
+    ("Set to an empty array to remove every rule; null disables the firewall.",
+     {"on-null": "clear", "on-empty": "clear"}),
+    ("The subnets. Can be null.", {}),
+    ("Set to true to disable the check.", {}),
+    ("Empty strings are not allowed.", {}),
+    (None, {}),
+])
+def test_stated_clears_reads_the_description(text: str | None, expected: dict) -> None:
+    from linter.suggest.contract import stated_clears
+
+    assert stated_clears(text) == expected
+
+
+CLEARS = """openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /networks/{id}:
+    parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+    get:
+      responses:
+        '200':
+          description: the network
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Network'}
+    put:
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Network'}
+      responses:
+        '200': {description: replaced}
+        '400': {description: bad}
+  /networks/{id}/subnets:
+    parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Subnet'}
+      responses: {'201': {description: created}}
+components:
+  schemas:
+    Subnet:
+      type: object
+      properties: {name: {type: string}, prefix: {type: string}}
+    Network:
+      type: object
+      properties:
+        name: {type: string}
+        subnets:
+          description: The subnets. Left out, they are kept; an empty list removes all subnets.
+          type: array
+          items: {$ref: '#/components/schemas/Subnet'}
+"""
+
+
+def test_suggest_writes_the_clear_the_description_states(tmp_path: Path) -> None:
+    spec = write_file(tmp_path, "api.yaml", CLEARS)
+    shown = invoke("suggest", spec, cwd=tmp_path)
+    assert "subnets" in shown.output and "= propose on-empty: clear" in shown.output
+    listed = invoke("suggest", spec, "-f", "json", cwd=tmp_path)
+    entry = next(s for s in json.loads(listed.stdout)["suggestions"] if s["field"] == "subnets")
+    assert entry["contract"] == {"on-empty": "clear"}
+    invoke("suggest", spec, "--write-config", tmp_path / "putlint.yaml", cwd=tmp_path)
+    config = __import__("yaml").safe_load((tmp_path / "putlint.yaml").read_text())
+    assert {"name": "#/components/schemas/Network/properties/subnets",
+            "on-empty": "clear"} in config["critical"]
+    checked = invoke("check", spec, "-f", "json", cwd=tmp_path)
+    rules = {f["rule"] for f in json.loads(checked.stdout)["findings"]}
+    assert "PUT001" in rules and "PUT003" not in rules  # the clear is decided; omission is not
+
+
+def test_a_written_contract_is_merged_into_a_flow_list(tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    from linter.suggest import Evidence, Suggestion
+    from linter.suggest.writeconfig import merge
+
+    op = SimpleNamespace(method="put", path="/n/{id}", label="PUT /n/{id}")
+    s = Suggestion("spec.yaml", "#/x", ("x",), None, "application/json", operations=[op],
+                   evidence=[Evidence("references", 0.4, "ids")], names=["#/x"],
+                   contract={"on-null": "clear", "on-omit": "bogus", "x-evil": "clear"})
+    for existing in ("critical: [a]\n", "critical:\n  - a\n", None):
+        text, _ = merge(existing, [s])
+        entries = __import__("yaml").safe_load(text)["critical"]
+        assert entries[-1] == {"name": "#/x", "on-null": "clear"}  # nothing outside vocab
