@@ -127,9 +127,12 @@ class _State:
             if key == "$ref":
                 out.update(self.ref(self.bundler.ws.resolve(sub, loc.child("$ref"))))
             elif key in _MAP and isinstance(sub, dict):
-                # The map itself may be a $ref (DigitalOcean: `properties: {$ref: ...}`): it
-                # is a map of schemas, never a property named `$ref`.
-                sub, map_loc = self.bundler.ws.deref(sub, loc.child(key))
+                # The map itself may be a $ref (DigitalOcean: `properties: {$ref: ...}`): a
+                # map of schemas, not a property named `$ref` - which a schema may have
+                # (Kubernetes' JSONSchemaProps): then its value is a schema, not a string.
+                map_loc = loc.child(key)
+                if isinstance(sub.get("$ref"), str):
+                    sub, map_loc = self.bundler.ws.deref(sub, map_loc)
                 if isinstance(sub, dict):
                     out[key] = {str(n): self.normalise(s, map_loc.child(n))
                                 for n, s in sub.items()}

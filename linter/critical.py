@@ -152,7 +152,7 @@ def _property_entries(ws: Workspace, loc: Loc, name: str) -> Iterator[Loc]:
     found = False
     for node, node_loc in _closure(ws, loc):
         props, props_loc = node.get("properties"), node_loc.child("properties")
-        if isinstance(props, dict) and "$ref" in props:  # the map itself written as a $ref
+        if isinstance(props, dict) and isinstance(props.get("$ref"), str):  # the map as a $ref
             try:
                 props, props_loc = ws.deref(props, props_loc)
             except PutlintError:

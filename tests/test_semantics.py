@@ -535,3 +535,25 @@ def test_a_written_contract_is_merged_into_a_flow_list(tmp_path: Path) -> None:
         text, _ = merge(existing, [s])
         entries = __import__("yaml").safe_load(text)["critical"]
         assert entries[-1] == {"name": "#/x", "on-null": "clear"}  # nothing outside vocab
+
+
+def test_a_property_named_ref_is_still_a_property(tmp_path: Path) -> None:
+    """Kubernetes' JSONSchemaProps has a property `$ref` (a schema, not a reference string)."""
+    spec = write_file(tmp_path, "api.yaml", """openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /schemas/{id}:
+    parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+    put:
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                $ref: {type: string}
+                items: {type: array, items: {type: string}, x-critical: true}
+      responses: {'400': {description: bad}}
+""")
+    assert ("PUT001", "items") in rules_of([spec])
