@@ -37,14 +37,19 @@ HEAD_SPEC = certificates(required="[cert]", mark="x-critical: {on-omit: purge}",
 
 def check(pair: OperationPair) -> Iterator[Hit]:
     before_op, after_op = pair.base.op, pair.head.op
-    if before_op.semantics == "merge" and after_op.semantics == "replace":
+    to_replace = before_op.semantics == "merge" and after_op.semantics == "replace"
+    if to_replace:
         yield Hit(f"{after_op.label}: put-semantics changed from merge to replace: "
                   f"{MERGE_TO_REPLACE}", after_op.loc)
     for media_type, before, after in pair.critical_fields():
         if after is None:
             continue
-        changes = [("on-omit", before.mark.on_omit, after.mark.on_omit,
-                    DANGEROUS.get((before.mark.on_omit, after.mark.on_omit)))]
+        changes = []
+        # one cause, one finding: an on-omit that only followed the operation's semantics
+        # (merge made it preserve) changed with them, and that is reported above
+        if not (to_replace and "on-omit" not in before.mark.stated):
+            changes.append(("on-omit", before.mark.on_omit, after.mark.on_omit,
+                            DANGEROUS.get((before.mark.on_omit, after.mark.on_omit))))
         changes += [(key, before.mark.value(key), after.mark.value(key),
                      DANGEROUS_KEYS.get((key, before.mark.value(key), after.mark.value(key))))
                     for key in ("on-null", "on-empty", "on-shrink")]
