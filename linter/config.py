@@ -122,8 +122,8 @@ def _critical(value: Any, where: Where, key: str) -> list[CriticalName]:
             names.append(CriticalName(entry, origin=where.at(key, i)))
             continue
         if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
-            raise where.error(f"each '{key}' entry is a name or {{name, on-omit, reason}}",
-                              key, i)
+            raise where.error(f"each '{key}' entry is a name or {{name, "
+                              f"{', '.join(CONTRACT_KEY_NAMES)}}}", key, i)
         unknown = [str(k) for k in entry if k != "name" and k not in CONTRACT_KEY_NAMES]
         if unknown:
             raise where.error(f"unknown key '{unknown[0]}' in a '{key}' entry (known: name, "

@@ -566,3 +566,29 @@ def test_a_comment_after_a_key_does_not_hide_its_block(tmp_path: Path) -> None:
     path = write_file(tmp_path, "c.yaml", "a:\n  b:  # a note\n    d: 1\n    e:\n      f: 2\n")
     doc = parse(path, "c.yaml")
     assert (doc.place(("a", "b", "e", "f")).line, doc.place(("a", "b", "d")).line) == (5, 3)
+
+
+@needs_arm
+def test_every_arm_spec_is_read_by_default_inside_a_git_work_tree(tmp_path: Path) -> None:
+    """The corpus as a clone of azure-rest-api-specs would hold it: no --root needed."""
+    import shutil
+
+    clone = tmp_path / "azure-rest-api-specs"
+    shutil.copytree(ARM / "specification", clone / "specification")
+    (clone / ".git").mkdir()
+    files, _, _ = discover([clone / "specification"])
+    assert len(files) >= 20
+    for path in files:
+        assert not analyse(path, Options(profile="azure-arm")).errors, path
+
+
+def test_rules_never_name_a_profile() -> None:
+    """A profile is data (linter/profiles.py): no rule's check reads an ARM word itself."""
+    import inspect
+
+    from linter.registry import all_rules
+
+    for rule in all_rules():
+        source = inspect.getsource(inspect.getmodule(rule.check)).split("RULE = Rule(")[0]
+        for word in ("x-ms-", "azure", "profile"):
+            assert word not in source.lower(), (rule.id, word)
