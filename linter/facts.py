@@ -160,6 +160,8 @@ class OperationFacts:
     # Does the operation document a rejection (400, 422, 4XX; a profile may count more, as
     # azure-arm counts a `default` error response)?
     rejection_documented: bool = False
+    # what counts as one, in the words of findings ("400, 422 or 4XX response")
+    rejection_words: str = "400, 422 or 4XX response"
 
     def fields(self) -> Iterator[tuple[MediaFacts, FieldFacts]]:
         for media in self.media:

@@ -81,7 +81,8 @@ def _analyse(path: Path, options: Options, report: SpecReport, root_dir: Path | 
     for op in api.operations():
         facts = OperationFacts(op, api.version or "", api_paths=api_paths,
                                rejection_documented=profile.documents_rejection(
-                                   op.responses, op.default_has_schema))
+                                   op.responses, op.default_has_schema),
+                               rejection_words=profile.rejection_words)
         for body in op.bodies:
             try:
                 # Operations usually share a body through a $ref: key the analysis by the

@@ -32,6 +32,14 @@ class Profile:
         """Extensions the bundler keeps on request schemas, so the analysis can read them."""
         return tuple(e for e in ((self.updatable or (None,))[0], self.secret) if e)
 
+    @property
+    def rejection_words(self) -> str:
+        """What counts as a documented rejection, as findings say it."""
+        codes = list(self.rejection_codes)
+        if self.default_error_rejects:
+            return f"{', '.join(codes)} or `default` error response"
+        return f"{', '.join(codes[:-1])} or {codes[-1]} response"
+
     def documents_rejection(self, responses: set[str], default_has_schema: bool) -> bool:
         codes = {code.upper() for code in responses}
         if any(code.upper() in codes for code in self.rejection_codes):

@@ -15,7 +15,7 @@ def check(facts: OperationFacts) -> Iterator[Hit]:
     names = ", ".join(sorted({f.path for _, f in guarded}))
     what = "leaves out" if all(f.mark.on_omit != "preserve" for _, f in guarded) else \
         "leaves out or shortens"  # `on-shrink: reject` asks for a rejection too
-    yield Hit(f"{facts.op.label} documents no 400, 422 or 4XX response for a request that "
+    yield Hit(f"{facts.op.label} documents no {facts.rejection_words} for a request that "
               f"{what} its critical fields ({names})", facts.op.responses_loc,
               related=tuple(("critical field", f.loc()) for _, f in guarded[:1]
                             if f.loc() is not None))

@@ -18,7 +18,7 @@ def check(pair: OperationPair) -> Iterator[Hit]:
     guarded = pair.head.rejecting_fields
     if guarded:
         names = ", ".join(sorted({f.path for _, f in guarded}))
-        yield Hit(f"{pair.head.op.label} no longer documents a 400, 422 or 4XX response, "
+        yield Hit(f"{pair.head.op.label} no longer documents a {pair.head.rejection_words}, "
                   f"though it has critical fields ({names})", pair.head.op.responses_loc)
 
 
