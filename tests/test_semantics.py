@@ -592,3 +592,12 @@ def test_rules_never_name_a_profile() -> None:
         source = inspect.getsource(inspect.getmodule(rule.check)).split("RULE = Rule(")[0]
         for word in ("x-ms-", "azure", "profile"):
             assert word not in source.lower(), (rule.id, word)
+
+
+def test_an_x_put_semantics_typo_is_a_warning(tmp_path: Path) -> None:
+    spec = write_file(tmp_path, "api.yaml", SPEC.format(
+        mark="true", op="      x-put-semantic: merge\n", required="[members]",
+        responses=WITH_400))
+    warnings = [w.message for w in run([spec], Options()).warnings]
+    assert "'x-put-semantic' is not an extension putlint reads; did you mean " \
+        "'x-put-semantics'?" in warnings
