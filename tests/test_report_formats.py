@@ -41,7 +41,6 @@ from linter.errors import Place, PutlintError
 from linter.findings import FieldRow, Finding, OperationRow, RunReport, SpecResult
 from linter.registry import get_rule
 from linter.reporters import RenderContext, format_names, get_renderer
-
 from linter.reporters.safe_json import jsonable
 from linter.reporters.safe_json import text as json_text
 from linter.source import printable

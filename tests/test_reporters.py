@@ -20,7 +20,6 @@ from linter.critical import CriticalName
 from linter.engine import report_of, result_of, run
 from linter.load import analyse
 from linter.reporters import RenderContext, format_names, get_renderer
-
 from tests.planting import planted_names
 from tests.test_corpus import CORPUS, corpus_roots
 
@@ -221,7 +220,7 @@ def test_several_formats_in_one_run(tmp_path: Path) -> None:
     result = _invoke("check", "specs", "-f", "sarif", "-o", str(sarif), "-f", "junit",
                      "-o", str(junit))
     assert result.exit_code == 1
-    assert result.output.strip().startswith("putlint: 7 specs checked")  # the summary only
+    assert result.output.strip().startswith("putlint: 12 specs checked")  # the summary only
     assert json.loads(sarif.read_text())["version"] == "2.1.0"
     assert ET.parse(junit).getroot().tag == "testsuites"
     result = _invoke("check", "specs", "-f", "json", "-f", "markdown")
@@ -322,5 +321,5 @@ def test_formats_are_discovered_from_the_reporter_modules() -> None:
     declared = {name for name in (info.name for info in pkgutil.iter_modules(package.__path__))
                 if hasattr(__import__(f"linter.reporters.{name}", fromlist=["x"]), "FORMAT")}
     assert len(declared) == len(formats()) == 6
-    assert list(formats())[0] == "text"
+    assert next(iter(formats())) == "text"
     assert {f.name for f in formats().values() if f.lists_operations} == {"junit", "markdown"}
