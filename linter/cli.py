@@ -11,8 +11,9 @@ from typing import Annotated, Any, NoReturn, Optional
 
 import typer
 
-from linter.config import FORMATS, Options, find_config, load_config
+from linter.config import Options, find_config, load_config
 from linter.errors import PutlintError
+from linter.reporters import format_names
 from linter.vocab import SEVERITIES
 
 app = typer.Typer(
@@ -38,10 +39,13 @@ Critical = typer.Option("--critical", help="Mark a field critical: Schema.path, 
 ConfigFile = typer.Option("--config",
                           help="Config file (default: putlint.yaml or pyproject.toml, upward).")
 Formats = typer.Option("--format", "-f",
-                       help=f"Report format: {', '.join(FORMATS)} (repeatable).")
+                       help=f"Report format: {', '.join(format_names())} (repeatable).")
 Outputs = typer.Option("--output", "-o", help="Write the report of the --format in the same "
                        "position to this file (repeatable); the terminal still gets the text "
                        "summary.")
+RefRoot = typer.Option("--root", help="The folder $refs may reach (default: the top of the git "
+                       "work tree holding the spec, else the spec's folder).")
+ProfileOpt = typer.Option("--profile", help="A preset of API conventions: azure-arm.")
 Select = typer.Option("--select", help="Run only these rules (ids, id prefixes or names).")
 Ignore = typer.Option("--ignore", help="Do not run these rules.")
 PROGRESS_AFTER = 8  # files; a progress bar for fewer would only flicker
@@ -88,6 +92,8 @@ def check(
     require_critical: Annotated[bool, typer.Option(
         "--require-critical", help="Exit 1 when the run checks no critical field at "
         "all.")] = False,
+    root: Annotated[Optional[Path], RefRoot] = None,  # noqa: UP045
+    profile: Annotated[Optional[str], ProfileOpt] = None,  # noqa: UP045
     fix: Annotated[bool, typer.Option(
         "--fix", help="Apply the safe fixes to the files, then report what is left.")] = False,
     unsafe_fixes: Annotated[bool, typer.Option(
@@ -106,7 +112,7 @@ def check(
         _options(config), critical=critical, select=select, ignore=ignore, fail_on=fail_on,
         validate=validate, reports=reports, baseline=str(baseline) if baseline else None,
         jobs=jobs, show_examples=show_examples or None,
-        require_critical=require_critical or None)
+        require_critical=require_critical or None, root=_root(root), profile=profile)
     # --write-baseline records every finding: the baseline it replaces is not read
     accepted = _baseline_entries(options.baseline) if write_baseline is None else None
     files, searched, errors = _discover(paths, discover)
@@ -133,6 +139,15 @@ def check(
         apply(report, accepted, options.project_root, options.baseline)
     _emit(report, options)
     raise typer.Exit(report.exit_code(options.fail_on, options.require_critical))
+
+
+def _root(root: Path | None) -> str | None:
+    """`--root`: a folder that exists (a typo would otherwise refuse every file $ref)."""
+    if root is None:
+        return None
+    if not root.is_dir():
+        _usage(f"--root {root}: no such folder")
+    return str(root)
 
 
 def _with_cli(options: Options, **given: object) -> Options:
@@ -200,8 +215,8 @@ def _baseline_entries(path: str | None) -> list[dict] | None:
 def _report_pairs(formats: list[str], outputs: list[Path]) -> list[tuple[str, str | None]]:
     """Pair each --format with the --output in the same position; the rest go to stdout."""
     for name in formats:
-        if name not in FORMATS:
-            _usage(f"--format must be one of {', '.join(FORMATS)}")
+        if name not in format_names():
+            _usage(f"--format must be one of {', '.join(format_names())}")
     if len(outputs) > len(formats):
         _usage("each --output needs a --format before it")
     pairs = [(name, str(outputs[i]) if i < len(outputs) else None)
@@ -331,46 +346,68 @@ def probe(
     allow_remote: Annotated[bool, typer.Option(
         "--allow-remote", help="Allow a base URL that is not loopback (a test environment "
         "you own).")] = False,
+    allow_existing: Annotated[bool, typer.Option(
+        "--allow-existing", help="Also write to resources probe did not create: paths "
+        "without parameters and items that exist already. They are never deleted; probe "
+        "puts back what their GET returned.")] = False,
     max_requests: Annotated[int, typer.Option("--max-requests", min=1,
                                               help="Stop after this many requests "
                                               "(clean-up still runs).")] = 500,
     timeout: Annotated[float, typer.Option("--timeout", min=0.1,
-                                           help="Seconds to wait for each response.")] = 10.0,
+                                           help="Seconds each exchange may take in all "
+                                           "(connect, send, the whole response).")] = 10.0,
     formats: Annotated[Optional[list[str]], Formats] = None,  # noqa: UP045
     outputs: Annotated[Optional[list[Path]], Outputs] = None,  # noqa: UP045
     critical: Annotated[Optional[list[str]], Critical] = None,  # noqa: UP045
     config: Annotated[Optional[Path], ConfigFile] = None,  # noqa: UP045
     fail_on: Annotated[Optional[str], FailOn] = None,  # noqa: UP045
+    root: Annotated[Optional[Path], RefRoot] = None,  # noqa: UP045
+    profile: Annotated[Optional[str], ProfileOpt] = None,  # noqa: UP045
 ) -> None:
     """Drive a running API: create, omit, read back, clean up; report purges (PUT301-PUT304)."""
-    from linter.probe import ProbeSettings, parse_headers, run_probe
+    from linter.probe import ProbeInterrupted, ProbeSettings, parse_headers, run_probe_full
+    from linter.redact import Redactor
+    from linter.source import printable
 
     reports = _report_pairs(formats or [], outputs or [])
-    options = _with_cli(_options(config), critical=critical, fail_on=fail_on, reports=reports)
+    options = _with_cli(_options(config), critical=critical, fail_on=fail_on, reports=reports,
+                        root=_root(root), profile=profile)
+    redact = Redactor.for_probe({}, base_url)
+
+    def say(text: str) -> None:  # every line probe prints itself goes through the redactor
+        typer.echo(printable(redact.text(text)), err=True)
+
     try:
         settings = ProbeSettings(base_url, operations or [], parse_headers(headers or []),
-                                 allow_writes, allow_remote, max_requests, timeout)
-        report, plan = run_probe(spec, options, settings,
-                                 progress=lambda text: typer.echo(f"probe: {text}", err=True))
+                                 allow_writes, allow_remote, max_requests, timeout,
+                                 allow_existing)
+        redact = settings.redactor()
+        run = run_probe_full(spec, options, settings,
+                             progress=lambda text: say(f"probe: {text}"))
     except PutlintError as exc:
-        from linter.source import printable
-
-        typer.echo(printable(f"{exc.place or spec}: error: {exc.message}"), err=True)
+        say(f"{exc.place or spec}: error: {exc.message}")
         raise typer.Exit(2) from None
-    except KeyboardInterrupt:
-        typer.echo("putlint: probe interrupted; every resource it created was deleted",
-                   err=True)
+    except ProbeInterrupted as exc:
+        say(f"putlint: probe interrupted; {exc.ledger.summary()}")
+        for line in exc.ledger.report():
+            say(f"  {line}")
         raise typer.Exit(2) from None
     if not allow_writes:
-        from linter.source import printable
-
         typer.echo("putlint probe: dry run, nothing sent. These are the requests "
                    "--allow-writes would send:")
-        for line in plan:
-            typer.echo(printable(line))
+        for line in run.plan:
+            typer.echo(printable(redact.text(line)))
         raise typer.Exit(0)
-    _emit(report, options)
-    raise typer.Exit(report.exit_code(options.fail_on))
+    if run.ledger.entries:
+        say(f"probe: clean-up: {run.ledger.summary()}")
+        if not run.ledger.clean:
+            for line in run.ledger.report():
+                say(f"  {line}")
+    _emit(run.report, options)
+    if run.unobserved:  # a gate that saw nothing has not passed: the report, then the error
+        say(f"{spec}: error: {run.unobserved}")
+        raise typer.Exit(2)
+    raise typer.Exit(run.report.exit_code(options.fail_on))
 
 
 @app.command()
@@ -389,8 +426,10 @@ def diff(
     select: Annotated[Optional[list[str]], Select] = None,  # noqa: UP045
     ignore: Annotated[Optional[list[str]], Ignore] = None,  # noqa: UP045
     fail_on: Annotated[Optional[str], FailOn] = None,  # noqa: UP045
+    root: Annotated[Optional[Path], RefRoot] = None,  # noqa: UP045
+    profile: Annotated[Optional[str], ProfileOpt] = None,  # noqa: UP045
 ) -> None:
-    """Report the changes from BASE to HEAD that make omission destructive (PUT201-PUT206),
+    """Report the changes from BASE to HEAD that make omission destructive (PUT201-PUT207),
     and the check findings HEAD has that BASE has not."""
     import tempfile
 
@@ -400,7 +439,7 @@ def diff(
         _usage("diff takes BASE HEAD, or --base-ref REV and the paths to compare")
     reports = _report_pairs(formats or [], outputs or [])
     options = _with_cli(_options(config), critical=critical, select=select, ignore=ignore,
-                        fail_on=fail_on, reports=reports)
+                        fail_on=fail_on, reports=reports, root=_root(root), profile=profile)
     if base_ref is not None:  # folders are searched for roots, as `check` does
         from linter.discover import discover
 
@@ -413,7 +452,7 @@ def diff(
             _usage(f"{path}: no such file")
     with tempfile.TemporaryDirectory(prefix="putlint-base-") as workdir:
         try:
-            pairs = git_pairs(base_ref, paths, workdir) if base_ref is not None else \
+            pairs = git_pairs(base_ref, paths, workdir, options) if base_ref is not None else \
                 [(paths[0], paths[1], None)]
         except PutlintError as exc:
             from linter.source import printable
@@ -440,6 +479,8 @@ def suggest(
         "--min-confidence", min=0.0, max=1.0, help="List (and write) only suggestions at "
         "least this confident.")] = 0.35,
     config: Annotated[Optional[Path], ConfigFile] = None,  # noqa: UP045
+    root: Annotated[Optional[Path], RefRoot] = None,  # noqa: UP045
+    profile: Annotated[Optional[str], ProfileOpt] = None,  # noqa: UP045
 ) -> None:
     """Propose the fields of PUT/upsert bodies most likely to be critical, with evidence."""
     import json
@@ -453,7 +494,7 @@ def suggest(
     if write_config is not None and str(write_config) != "-" and \
             write_config.suffix.lower() == ".toml":
         _usage("--write-config writes YAML (putlint.yaml); add TOML entries by hand")
-    options = _options(config)
+    options = _with_cli(_options(config), root=_root(root), profile=profile)
     files, _, problems = _discover(paths, discover)
     run = find_suggestions(files, options, top, min_confidence)
     errors = [*problems, *run.errors]
@@ -471,6 +512,9 @@ def suggest(
                 typer.echo(printable(f"        also {op.label}"))
             for e in s.evidence:
                 typer.echo(printable(f"        - {e.text}"))
+            if s.contract:  # the field's description states a deliberate clear
+                typer.echo("        = propose " + ", ".join(f"{k}: {v}"
+                                                           for k, v in s.contract.items()))
     summary = _suggest_summary(run, len(files), top, min_confidence)
     typer.echo(summary, err=to_stdout or output_format == "json")
     if write_config is not None:
