@@ -289,8 +289,18 @@ def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=120)
 
 
+INCIDENT_SPECS = ("kong-gateway", "konnect-certificates-2025-11-05.yaml",
+                  "konnect-certificates-2025-11-06.yaml", "konnect-certificates-fixed.yaml",
+                  "kustomer-certificates.yaml")
+
+
 def test_cli_diff_then_fix(tmp_path: Path) -> None:
-    shutil.copytree(SPECS, tmp_path / "specs")
+    (tmp_path / "specs").mkdir()
+    for name in INCIDENT_SPECS:
+        if (SPECS / name).is_dir():
+            shutil.copytree(SPECS / name, tmp_path / "specs" / name)
+        else:
+            shutil.copy(SPECS / name, tmp_path / "specs" / name)
     before = {p: p.read_bytes() for p in (tmp_path / "specs").rglob("*.yaml")}
     result = run_cli("check", "specs", "--diff", cwd=tmp_path)
     assert result.returncode == 1, result.stderr
