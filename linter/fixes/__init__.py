@@ -28,6 +28,8 @@ from linter.runner import Runner
 from linter.source import Document, parse_text
 
 Replacement = tuple[int, int, str]
+# What a spec of an unexpected shape raises in a builder or a text layer: the fix is not made
+_SHAPES = (KeyError, IndexError, TypeError, ValueError, AttributeError)
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,10 @@ def plan(report: SpecReport, options: Options,
     reach = Reach(ws, Scope(options.upsert_operations))
     for p in found:
         builder = BUILDERS.get(p.finding.rule)
-        edits = builder(p.hit, p.facts, ws) if builder is not None else None
+        try:
+            edits = builder(p.hit, p.facts, ws) if builder is not None else None
+        except _SHAPES:  # a spec shaped unlike any the builder knows: no fix, the finding stays
+            edits = None
         if edits:
             p.fix = Fix(p.finding.rule, tuple(edits),
                         _others(reach, ws, edits, p.facts.op.label))
@@ -173,7 +178,7 @@ def _round(docs: dict[Path, Document], texts: dict[Path, str],
     for fix in pending:
         try:
             mine = _fix_replacements(docs, texts, fix)
-        except (Refused, KeyError):
+        except (Refused, *_SHAPES):
             continue  # the text cannot take this fix: it is not applied
         if any(_overlap(r, s) for path, reps in mine.items() for r in reps
                for s in spans.get(path, ())):
@@ -223,7 +228,7 @@ def _apply_round(docs: dict[Path, Document], texts: dict[Path, str], datas: dict
                 return None
             new_texts[path] = text
             new_datas[path] = parse_text(path, docs[path].display, text).data
-    except (Refused, KeyError, PutlintError, RecursionError):
+    except (Refused, PutlintError, RecursionError, *_SHAPES):
         return None
     texts.update(new_texts)
     datas.update(new_datas)
