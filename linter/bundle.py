@@ -60,9 +60,12 @@ class Bundler:
         self.keep = frozenset(OWN_EXTENSIONS) | frozenset(keep)
         # Every other `x-` key met (a profile hint looks for a family's prefix).
         self.extensions: set[str] = set()
-        # The critical names that marked a property of a bundled body: a name missing here
-        # protects nothing (PUT007), even when it names a property somewhere.
-        self.reached: set[str] = set()
+        # The schema nodes a critical name marks (id of the bundled node -> the name), and
+        # every node written with its own `x-critical` (id -> where): the pipeline compares
+        # both with the critical fields the analysis really found, so that a mark that
+        # reaches no field (on a body's root, on `items`, in `additionalProperties`) is said.
+        self.named_nodes: dict[int, str] = {}
+        self.own_marks: dict[int, Loc] = {}
         # `x-critcal` and other near misses of an annotation, keyed by where they stand.
         self.typos: dict[tuple[str, tuple[str, ...]], PutlintError] = {}
 
@@ -158,9 +161,11 @@ class _State:
                 self.bundler.extensions.add(key)
                 self._typo(key, loc)
         self._drop_read_only_required(out)
+        if value.get("x-critical", False) is not False:
+            self.bundler.own_marks[id(out)] = loc
         name = self.bundler.marks.get(loc.key)
         if name is not None:
-            self.bundler.reached.add(name.name)
+            self.bundler.named_nodes[id(out)] = name.name
             mark = name.mark_over(value.get("x-critical"))
             if mark is not None:
                 out["x-critical"] = mark

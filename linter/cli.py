@@ -109,7 +109,7 @@ def check(
 
     reports = _report_pairs(formats or [], outputs or [])
     options = _with_cli(
-        _options(config), critical=critical, select=select, ignore=ignore, fail_on=fail_on,
+        _options(config), "check", critical=critical, select=select, ignore=ignore, fail_on=fail_on,
         validate=validate, reports=reports, baseline=str(baseline) if baseline else None,
         jobs=jobs, show_examples=show_examples or None,
         require_critical=require_critical or None, root=_root(root), profile=profile)
@@ -150,13 +150,21 @@ def _root(root: Path | None) -> str | None:
     return str(root)
 
 
-def _with_cli(options: Options, **given: object) -> Options:
-    """The config's options with the command line's on top; a bad rule name is a usage error."""
+def _with_cli(options: Options, command: str | None = None, **given: object) -> Options:
+    """The config's options with the command line's on top; a bad rule name is a usage error,
+    and so is a selection that leaves ``command`` no rule of its own to run."""
     try:
-        return options.with_cli(**given)
+        options = options.with_cli(**given)
     except PutlintError as exc:
         _usage(exc.message)
         raise  # unreachable: _usage exits
+    if command is not None:
+        from linter.runner import own_rules
+
+        if not own_rules(options, command):
+            _usage(f"no selected rule runs in `putlint {command}`, so it would check nothing; "
+                   "`putlint rules` shows which command runs each rule")
+    return options
 
 
 def _discover(paths: list[Path], discover):  # type: ignore[no-untyped-def]
@@ -370,7 +378,8 @@ def probe(
     from linter.source import printable
 
     reports = _report_pairs(formats or [], outputs or [])
-    options = _with_cli(_options(config), critical=critical, fail_on=fail_on, reports=reports,
+    options = _with_cli(_options(config), "probe", critical=critical, fail_on=fail_on,
+                        reports=reports,
                         root=_root(root), profile=profile)
     redact = Redactor.for_probe({}, base_url)
 
@@ -438,7 +447,8 @@ def diff(
     if base_ref is None and len(paths) != 2:
         _usage("diff takes BASE HEAD, or --base-ref REV and the paths to compare")
     reports = _report_pairs(formats or [], outputs or [])
-    options = _with_cli(_options(config), critical=critical, select=select, ignore=ignore,
+    options = _with_cli(_options(config), "diff", critical=critical, select=select,
+                        ignore=ignore,
                         fail_on=fail_on, reports=reports, root=_root(root), profile=profile)
     if base_ref is not None:  # folders are searched for roots, as `check` does
         from linter.discover import discover

@@ -110,6 +110,7 @@ class SpecResult:
     critical_fields: int = 0  # critical fields of in-scope request bodies (with repeats)
     named_properties: set[str] = field(default_factory=set)  # names that denote a property
     candidates: dict[str, tuple[str, ...]] = field(default_factory=dict)  # see load.SpecReport
+    operation_ids: set[str] = field(default_factory=set)  # of every operation, in scope or not
 
 
 @dataclass

@@ -37,6 +37,7 @@ class SpecReport:
     candidates: dict[str, tuple[str, ...]] = field(default_factory=dict)
     real_files: list[str] = field(default_factory=list)  # every file it read, the root first
     operations: list[OperationFacts] = field(default_factory=list)
+    operation_ids: set[str] = field(default_factory=set)  # of every operation, in scope or not
     workspace: Workspace | None = None  # the documents read (None when the root was unreadable)
 
     @property
@@ -108,12 +109,13 @@ def _analyse(path: Path, options: Options, report: SpecReport, root_dir: Path | 
                 facts.media.append(MediaFacts(body, fields))
         report.operations.append(facts)
     report.errors.extend(api.errors)
+    report.operation_ids = set(api.operation_ids)
     report.warnings.extend(api.warnings)
     report.warnings.extend(bundler.typos.values())
     hint = _profile_hint(options, api.extensions | bundler.extensions, ws.root)
     if hint is not None:
         report.warnings.append(hint)
-    report.reached_names = set(bundler.reached)
+    _compare_marks(report, bundler, [fields for _, fields in cache.values()])
     for name in options.critical:
         if name.name in report.named_properties and name.name not in report.reached_names:
             report.candidates[name.name] = _bodies_with(report.operations, name, ws.root)
@@ -156,6 +158,24 @@ def _profile_hint(options: Options, extensions: set[str], root: Document) -> Put
                                 f"--profile {name} (or `profile: {name}` in putlint.yaml) to "
                                 "read them", Place(root.display, 1, 1))
     return None
+
+
+def _compare_marks(report: SpecReport, bundler: Bundler,
+                   analysed: list[list[FieldFacts]]) -> None:
+    """Which critical names reached a field the analysis checked, and which `x-critical` marks
+    written in the spec reached none (each said once, where it is written)."""
+    used = {id(f.field.mark_node) for fields in analysed for f in fields}
+    report.reached_names = {name for node, name in bundler.named_nodes.items() if node in used}
+    used_places = {bundler.own_marks[node].key for node in used if node in bundler.own_marks}
+    unused: dict[tuple[str, tuple[str, ...]], Loc] = {}
+    for node, loc in bundler.own_marks.items():
+        if node not in used and loc.key not in used_places:
+            unused.setdefault(loc.key, loc)
+    for loc in unused.values():
+        report.warnings.append(PutlintError(
+            "x-critical here marks no field of a PUT/upsert request body: putlint reads it on "
+            "a property schema (or a Swagger 2.0 formData parameter), not on a body's root, "
+            "an array's `items` or `additionalProperties`", loc.child("x-critical").place()))
 
 
 def _bodies_with(operations: list[OperationFacts], name: CriticalName,
