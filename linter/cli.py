@@ -123,6 +123,7 @@ def check(
     if progress:
         sys.stderr.write("\r\x1b[K")
     report.errors[:0] = errors
+    report.warnings.extend(_unused_configs(files, options))
     if write_baseline is not None:
         from linter.baseline import write
 
@@ -619,6 +620,24 @@ def show_config(
         text = yaml.safe_dump(value, default_flow_style=True, width=10_000).strip()
         text = text.removesuffix("\n...").strip()  # how PyYAML ends a lone scalar
         typer.echo(f"{key}: {text}    # {options.origin(key)}")
+
+
+def _unused_configs(files: list[Path], options: Options) -> list[PutlintError]:
+    """A putlint.yaml beside a checked spec that this run did not read: said, because its
+    `critical:` list would otherwise protect nothing without a word (configuration is found
+    from the current folder upward, not from the spec's)."""
+    from linter.errors import Place
+
+    used = Path(options.config_file).resolve() if options.config_file else None
+    out: dict[Path, PutlintError] = {}
+    for folder in {f.resolve().parent for f in files}:
+        found = find_config(folder)
+        if found is not None and found.resolve() != used and found.resolve() not in out:
+            out[found.resolve()] = PutlintError(
+                f"this configuration was not used (configuration is found from the current "
+                f"folder upward; {'used: ' + str(options.config_file) if used else 'none was'}"
+                f"); run from its folder or pass --config {found}", Place(str(found)))
+    return list(out.values())
 
 
 def _options(config: Path | None) -> Options:

@@ -325,9 +325,11 @@ def _from_cli(key: Key, value: Any) -> Any:
     if key.check is _profile:
         return _profile(value, COMMAND_LINE, "--profile")
     if key.check is _rules:
-        for i, token in enumerate(value):
+        # `--ignore PUT001,PUT003` as ruff takes it, as well as repeated options
+        tokens = [t.strip() for item in value for t in str(item).split(",") if t.strip()]
+        for i, token in enumerate(tokens):
             check_rule_token(token, COMMAND_LINE, f"--{key.name}", i)
-        return frozenset(value)
+        return frozenset(tokens)
     return value
 
 

@@ -59,7 +59,8 @@ def result_of(report: SpecReport, options: Options) -> SpecResult:
                       report.reached_names, report.real_files, operations,
                       critical_fields=report.critical_fields,
                       named_properties=report.named_properties, candidates=report.candidates,
-                      operation_ids=report.operation_ids)
+                      operation_ids=report.operation_ids,
+                      upsert_operations=len(report.operations))
 
 
 def _summary(facts: OperationFacts) -> OperationRow:

@@ -507,3 +507,27 @@ def test_a_name_below_additional_properties_is_put007(tmp_path: Path) -> None:
             "properties/labels/additionalProperties/properties/value")
     result = invoke("check", write(tmp_path, text), "--critical", name)
     assert "PUT007" in result.output and result.exit_code == 1
+
+
+def test_rule_lists_may_be_comma_separated(tmp_path: Path) -> None:
+    spec = write(tmp_path, spec_text().replace("minItems: 1\n", "x-critical: true\n")
+                 .replace("required: [snis]", "required: []"))
+    result = invoke("check", spec, "--ignore", "PUT001,PUT003", "-f", "json")
+    assert result.exit_code in (0, 1), result.output
+    assert not {"PUT001", "PUT003"} & {f["rule"] for f in json.loads(result.stdout)["findings"]}
+
+
+def test_a_spec_without_any_put_says_so(tmp_path: Path) -> None:
+    spec = write(tmp_path, spec_text().replace("    put:\n", "    patch:\n"))
+    result = invoke("check", spec)
+    assert result.exit_code == 0 and "no PUT or upsert operation was found" in result.output
+
+
+def test_a_config_beside_the_spec_that_was_not_used_is_said(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    write(tmp_path / "sub", spec_text(), "api.yaml")
+    write(tmp_path / "sub", "critical: [Foo.bar]\n", "putlint.yaml")
+    result = invoke("check", "sub/api.yaml", cwd=tmp_path)
+    assert "putlint.yaml: warning: this configuration was not used" in result.output
+    inside = invoke("check", "api.yaml", cwd=tmp_path / "sub")
+    assert "was not used" not in inside.output
