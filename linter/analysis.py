@@ -242,19 +242,27 @@ class OperationFacts:
         return [(m, f) for m, f in self.fields() if f.mark.on_omit != "preserve"]
 
 
-def validator_for(schema: dict, formats: bool = False) -> Callable[[Any], bool]:
+def validator_for(schema: dict, formats: bool = False) -> Callable[[Any], bool | None]:
     """A jsonschema 2020-12 validity check; a schema jsonschema cannot use accepts nothing.
 
     ``formats`` also checks `format` (generated bodies must be real uuids and dates; the
     contract analysis treats `format` as jsonschema does by default, as an annotation).
+    Spec regexes run in linear time (linter.patterns); None means a pattern RE2 cannot run
+    decided the answer, which is then unknown. The empty registry fetches nothing.
     """
-    from jsonschema import Draft202012Validator, FormatChecker
+    from jsonschema import FormatChecker
+    from referencing import Registry
 
-    validator = Draft202012Validator(schema, format_checker=FormatChecker() if formats else None)
+    from linter.patterns import PatternUnknown, linear_validator
 
-    def is_valid(instance: Any) -> bool:
+    validator = linear_validator()(schema, registry=Registry(),
+                                   format_checker=FormatChecker() if formats else None)
+
+    def is_valid(instance: Any) -> bool | None:
         try:
             return bool(validator.is_valid(instance))
+        except PatternUnknown:
+            return None
         except Exception:  # an invalid regex or similar in the spec's schema
             return False
 

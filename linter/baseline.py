@@ -12,6 +12,7 @@ from typing import Any
 
 from linter.engine import Finding, RunReport
 from linter.errors import Place, PutlintError
+from linter.source import read_regular
 
 VERSION = 1
 
@@ -40,7 +41,7 @@ def write(report: RunReport, path: Path) -> int:
 
 def load(path: Path) -> list[dict[str, Any]]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_regular(path, str(path)).decode("utf-8"))
     except (OSError, ValueError) as exc:
         raise PutlintError(f"cannot read baseline: {exc}", Place(str(path))) from None
     if not isinstance(data, dict) or not isinstance(data.get("entries"), list):

@@ -102,9 +102,16 @@ def find_config(start: Path) -> Path | None:
             if (folder / name).is_file():
                 return folder / name
         pyproject = folder / "pyproject.toml"
-        if pyproject.is_file() and "[tool.putlint]" in pyproject.read_text(errors="replace"):
+        if pyproject.is_file() and "[tool.putlint]" in _read_text(pyproject, errors="replace"):
             return pyproject
     return None
+
+
+def _read_text(path: Path, errors: str = "strict") -> str:
+    """A regular file's text (never a device or FIFO; at most 64 MiB): source.read_regular."""
+    from linter.source import read_regular
+
+    return read_regular(path, display_name(path)).decode("utf-8", errors)
 
 
 def load_config(path: Path | None) -> Options:
@@ -113,11 +120,10 @@ def load_config(path: Path | None) -> Options:
     display = display_name(path)
     if path.suffix == ".toml":
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {}).get(
-                "putlint", {})
+            text = _read_text(path)
+            data = tomllib.loads(text).get("tool", {}).get("putlint", {})
         except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise PutlintError(f"cannot read config: {exc}", Place(display)) from None
-        text = path.read_text(encoding="utf-8")
         options = _options(data, display, lambda name: _line_of(text, name, display))
         options.origins = {k: str(_line_of(text, k, display)) for k in data}
         return options

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -315,6 +316,7 @@ Progress = Callable[[int, int, str], None]
 
 def _check_all(paths: list[Path], options: Options, jobs: int,
                progress: Progress | None) -> list[SpecResult]:
+    jobs = min(jobs, available_cpus())  # `-j 1000` (or a config's) must not fork 1,000 workers
     if jobs <= 1 or len(paths) <= 1:
         results = []
         for i, path in enumerate(paths):
@@ -336,6 +338,14 @@ def _check_all(paths: list[Path], options: Options, jobs: int,
             if progress:
                 progress(i + 1, len(paths), results[-1].path)
         return results
+
+
+def available_cpus() -> int:
+    """The CPUs this process may run on (its affinity mask, e.g. a CI container's share)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # not on Linux
+        return max(1, os.cpu_count() or 1)
 
 
 def _size(path: Path) -> int:

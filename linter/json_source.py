@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,15 +54,19 @@ def parse_json(path: Path, display: str, text: str) -> Document:
                 seen.add(key)
         return result
 
-    decoder = json.JSONDecoder(object_pairs_hook=pairs_hook)
+    decoder = json.JSONDecoder(object_pairs_hook=pairs_hook, parse_int=_parse_int)
     locator = JsonLocator(text)
     try:
         data = locator.load(decoder.raw_decode, duplicates)
+    except LongInteger as exc:
+        raise exc.error(text, display) from None
     except (ValueError, RecursionError):
         # Not JSON after all, or too deep: json.loads says why, with the place it says it.
         duplicates.clear()
         try:
-            data = json.loads(text, object_pairs_hook=pairs_hook)
+            data = json.loads(text, object_pairs_hook=pairs_hook, parse_int=_parse_int)
+        except LongInteger as exc:
+            raise exc.error(text, display) from None
         except json.JSONDecodeError as exc:
             place = Place(display, exc.lineno, exc.colno)
             raise PutlintError(f"invalid JSON: {exc.msg}", place) from None
@@ -69,6 +74,7 @@ def parse_json(path: Path, display: str, text: str) -> Document:
             raise PutlintError("JSON is nested too deeply to read",
                                Place(display, 1, 1)) from None
         locator = JsonLocator(text)  # the failed load left this one part-read
+    _refuse_lone_surrogates(text, display)
     locator.unique_keys = not duplicates
     doc = Document(path, display, text, data, True, _locator=locator)
     for key in duplicates:
@@ -76,6 +82,67 @@ def parse_json(path: Path, display: str, text: str) -> Document:
         offset = match[-1].start() if match else 0
         doc.warnings.append(duplicate_key_warning(key, Place(display, *line_col_at(text, offset))))
     return doc
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _refuse_lone_surrogates(text: str, display: str) -> None:
+    """A `\\ud800` escape without its pair decodes to a lone surrogate: no character, and
+    unwritable as UTF-8 (every report would fail on it). Refused where it is written.
+
+    Only escapes can make one (the bytes were decoded as strict UTF-8), so the text is
+    searched, not the data: one regex scan that finds nothing in real specs.
+    """
+    if "\\u" not in text:
+        return
+    pending = -1  # offset of a high surrogate escape waiting for its low half
+    for match in _SURROGATE_ESCAPE.finditer(text):
+        start = match.start()
+        backslashes, at = 0, start - 1
+        while at >= 0 and text[at] == "\\":
+            backslashes, at = backslashes + 1, at - 1
+        if backslashes % 2:  # `\\\\ud800` is a backslash and text, not an escape
+            continue
+        high = match.group()[3].lower() in "89ab"
+        if pending >= 0 and not high and start == pending + 6:
+            pending = -1
+            continue
+        if pending >= 0 or not high:
+            bad = pending if pending >= 0 else start
+            raise PutlintError("a lone UTF-16 surrogate escape "
+                               f"({text[bad:bad + 6]}): not a character; write the "
+                               "character itself, or its full surrogate pair",
+                               Place(display, *line_col_at(text, bad)))
+        pending = start
+    if pending >= 0:
+        raise PutlintError(f"a lone UTF-16 surrogate escape ({text[pending:pending + 6]}): not "
+                           "a character; write the character itself, or its full surrogate "
+                           "pair", Place(display, *line_col_at(text, pending)))
+
+
+class LongInteger(ValueError):
+    """An integer literal longer than Python converts (sys.get_int_max_str_digits)."""
+
+    def __init__(self, literal: str) -> None:
+        super().__init__(literal[:20])
+        self.digits = len(literal.lstrip("+-"))
+
+    def error(self, text: str, display: str) -> PutlintError:
+        match = re.search(f"[0-9]{{{self.digits}}}", text)
+        offset = match.start() if match else 0
+        return PutlintError(f"an integer of {self.digits:,} digits; putlint reads numbers of "
+                            f"at most {_MAX_DIGITS:,} digits", Place(display,
+                                                                    *line_col_at(text, offset)))
+
+
+_MAX_DIGITS = getattr(sys, "get_int_max_str_digits", lambda: 4300)() or 4300
+
+
+def _parse_int(literal: str) -> int:
+    if len(literal) > _MAX_DIGITS:
+        raise LongInteger(literal)
+    return int(literal)
 
 
 @dataclass

@@ -1,0 +1,179 @@
+"""Regular expressions from specs, matched in linear time (RE2), or honestly not at all.
+
+A spec's `pattern` or `patternProperties` key is attacker-chosen text: with Python's
+backtracking `re`, `^(a+)+b$` against 32 characters takes minutes. Every spec pattern putlint
+matches goes through here instead, to RE2 (google-re2), whose time is linear in the text.
+
+RE2 does not read everything ECMA-262 and Python do (look-arounds, back-references), and
+reads a few things differently: a repetition count it cannot hold (`a{1500000000}`) it takes
+as literal text, silently. So a pattern is first parsed with Python's own regex parser (no
+matching, linear in the pattern) and trusted only if its tree holds nothing RE2 would refuse
+or misread; otherwise it is UNKNOWN: ``search`` answers None, the validator raises
+PatternUnknown, and a verdict that needed it is "undecided". Never a guess, never a hang.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+try:
+    import re._parser as _regex_parser  # Python 3.11 and later
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_parse as _regex_parser  # type: ignore[no-redef]
+
+import re2
+
+# RE2's own limit on a counted repetition; beyond it RE2 refuses or misreads the count.
+MAX_REPEAT = 1000
+# Longer patterns are not parsed at all: no real spec has one, and parsing costs memory.
+MAX_PATTERN = 64 * 1024
+_UNSUPPORTED = {"GROUPREF", "GROUPREF_EXISTS", "ASSERT", "ASSERT_NOT", "ATOMIC_GROUP",
+                "POSSESSIVE_REPEAT"}
+
+
+class PatternUnknown(Exception):
+    """A spec pattern putlint cannot match in linear time: the answer is unknown."""
+
+    def __init__(self, pattern: str) -> None:
+        super().__init__(pattern)
+        self.pattern = pattern
+
+
+def _options() -> Any:
+    options = re2.Options()
+    options.log_errors = False  # RE2 would print every refused pattern on stderr
+    return options
+
+
+_OPTIONS = _options()
+
+
+@functools.lru_cache(maxsize=2048)
+def compiled(pattern: str) -> Any | None:
+    """The RE2 program for a trusted pattern, else None (unknown)."""
+    if not isinstance(pattern, str) or len(pattern) > MAX_PATTERN or not _trusted(pattern):
+        return None
+    try:
+        return re2.compile(pattern, _OPTIONS)
+    except Exception:  # re2.error, or a pattern too large for its memory budget
+        return None
+
+
+def search(pattern: str, text: str) -> bool | None:
+    """Does ``pattern`` match somewhere in ``text``? None when that cannot be known."""
+    program = compiled(pattern)
+    if program is None:
+        return None
+    return program.search(text) is not None
+
+
+def must_search(pattern: str, text: str) -> bool:
+    """``search`` for callers that cannot carry an unknown: raises PatternUnknown."""
+    found = search(pattern, text)
+    if found is None:
+        raise PatternUnknown(pattern)
+    return found
+
+
+def parsed(pattern: str) -> Any | None:
+    """Python's parse tree of a pattern (for spelling examples), None if unreadable."""
+    if len(pattern) > MAX_PATTERN:
+        return None
+    try:
+        return _regex_parser.parse(pattern)
+    except Exception:  # re.error, RecursionError on absurd nesting, OverflowError on counts
+        return None
+
+
+def _trusted(pattern: str) -> bool:
+    tree = parsed(pattern)
+    return tree is not None and _tree_ok(tree)
+
+
+def _tree_ok(items: Any) -> bool:
+    stack = [items]
+    while stack:
+        for op, arg in stack.pop():
+            name = str(op)
+            if name in _UNSUPPORTED:
+                return False
+            if name in ("MAX_REPEAT", "MIN_REPEAT"):
+                low, high, sub = arg
+                if low > MAX_REPEAT or (high != _regex_parser.MAXREPEAT and high > MAX_REPEAT):
+                    return False
+                stack.append(sub)
+            elif name == "SUBPATTERN":
+                stack.append(arg[-1])
+            elif name == "BRANCH":
+                stack.extend(arg[1])
+    return True
+
+
+# --- jsonschema, with every regex keyword through ``must_search`` -------------------------------
+
+
+def _pattern(validator: Any, pattern: Any, instance: Any, schema: Any) -> Any:
+    from jsonschema.exceptions import ValidationError
+
+    if validator.is_type(instance, "string") and not must_search(pattern, instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+def _pattern_properties(validator: Any, patterns: Any, instance: Any, schema: Any) -> Any:
+    if not validator.is_type(instance, "object"):
+        return
+    for pattern, subschema in patterns.items():
+        for key, value in instance.items():
+            if must_search(pattern, key):
+                yield from validator.descend(value, subschema, path=key, schema_path=pattern)
+
+
+def _additional_properties(validator: Any, extra: Any, instance: Any, schema: Any) -> Any:
+    from jsonschema.exceptions import ValidationError
+
+    if not validator.is_type(instance, "object"):
+        return
+    declared = schema.get("properties", {})
+    patterns = list(schema.get("patternProperties", {}))
+    extras = [k for k in instance
+              if k not in declared and not any(must_search(p, k) for p in patterns)]
+    if validator.is_type(extra, "object"):
+        for key in extras:
+            yield from validator.descend(instance[key], extra, path=key)
+    elif not extra and extras:
+        yield ValidationError(f"Additional properties are not allowed ({sorted(extras)!r})")
+
+
+def _uses_pattern_properties(schema: Any) -> bool:
+    stack, seen = [schema], 0
+    while stack and seen < 100_000:
+        node = stack.pop()
+        seen += 1
+        if isinstance(node, dict):
+            if "patternProperties" in node:
+                return True
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return bool(stack)  # too big to tell: as unknown as a pattern
+
+
+@functools.lru_cache(maxsize=1)
+def linear_validator() -> Any:
+    """Draft 2020-12 with `pattern`, `patternProperties` and `additionalProperties` matched by
+    RE2. jsonschema's `unevaluatedProperties` matches patternProperties with Python's `re`
+    deep inside its helpers, so where both meet the answer is unknown rather than unbounded."""
+    from jsonschema import Draft202012Validator, validators
+
+    original = Draft202012Validator.VALIDATORS["unevaluatedProperties"]
+
+    def unevaluated(validator: Any, value: Any, instance: Any, schema: Any) -> Any:
+        if validator.is_type(instance, "object") and instance and \
+                _uses_pattern_properties(validator.schema):
+            raise PatternUnknown("patternProperties under unevaluatedProperties")
+        yield from original(validator, value, instance, schema)
+
+    return validators.extend(Draft202012Validator, {
+        "pattern": _pattern, "patternProperties": _pattern_properties,
+        "additionalProperties": _additional_properties, "unevaluatedProperties": unevaluated})
