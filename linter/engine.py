@@ -23,6 +23,7 @@ from linter.model import ApiView, Operation, Scope
 from linter.refs import Workspace, display_name
 from linter.registry import all_rules
 from linter.rule import Hit, Rule, RunFacts
+from linter.search import new_spec
 from linter.source import pointer_text
 
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
@@ -168,6 +169,7 @@ def enabled_rules(options: Options) -> list[Rule]:
 def analyse(path: Path, options: Options) -> SpecReport:
     """Load one root spec and compute the facts of every in-scope operation."""
     report = SpecReport(display_name(path))
+    new_spec()  # one search budget per spec, whatever its number of fields (linter.search)
     try:
         ws = Workspace(path)
         report.warnings.extend(ws.root.warnings)

@@ -32,12 +32,28 @@ _UNSUPPORTED = {"GROUPREF", "GROUPREF_EXISTS", "ASSERT", "ASSERT_NOT", "ATOMIC_G
                 "POSSESSIVE_REPEAT"}
 
 
-class PatternUnknown(Exception):
+class Undecidable(Exception):
+    """jsonschema's answer about a body cannot be had within putlint's bounds."""
+
+    reason = "validation cut short"
+
+
+class PatternUnknown(Undecidable):
     """A spec pattern putlint cannot match in linear time: the answer is unknown."""
+
+    reason = ("a pattern needs look-around, back-references or long counted repeats, "
+              "which putlint does not run")
 
     def __init__(self, pattern: str) -> None:
         super().__init__(pattern)
         self.pattern = pattern
+
+
+class OutOfSteps(Undecidable):
+    """Validating one body took more than its share of steps (`oneOf` over `oneOf` over the
+    same schema, forty levels deep, is 2^40 steps for jsonschema)."""
+
+    reason = "validating an example took more steps than putlint allows"
 
 
 def _options() -> Any:
@@ -159,6 +175,72 @@ def _uses_pattern_properties(schema: Any) -> bool:
     return bool(stack)  # too big to tell: as unknown as a pattern
 
 
+# Applicator keywords evaluated (each costs a descent) per body, and per spec in all. The
+# planted corpus needs at most 24 per body and 2,100 per spec; a step costs up to 15 us.
+STEPS_PER_BODY = 20_000
+STEPS_PER_SPEC = 200_000
+_APPLICATORS = ("$ref", "$dynamicRef", "allOf", "anyOf", "oneOf", "not", "if", "then", "else",
+                "properties", "patternProperties", "additionalProperties", "items",
+                "prefixItems", "contains", "dependentSchemas", "propertyNames",
+                "unevaluatedItems", "unevaluatedProperties")
+
+
+class _Meter:
+    """Steps left for the body being validated (one validation at a time per process), and
+    for the spec being analysed (reset by ``new_spec``)."""
+
+    left = STEPS_PER_BODY
+    spec_left = STEPS_PER_SPEC
+    used = 0  # in this process, for benchmarks
+    most = 0  # the most one body took
+
+
+def _metered(keyword: Any) -> Any:
+    def counted(validator: Any, value: Any, instance: Any, schema: Any) -> Any:
+        _Meter.left -= 1
+        if _Meter.left < 0:
+            raise OutOfSteps()
+        return keyword(validator, value, instance, schema)
+
+    return counted
+
+
+def new_spec() -> None:
+    _Meter.spec_left = STEPS_PER_SPEC
+
+
+def checker(schema: Any, formats: bool = False) -> Any:
+    """A bounded jsonschema 2020-12 check of bodies against ``schema``: True or False, or
+    None with ``checker.why`` set when it cannot be known within the bounds (an unknown
+    pattern, the step budget). A schema jsonschema cannot use accepts nothing. The empty
+    registry fetches nothing."""
+    from jsonschema import FormatChecker
+    from referencing import Registry
+
+    validator = linear_validator()(schema, registry=Registry(),
+                                   format_checker=FormatChecker() if formats else None)
+    def is_valid(instance: Any) -> bool | None:
+        _Meter.left = allowed = min(STEPS_PER_BODY, _Meter.spec_left)
+        try:
+            return bool(validator.is_valid(instance))
+        except Undecidable as exc:
+            is_valid.why = exc.reason  # type: ignore[attr-defined]
+            return None
+        except RecursionError:
+            is_valid.why = "the schema nests too deeply to validate"  # type: ignore[attr-defined]
+            return None
+        except Exception:  # an invalid regex or similar in the spec's schema
+            return False
+        finally:
+            used = allowed - max(_Meter.left, 0)
+            _Meter.spec_left -= used
+            _Meter.used += used
+            _Meter.most = max(_Meter.most, used)
+
+    is_valid.why = ""  # type: ignore[attr-defined]
+    return is_valid
+
+
 @functools.lru_cache(maxsize=1)
 def linear_validator() -> Any:
     """Draft 2020-12 with `pattern`, `patternProperties` and `additionalProperties` matched by
@@ -174,6 +256,27 @@ def linear_validator() -> Any:
             raise PatternUnknown("patternProperties under unevaluatedProperties")
         yield from original(validator, value, instance, schema)
 
+    keywords = {**Draft202012Validator.VALIDATORS, "pattern": _pattern,
+                "patternProperties": _pattern_properties,
+                "additionalProperties": _additional_properties,
+                "unevaluatedProperties": unevaluated}
     return validators.extend(Draft202012Validator, {
-        "pattern": _pattern, "patternProperties": _pattern_properties,
-        "additionalProperties": _additional_properties, "unevaluatedProperties": unevaluated})
+        name: _metered(fn) if name in _APPLICATORS else fn for name, fn in keywords.items()})
+
+
+def lenient_keywords() -> dict[str, Any]:
+    """`pattern`, `patternProperties` and `additionalProperties` for a validator that reports
+    errors (--validate): matched by RE2, and a pattern RE2 cannot run matches everything, so
+    that nothing is reported that was not checked."""
+
+    def lenient(check: Any) -> Any:
+        def keyword(validator: Any, value: Any, instance: Any, schema: Any) -> Any:
+            try:
+                yield from list(check(validator, value, instance, schema))
+            except PatternUnknown:
+                return
+
+        return keyword
+
+    return {"pattern": lenient(_pattern), "patternProperties": lenient(_pattern_properties),
+            "additionalProperties": lenient(_additional_properties)}

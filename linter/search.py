@@ -73,7 +73,12 @@ class Context:
     unmodelled: set[str] = field(default_factory=set)
     material: int = MAX_EXAMPLE_SIZE
     capped: bool = False  # a value would have exceeded MAX_EXAMPLE_SIZE
+    budget_given: int = 0  # what ``budget`` started at
     unknown_pattern: bool = False  # a regex RE2 cannot run decided something
+    oracle_why: str = ""  # why jsonschema could not answer about a candidate, if it could not
+
+    def __post_init__(self) -> None:
+        self.budget_given = self.budget
 
     def spend(self, steps: int = 1) -> bool:
         self.budget -= steps
@@ -123,37 +128,79 @@ MAX_TERMS = 256
 
 def terms(schemas: Iterable[Any], ctx: Context) -> Iterator[list[dict]]:
     """Each conjunction of plain schema nodes a value must satisfy, one per branch choice."""
-    for count, term in enumerate(_terms(tuple(schemas), (), frozenset(), ctx), start=1):
+    for count, term in enumerate(_terms(list(schemas), ctx), start=1):
         if count > MAX_TERMS:
             ctx.incomplete = True
             return
-        yield list(term)
+        yield term
 
 
-def _terms(pending: tuple, atoms: tuple, refs: frozenset, ctx: Context) -> Iterator[tuple]:
-    # Every step counts, the combinations that end in `false` too: 40 `anyOf` pairs before a
-    # `false` are 2^40 combinations that yield nothing, and would otherwise never end.
-    if not ctx.spend():
-        return
-    if not pending:
-        yield atoms
-        return
-    schema, rest = pending[0], pending[1:]
-    if schema is True or not isinstance(schema, (dict, bool)):
-        yield from _terms(rest, atoms, refs, ctx)
-        return
-    if schema is False:
-        return
-    extra: list[Any] = []
-    ref = schema.get("$ref")
-    if isinstance(ref, str) and ref not in refs:  # A and A is A: a repeated ref adds nothing
-        refs = refs | {ref}
-        extra.append(ctx.resolve(ref))
-    extra.extend(_list(schema.get("allOf")))
-    choices = [branches for key in ("anyOf", "oneOf")
-               if (branches := _list(schema.get(key)))]
+# A linked list, newest first: (item, rest) or None. Prepending shares the rest, so a chain of
+# 50,000 allOf parts costs 50,000 cells, not 50,000 tuples of up to 50,000 items each.
+Chain = tuple[Any, Any] | None
+
+
+def _chain(items: Iterable[Any], rest: Chain = None) -> Chain:
+    for item in reversed(list(items)):
+        rest = (item, rest)
+    return rest
+
+
+def _terms(schemas: list[Any], ctx: Context) -> Iterator[list[dict]]:
+    """Depth first over branch choices, without recursion (a long allOf is no deep stack).
+
+    Each level of ``stack`` is one schema taken off the pending chain: an iterator over the
+    states its branch choices lead to, and the $ref it put on the path (A and A is A: a ref
+    already on the path adds nothing). Every step counts against the budget, the combinations
+    that end in `false` too: 40 `anyOf` pairs before a `false` are 2^40 combinations that
+    yield nothing, and would otherwise never end.
+    """
+    on_path: dict[str, int] = {}
+    stack: list[tuple[Iterator[tuple[Chain, Chain]], str | None]] = [
+        (iter([(_chain(schemas), None)]), None)]
+    while stack:
+        level, added = stack[-1]
+        state = next(level, None)
+        if state is None:
+            stack.pop()
+            if added is not None:
+                on_path[added] -= 1
+            continue
+        if not ctx.spend():
+            return
+        pending, atoms = state
+        if pending is None:
+            term: list[dict] = []
+            while atoms is not None:
+                term.append(atoms[0])
+                atoms = atoms[1]
+            term.reverse()
+            yield term
+            continue
+        schema, rest = pending
+        if schema is True or not isinstance(schema, (dict, bool)):
+            stack.append((iter([(rest, atoms)]), None))
+            continue
+        if schema is False:
+            continue
+        extra: list[Any] = []
+        ref = schema.get("$ref")
+        new_ref = None
+        if isinstance(ref, str) and not on_path.get(ref):
+            new_ref = ref
+            on_path[ref] = on_path.get(ref, 0) + 1
+            extra.append(ctx.resolve(ref))
+        extra.extend(_list(schema.get("allOf")))
+        choices = [branches for key in ("anyOf", "oneOf")
+                   if (branches := _list(schema.get(key)))]
+        stack.append((_children(extra, choices, rest, (schema, atoms)), new_ref))
+
+
+def _children(extra: list[Any], choices: list[list], rest: Chain,
+              atoms: Chain) -> Iterator[tuple[Chain, Chain]]:
+    """The states one schema leads to: its parts, one branch of each choice, then the rest."""
     for combo in itertools.product(*choices):
-        yield from _terms(tuple(extra) + combo + rest, (*atoms, schema), refs, ctx)
+        yield _chain([*extra, *combo], rest), atoms
 
 
 def _list(value: Any) -> list:
@@ -849,14 +896,45 @@ def has_form(body: Any, path: tuple[str, ...], form: Form) -> bool:
 def decide(schema: dict, path: tuple[str, ...], form: Form, is_valid: Any,
            budget: int = 20000) -> Verdict:
     """Search for a body valid under ``schema`` with the field at ``path`` in ``form``."""
-    ctx = Context(schema, budget=budget)
+    ctx = Context(schema, budget=min(budget, SpecBudget.left))
+    try:
+        return _decide(ctx, path, form, is_valid)
+    finally:
+        SpecBudget.spend(ctx)
+
+
+class SpecBudget:
+    """Search steps left for the spec being analysed, across all its fields and forms: one
+    field's budget bounds one question, this bounds them all (1,000 critical fields of a
+    hostile body times three forms would otherwise be 60 million steps). Reset per spec by
+    ``new_spec``; real specs use a small fraction of it."""
+
+    STEPS = 1_000_000
+    left = STEPS
+    used = 0  # in this process, for benchmarks
+
+    @classmethod
+    def spend(cls, ctx: Context) -> None:
+        used = min(ctx.budget_given, ctx.budget_given - ctx.budget)
+        cls.left = max(0, cls.left - used)
+        cls.used += used
+
+
+def new_spec() -> None:
+    """Start the budgets of a new spec (the example search's, and jsonschema's)."""
+    SpecBudget.left = SpecBudget.STEPS
+    patterns.new_spec()
+
+
+def _decide(ctx: Context, path: tuple[str, ...], form: Form, is_valid: Any) -> Verdict:
     rejected = 0
-    for body in candidates([schema], Goal(form, path), ctx):
+    for body in candidates([ctx.root], Goal(form, path), ctx):
         if not has_form(body, path, form):
             continue
         valid = is_valid(body)
-        if valid is None:  # a pattern RE2 cannot run decided it: no proof either way
-            ctx.incomplete = ctx.unknown_pattern = True
+        if valid is None:  # jsonschema could not answer within its bounds: no proof either way
+            ctx.incomplete = True
+            ctx.oracle_why = getattr(is_valid, "why", "") or "validation cut short"
             continue
         if valid:
             return Verdict(True, body, tuple(sorted(ctx.unmodelled)), rejected)
@@ -876,6 +954,7 @@ def _why_open(ctx: Context) -> str:
     if ctx.capped:
         return f"an example would exceed {MAX_EXAMPLE_SIZE:,} characters or elements"
     if ctx.unknown_pattern:
-        return "a pattern needs look-around, back-references or long counted repeats, " \
-            "which putlint does not run"
-    return "search cut short"
+        return patterns.PatternUnknown.reason
+    if ctx.budget_given < 1:
+        return "the spec's whole search budget is spent"
+    return ctx.oracle_why or "search cut short"

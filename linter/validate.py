@@ -38,6 +38,11 @@ def start_validation(ws: Workspace) -> Callable[[], list[PutlintError]]:
     sender.close()
 
     def result() -> list[PutlintError]:
+        # The child keeps its own deadline; this one only catches a child stuck in C code.
+        if not receiver.poll(deadline_for(ws) + 10):
+            child.kill()
+            child.join()
+            return [_overtime(ws)]
         try:
             errors: list[PutlintError] = receiver.recv()
         except EOFError:  # the child died (killed, out of memory): validate here instead
@@ -73,8 +78,9 @@ def validate(ws: Workspace) -> list[PutlintError]:
                                 resolved_cache_maxsize=OpenAPISpecValidatorSettings()
                                 .resolved_cache_maxsize)
     errors: list[PutlintError] = []
+    cls = _linear(cls)
     try:
-        with no_network():
+        with no_network(), _deadline(deadline_for(ws)):
             for error in itertools.islice(cls(path).iter_errors(), MAX_ERRORS):
                 pointer = tuple(str(p) for p in getattr(error, "absolute_path", ()) or ())
                 errors.append(PutlintError(f"invalid OpenAPI: {printable(error.message)}",
@@ -82,6 +88,8 @@ def validate(ws: Workspace) -> list[PutlintError]:
     except PutlintError as exc:  # a $ref the confined resolver refused, or a network attempt
         errors.append(PutlintError(f"invalid OpenAPI: {exc.message}",
                                    exc.place or ws.root.place(())))
+    except _Overtime:
+        errors.append(_overtime(ws))
     except RecursionError:
         errors.append(PutlintError("invalid OpenAPI: the spec is nested too deeply to validate",
                                    ws.root.place(())))
@@ -99,6 +107,67 @@ def validate(ws: Workspace) -> list[PutlintError]:
         errors.append(PutlintError(f"invalid OpenAPI: the validator failed "
                                    f"({type(exc).__name__})", ws.root.place(())))
     return errors
+
+
+# Seconds the validator may take: enough for GitHub's 10 MB description (11.5 s here), and
+# 10 s for any spec under 1 MiB.
+BASE_SECONDS = 10
+SECONDS_PER_MIB = 5
+
+
+def deadline_for(ws: Workspace) -> float:
+    size = sum(len(doc.text) for doc in ws.documents)
+    return BASE_SECONDS + SECONDS_PER_MIB * size / (1024 * 1024)
+
+
+def _overtime(ws: Workspace) -> PutlintError:
+    return PutlintError(f"--validate stopped after {deadline_for(ws):.0f} s, its time limit for "
+                        "a spec this size: the spec was not fully validated", ws.root.place(()))
+
+
+class _Overtime(BaseException):
+    """Raised by the timer into the validator: a BaseException, so that no `except
+    Exception` of a library swallows it."""
+
+
+@contextlib.contextmanager
+def _deadline(seconds: float) -> Iterator[None]:
+    """Interrupt the validator after ``seconds`` of wall time (Unix, main thread only;
+    elsewhere the parent's wait in start_validation is the bound)."""
+    import signal
+    import threading
+
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not \
+            threading.main_thread():
+        yield
+        return
+
+    def overtime(signum: int, frame: Any) -> None:
+        raise _Overtime()
+
+    previous = signal.signal(signal.SIGALRM, overtime)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _linear(cls: Any) -> Any:
+    """The spec validator with `default`/`example` values checked by RE2 (linter.patterns):
+    `pattern: '^(a+)+b$'` with `default: 'aaaa...a!'` kept Python's `re` busy for ever. A
+    pattern RE2 cannot run is not checked (nothing is reported about it)."""
+    from jsonschema import validators
+
+    from linter.patterns import lenient_keywords
+
+    value_cls = cls.keyword_validators["default"]
+    checker = validators.extend(value_cls.value_validator_cls, lenient_keywords())
+    linear_value = type(f"Linear{value_cls.__name__}", (value_cls,),
+                        {"value_validator_cls": checker})
+    return type(f"Linear{cls.__name__}", (cls,), {
+        "keyword_validators": {**cls.keyword_validators, "default": linear_value}})
 
 
 def _refusal(exc: BaseException) -> PutlintError | None:
