@@ -334,7 +334,7 @@ class Merged:
         """A size bound (minLength, maxItems, ...) as a whole number: rounded up for a
         minimum, down for a maximum; infinity stays infinity."""
         value = self.number(key, max if low else min)
-        if value is None or math.isinf(value):
+        if value is None or isinstance(value, int) or math.isinf(value):
             return value
         return math.ceil(value) if low else math.floor(value)
 

@@ -168,7 +168,9 @@ def _size(value: Any, default: int | None, up: bool = True) -> int | None:
         return default
     if value > MAX_SIZE:
         return None if up else default
-    return max(0, math.ceil(value) if up else math.floor(value))
+    if value <= 0:  # minus infinity included
+        return 0
+    return math.ceil(value) if up else math.floor(value)
 
 
 def _number(schema: dict, kind: str) -> st.SearchStrategy[Any]:
