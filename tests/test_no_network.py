@@ -163,3 +163,16 @@ def test_inside_root_file_ref_still_validates(tmp_path: Path) -> None:
     spec.write_text(yaml.safe_dump(_spec("response-schema", "common.yaml#/S")),
                     encoding="utf-8")
     assert validate(Workspace(spec)) == []
+
+
+def test_validate_has_a_deadline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past its deadline the validator is interrupted: one error saying so, never a hang."""
+    from linter import validate as module
+
+    spec = tmp_path / "openapi.yaml"
+    spec.write_text(yaml.safe_dump(_spec("response-schema", "#/components/schemas/S")),
+                    encoding="utf-8")
+    monkeypatch.setattr(module, "BASE_SECONDS", 0.001)
+    monkeypatch.setattr(module, "SECONDS_PER_MIB", 0)
+    errors = validate(Workspace(spec))
+    assert len(errors) == 1 and "--validate stopped after" in errors[0].message, errors
