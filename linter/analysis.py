@@ -247,11 +247,12 @@ def validator_for(schema: dict, formats: bool = False) -> Callable[[Any], bool |
 
     ``formats`` also checks `format` (generated bodies must be real uuids and dates; the
     contract analysis treats `format` as jsonschema does by default, as an annotation).
-    Bounded (linter.patterns.checker): None when the answer cannot be had within the bounds.
+    Bounded (linter.patterns.checker): None when the answer cannot be had within the bounds;
+    the analysis (no formats) draws on the spec's budget, generated bodies only on their own.
     """
     from linter.patterns import checker
 
-    return checker(schema, formats)  # type: ignore[no-any-return]
+    return checker(schema, formats, per_spec=not formats)  # type: ignore[no-any-return]
 
 
 def field_facts(bundle: Bundle) -> list[FieldFacts]:

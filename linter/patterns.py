@@ -209,18 +209,23 @@ def new_spec() -> None:
     _Meter.spec_left = STEPS_PER_SPEC
 
 
-def checker(schema: Any, formats: bool = False) -> Any:
+def checker(schema: Any, formats: bool = False, per_spec: bool = True) -> Any:
     """A bounded jsonschema 2020-12 check of bodies against ``schema``: True or False, or
     None with ``checker.why`` set when it cannot be known within the bounds (an unknown
     pattern, the step budget). A schema jsonschema cannot use accepts nothing. The empty
-    registry fetches nothing."""
+    registry fetches nothing.
+
+    ``per_spec`` also draws on the spec's budget (the analysis); without it only each body is
+    bounded (generated test bodies: a test session checks thousands, each from a strategy).
+    """
     from jsonschema import FormatChecker
     from referencing import Registry
 
     validator = linear_validator()(schema, registry=Registry(),
                                    format_checker=FormatChecker() if formats else None)
     def is_valid(instance: Any) -> bool | None:
-        _Meter.left = allowed = min(STEPS_PER_BODY, _Meter.spec_left)
+        _Meter.left = allowed = min(STEPS_PER_BODY, _Meter.spec_left) if per_spec else \
+            STEPS_PER_BODY
         try:
             return bool(validator.is_valid(instance))
         except Undecidable as exc:
@@ -233,7 +238,8 @@ def checker(schema: Any, formats: bool = False) -> Any:
             return False
         finally:
             used = allowed - max(_Meter.left, 0)
-            _Meter.spec_left -= used
+            if per_spec:
+                _Meter.spec_left -= used
             _Meter.used += used
             _Meter.most = max(_Meter.most, used)
 
