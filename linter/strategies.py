@@ -15,6 +15,7 @@ way: optional properties go first, lists get shorter, strings and numbers smalle
 from __future__ import annotations
 
 import datetime
+import itertools
 import math
 from typing import Any
 
@@ -24,6 +25,7 @@ from hypothesis import strategies as st
 from linter import patterns
 
 MAX_DEPTH = 8  # deeper than this, only required properties and minimal lists are drawn
+MAX_BRANCHES = 256  # branches of one merged anyOf/oneOf (see _combine)
 MAX_SIZE = 10_000  # no string or list of a generated body is larger (see search.MAX_EXAMPLE_SIZE)
 EXTRA_ITEMS = 3  # lists get at most this many items beyond their minimum
 
@@ -252,7 +254,10 @@ def _combine(out: dict, key: str, value: Any) -> None:
     elif key in ("anyOf", "oneOf") and isinstance(value, list):
         # (a1 | a2) & (b1 | b2) = (a1 & b1) | (a1 & b2) | ...: the jsonschema filter sorts out
         # oneOf's exclusivity
-        out[key] = [{"allOf": [a, b]} for a in out[key] for b in value]
+        # oneOf's exclusivity; 40 allOf parts of two branches each would be 2^40 products,
+        # so at most MAX_BRANCHES are kept (fewer kinds of bodies, never an invalid one)
+        out[key] = list(itertools.islice(
+            ({"allOf": [a, b]} for a in out[key] for b in value), MAX_BRANCHES))
     elif key in ("items", "additionalProperties"):
         if out[key] is False or value is False:
             out[key] = False

@@ -371,3 +371,32 @@ def test_internal_error_is_one_line_and_exit_3(tmp_path: Path, error: str) -> No
     assert "Traceback" not in proc.stderr
     lines = proc.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith("putlint: internal error ("), lines
+
+
+@settings(FAST, max_examples=25)
+@given(levels=st.integers(1, 60), width=st.integers(1, 3))
+def test_generation_schema_is_bounded(levels: int, width: int) -> None:
+    """Inlining $refs for generated bodies (probe, the pytest plugin): a DAG that doubles at
+    each level is refused with one PutlintError once past the node budget, never expanded."""
+    from linter.bodies import MAX_INLINE_NODES, generation_schema
+
+    defs = {f"L{i}": {"oneOf": [{"$ref": f"#/$defs/L{i + 1}"}] * width} for i in range(levels)}
+    defs[f"L{levels}"] = {"type": "string"}
+    nodes = sum(width ** i for i in range(levels + 1))
+    try:
+        generation_schema({"$ref": "#/$defs/L0", "$defs": defs}, [])
+    except PutlintError as exc:
+        assert "too large" in exc.message
+        assert nodes > MAX_INLINE_NODES // 8
+    else:
+        assert nodes * 4 < MAX_INLINE_NODES * 8
+
+
+@settings(FAST, max_examples=25)
+@given(parts=st.integers(1, 60), branches=st.integers(1, 4))
+def test_strategy_merge_keeps_branch_products_bounded(parts: int, branches: int) -> None:
+    from linter.strategies import MAX_BRANCHES, merge
+
+    merged = merge({"allOf": [{"anyOf": [{"type": "string"}] * branches}] * parts})
+    assert 1 <= len(merged["anyOf"]) <= MAX_BRANCHES
+    assert len(merged["anyOf"]) == min(MAX_BRANCHES, branches ** parts)
