@@ -203,6 +203,9 @@ class ConfinedHandlers(dict):
     def __contains__(self, scheme: object) -> bool:
         return True
 
+    def __bool__(self) -> bool:  # empty as a dict, but never "no handlers given"
+        return True
+
     def __getitem__(self, scheme: str) -> Callable[[str], Any]:
         return self._file if scheme == "file" else self._refuse
 
