@@ -7,80 +7,54 @@ that jsonschema accepts.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 
-from linter.bundle import Bundle
+from linter.bundle import Bundle, closure
 from linter.errors import PutlintError
-from linter.model import Operation, RequestBody
+from linter.facts import CriticalField, FieldFacts, Mark
 from linter.refs import Loc
-from linter.search import ITEMS, Form, Verdict, decide
+from linter.search import ITEMS, Form, decide
+from linter.vocab import CONTRACT_KEY_NAMES, DEFAULT_ON_OMIT, ON_OMIT
 
-ON_OMIT = ("reject", "preserve", "purge")
 MAX_CRITICAL_PATHS = 1000
 
 
-@dataclass(frozen=True)
-class Mark:
-    """What `x-critical` (or a config entry) says about a field."""
-
-    on_omit: str = "reject"
-    reason: str | None = None
-
-
 def parse_mark(value: Any, where: Loc | None = None) -> Mark | None:
-    """`true`, `false` or `{on-omit, reason}`; None when the value says "not critical"."""
+    """`true`, `false` or a contract object; None when the value says "not critical".
+
+    Anything else is an input error: `'true'`, `yes` (a string in YAML 1.2), `1` or a list
+    would otherwise leave the field unguarded without a word.
+    """
+    if isinstance(value, Mark):  # a contract the configuration gave (critical.py)
+        return value
     if value is True:
         return Mark()
-    if isinstance(value, dict):
-        on_omit = value.get("on-omit", "reject")
-        if on_omit not in ON_OMIT:
-            raise PutlintError(f"x-critical on-omit must be one of {', '.join(ON_OMIT)}, "
-                               f"not '{on_omit}'", where.place() if where else None)
-        reason = value.get("reason")
-        return Mark(on_omit, str(reason) if reason is not None else None)
-    return None
+    if value is False:
+        return None
+    place = where.child("x-critical").place() if where else None
+    if not isinstance(value, dict):
+        raise PutlintError(f"x-critical must be true, false or a contract object such as "
+                           f"{{on-omit: reject}}, not {_shown(value)}", place)
+    unknown = [str(k) for k in value if k not in CONTRACT_KEY_NAMES]
+    if unknown:
+        raise PutlintError(f"x-critical has an unknown key '{unknown[0]}' (known: "
+                           f"{', '.join(CONTRACT_KEY_NAMES)})", place)
+    on_omit = value.get("on-omit", DEFAULT_ON_OMIT)
+    if on_omit not in ON_OMIT:
+        raise PutlintError(f"x-critical on-omit must be one of {', '.join(ON_OMIT)}, "
+                           f"not {_shown(on_omit)}", place)
+    reason = value.get("reason")
+    return Mark(on_omit, str(reason) if reason is not None else None)
 
 
-@dataclass(frozen=True)
-class CriticalField:
-    path: tuple[str, ...]
-    mark: Mark
-    entries: tuple[Any, ...]  # the normalised property schema of each step (None for items)
-    ignore: frozenset[str]
-    mark_node: Any
-
-    @property
-    def dotted(self) -> str:
-        return dotted(self.path)
-
-
-def dotted(path: tuple[str, ...]) -> str:
-    """('certificates', '[]', 'snis') -> 'certificates[].snis'."""
-    out = ""
-    for step in path:
-        out += step if step == ITEMS else ("." + step if out else step)
-    return out
-
-
-def closure(node: Any, root: dict) -> Iterator[dict]:
-    """The node and every schema it is made of through $ref and allOf/anyOf/oneOf."""
-    seen: set[int] = set()
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if not isinstance(current, dict) or id(current) in seen:
-            continue
-        seen.add(id(current))
-        yield current
-        ref = current.get("$ref")
-        if isinstance(ref, str) and ref.startswith("#/$defs/"):
-            stack.append(root.get("$defs", {}).get(ref[len("#/$defs/"):]))
-        for key in ("oneOf", "anyOf", "allOf"):
-            branches = current.get(key)
-            if isinstance(branches, list):
-                stack.extend(reversed(branches))
+def _shown(value: Any) -> str:
+    """A spec value as a message quotes it: its YAML-ish spelling, kept short."""
+    text = repr(value) if isinstance(value, str) else str(value).lower() \
+        if isinstance(value, bool) or value is None else str(value)
+    if value is None:
+        text = "null"
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _mark_of(entry: Any, root: dict, bundle: Bundle) -> tuple[Mark | None, Any]:
@@ -159,87 +133,6 @@ class _FieldWalk:
         self.on_stack.discard(id(node))
         self.memo[id(node)] = found
         return found
-
-
-@dataclass
-class FieldFacts:
-    field: CriticalField
-    bundle: Bundle
-    read_only: bool
-    omittable: Verdict
-    nullable: Verdict
-    emptiable: Verdict
-
-    @property
-    def path(self) -> str:
-        return self.field.dotted
-
-    @property
-    def mark(self) -> Mark:
-        return self.field.mark
-
-    def loc(self, step: int | None = None) -> Loc | None:
-        """Where the property of a path step is written (the last step by default)."""
-        entries = self.field.entries
-        index = len(entries) - 1 if step is None else step
-        for entry in reversed(entries[: index + 1]):
-            if entry is not None and self.bundle.loc_of(entry) is not None:
-                return self.bundle.loc_of(entry)
-        return self.bundle.loc_of(self.bundle.schema)
-
-    def related(self, op: Operation) -> tuple[tuple[str, Loc], ...]:
-        """Where the operation is, and where the critical mark is when written elsewhere."""
-        out: list[tuple[str, Loc]] = [("operation", op.loc)]
-        mark_loc = self.bundle.loc_of(self.field.mark_node)
-        own = self.loc()
-        if mark_loc is not None and (own is None or mark_loc.key != own.key):
-            # the x-critical key itself; a mark from config has none, and the place falls
-            # back to the schema it was given for
-            out.append(("critical mark (x-critical)", mark_loc.child("x-critical")))
-        return tuple(out)
-
-    def null_step(self) -> int | None:
-        """Which step of the path the nullable example sets to null."""
-        value = self.nullable.example
-        for i, step in enumerate(self.field.path):
-            if step == ITEMS:
-                if not isinstance(value, list) or not value:
-                    return None
-                value = next((e for e in value if e is None), value[0])
-            elif isinstance(value, dict) and step in value:
-                value = value[step]
-            else:
-                return None
-            if value is None:
-                return i
-        return None
-
-
-@dataclass
-class MediaFacts:
-    body: RequestBody
-    fields: list[FieldFacts]
-
-
-@dataclass
-class OperationFacts:
-    op: Operation
-    version: str
-    media: list[MediaFacts] = field(default_factory=list)  # the media types with critical fields
-    # every request media type's bundled schema, critical fields or not (diff asks whether a
-    # field that lost its mark still exists)
-    bundles: dict[str, Bundle] = field(default_factory=dict)
-    api_paths: tuple[str, ...] = ()  # every path of the spec (PUT101 looks for child resources)
-
-    def fields(self) -> Iterator[tuple[MediaFacts, FieldFacts]]:
-        for media in self.media:
-            for f in media.fields:
-                yield media, f
-
-    @property
-    def guarded_fields(self) -> list[tuple[MediaFacts, FieldFacts]]:
-        """Critical fields whose omission must be rejected (every mode but `preserve`)."""
-        return [(m, f) for m, f in self.fields() if f.mark.on_omit != "preserve"]
 
 
 def validator_for(schema: dict, formats: bool = False) -> Callable[[Any], bool | None]:

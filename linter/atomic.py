@@ -7,6 +7,7 @@ untouched and the temporary file removed, and the caller gets one PutlintError w
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from pathlib import Path
@@ -43,10 +44,8 @@ def write_atomic(path: Path | str, text: str) -> None:
         raise PutlintError(f"cannot write: {exc.strerror or exc}", Place(str(target))) from None
     finally:
         if tmp_name is not None:
-            try:
+            with contextlib.suppress(OSError):
                 os.unlink(tmp_name)
-            except OSError:
-                pass
 
 
 def _umask() -> int:

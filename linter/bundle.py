@@ -11,10 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from linter.errors import PutlintError
 from linter.refs import Loc, Workspace
+from linter.vocab import SCHEMA_ANNOTATIONS, near_annotation
+
+if TYPE_CHECKING:
+    from linter.critical import CriticalName
 
 # Keywords whose value is one schema.
 _ONE = ("additionalProperties", "additionalItems", "not", "contains", "propertyNames",
@@ -28,8 +32,8 @@ _PLAIN = ("type", "enum", "const", "required", "minItems", "maxItems", "uniqueIt
           "minProperties", "maxProperties", "minLength", "maxLength", "pattern", "format",
           "minimum", "maximum", "multipleOf", "dependentRequired", "minContains",
           "maxContains", "readOnly", "writeOnly", "default")
-# putlint's own extensions travel with the schema.
-OWN_EXTENSIONS = ("x-critical", "x-putlint-ignore")
+# putlint's own schema extensions travel with the schema (declared in vocab.ANNOTATIONS).
+OWN_EXTENSIONS = SCHEMA_ANNOTATIONS
 # A Swagger 2.0 parameter used as a schema (formData) carries these non-schema fields.
 _PARAMETER_FIELDS = ("in", "name", "required", "allowEmptyValue", "collectionFormat")
 
@@ -47,10 +51,15 @@ class Bundler:
     """Bundles request schemas of one spec; external critical marks are injected by location."""
 
     def __init__(self, ws: Workspace, version: str,
-                 marks: dict[tuple[str, tuple[str, ...]], dict] | None = None) -> None:
+                 marks: dict[tuple[str, tuple[str, ...]], CriticalName] | None = None) -> None:
         self.ws = ws
         self.version = version
         self.marks = marks or {}
+        # The critical names that marked a property of a bundled body: a name missing here
+        # protects nothing (PUT007), even when it names a property somewhere.
+        self.reached: set[str] = set()
+        # `x-critcal` and other near misses of an annotation, keyed by where they stand.
+        self.typos: dict[tuple[str, tuple[str, ...]], PutlintError] = {}
 
     def bundle(self, value: Any, loc: Loc) -> Bundle:
         state = _State(self, Bundle({}))
@@ -184,10 +193,15 @@ class _State:
                 out[key] = sub
             elif key in _PLAIN or key in OWN_EXTENSIONS:
                 out[key] = sub
+            elif isinstance(key, str) and key.startswith("x-"):
+                self._typo(key, loc)
         self._drop_read_only_required(out)
-        mark = self.bundler.marks.get(loc.key)
-        if mark is not None:
-            out["x-critical"] = mark
+        name = self.bundler.marks.get(loc.key)
+        if name is not None:
+            self.bundler.reached.add(name.name)
+            mark = name.mark_over(value.get("x-critical"))
+            if mark is not None:
+                out["x-critical"] = mark
         if value.get("nullable") is True or value.get("x-nullable") is True:
             # OpenAPI 3.0 `nullable` (and 2.0 `x-nullable`) admit null whatever else the schema
             # says. Kong's 3.1 spec uses it too; the author's intent is honoured in every version.
@@ -196,6 +210,14 @@ class _State:
             self.memo[id(value)] = wrapper
             return wrapper
         return out
+
+    def _typo(self, key: str, loc: Loc) -> None:
+        intended = near_annotation(key)
+        if intended is not None:
+            where = loc.child(key)
+            self.bundler.typos.setdefault(where.key, PutlintError(
+                f"'{key}' is not an extension putlint reads; did you mean '{intended}'?",
+                where.place()))
 
     @staticmethod
     def _exclusive(out: dict, key: str, sub: Any, value: dict) -> None:
@@ -227,3 +249,22 @@ class _State:
         if isinstance(ref, str) and ref in self.def_sources:
             return self._is_read_only(self.def_sources[ref], depth + 1)
         return any(self._is_read_only(s, depth + 1) for s in schema.get("allOf", []))
+
+
+def closure(node: Any, root: dict) -> Iterator[dict]:
+    """The node and every schema it is made of through $ref and allOf/anyOf/oneOf."""
+    seen: set[int] = set()
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if not isinstance(current, dict) or id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        ref = current.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/$defs/"):
+            stack.append(root.get("$defs", {}).get(ref[len("#/$defs/"):]))
+        for key in ("oneOf", "anyOf", "allOf"):
+            branches = current.get(key)
+            if isinstance(branches, list):
+                stack.extend(reversed(branches))

@@ -24,15 +24,18 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from linter.analysis import FieldFacts, OperationFacts, validator_for
+from linter.analysis import validator_for
 from linter.bodies import concrete, generation_schema, with_form
 from linter.config import Options
 from linter.critical import CriticalName
 from linter.errors import PutlintError
+from linter.facts import FieldFacts, OperationFacts
 from linter.search import Form
 
 if TYPE_CHECKING:
     from hypothesis.strategies import SearchStrategy
+
+    from linter.load import SpecReport
 
 FormsWanted = Literal["admitted", "all"] | Iterable[Form | str]
 
@@ -197,6 +200,7 @@ class Spec:
 
     path: str
     operations: list[OperationCases]
+    analysis: SpecReport  # everything the pipeline found, critical or not (PUT007 reads it)
 
     def operation(self, key: str) -> OperationCases:
         """By operationId, or by `METHOD /path` exactly as the spec writes the path."""
@@ -214,7 +218,7 @@ def load_spec(path: str | Path, critical: Iterable[str] = (),
 
     Raises PutlintError when the spec cannot be loaded: a test should fail loudly then.
     """
-    from linter.engine import analyse
+    from linter.load import analyse
 
     base = options or Options()
     options = replace(base, critical=[*base.critical, *(CriticalName(n) for n in critical)],
@@ -228,4 +232,4 @@ def load_spec(path: str | Path, critical: Iterable[str] = (),
                  for m in facts.media if m.fields]
         if media:
             operations.append(OperationCases(facts, media))
-    return Spec(report.path, operations)
+    return Spec(report.path, operations, report)

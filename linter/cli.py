@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
-from linter.config import FORMATS, SEVERITIES, Options, find_config, load_config
+from linter.config import FORMATS, Options, find_config, load_config
 from linter.errors import PutlintError
+from linter.vocab import SEVERITIES
 
 app = typer.Typer(
     name="putlint",
@@ -80,18 +81,23 @@ def check(
     write_baseline: Annotated[Optional[Path], typer.Option(  # noqa: UP045
         "--write-baseline", help="Record today's findings as the baseline, then exit 0.")] = None,
     jobs: Annotated[Optional[int], typer.Option(  # noqa: UP045
-        "--jobs", "-j", min=1, help="Check specs in this many processes.")] = None,
+        "--jobs", "-j", min=1, help="Check specs in this many processes (at most one per "
+        "CPU).")] = None,
+    require_critical: Annotated[bool, typer.Option(
+        "--require-critical", help="Exit 1 when the run checks no critical field at "
+        "all.")] = False,
 ) -> None:
     """Report PUT/upsert operations that let a critical field be omitted, nulled or emptied."""
     from linter.discover import discover
     from linter.engine import run
 
     reports = _report_pairs(formats or [], outputs or [])
-    options = _options(config).with_cli(
-        critical=critical or [], select=select or [], ignore=ignore or [], fail_on=fail_on,
+    options = _with_cli(
+        _options(config), critical=critical, select=select, ignore=ignore, fail_on=fail_on,
         validate=validate, reports=reports, baseline=str(baseline) if baseline else None,
-        jobs=jobs, show_examples=show_examples)
-    files, searched, errors = discover(paths)
+        jobs=jobs, show_examples=show_examples or None,
+        require_critical=require_critical or None)
+    files, searched, errors = _discover(paths, discover)
     progress = _progress_bar() if sys.stderr.isatty() and len(files) >= PROGRESS_AFTER else None
     report = run(files, options, searched, jobs=options.jobs, progress=progress)
     if progress:
@@ -100,7 +106,10 @@ def check(
     if write_baseline is not None:
         from linter.baseline import write
 
-        count = write(report, write_baseline)
+        try:
+            count = write(report, write_baseline, options.project_root)
+        except PutlintError as exc:
+            _input_error(exc)
         typer.echo(f"putlint: wrote {count} baseline entr{'y' if count == 1 else 'ies'} to "
                    f"{write_baseline}")
         raise typer.Exit(2 if report.errors else 0)
@@ -108,11 +117,32 @@ def check(
         from linter.baseline import apply, load
 
         try:
-            apply(report, load(Path(options.baseline)))
+            apply(report, load(Path(options.baseline)), options.project_root, options.baseline)
         except PutlintError as exc:
             report.errors.append(exc)
     _emit(report, options)
-    raise typer.Exit(report.exit_code(options.fail_on))
+    raise typer.Exit(report.exit_code(options.fail_on, options.require_critical))
+
+
+def _with_cli(options: Options, **given: object) -> Options:
+    """The config's options with the command line's on top; a bad rule name is a usage error."""
+    try:
+        return options.with_cli(**given)
+    except PutlintError as exc:
+        _usage(exc.message)
+        raise  # unreachable: _usage exits
+
+
+def _discover(paths: list[Path], discover):  # type: ignore[no-untyped-def]
+    """The specs under ``paths``; none at all is a usage error that says where it looked."""
+    files, searched, errors = discover(paths)
+    if not files and not errors:
+        from linter.source import printable
+
+        looked = ", ".join(str(p) for p in paths)
+        _usage(printable(f"no OpenAPI or Swagger spec found in {looked} (a spec is a .yaml, "
+                         ".yml or .json file with an 'openapi' or 'swagger' key)"))
+    return files, searched, errors
 
 
 def _report_pairs(formats: list[str], outputs: list[Path]) -> list[tuple[str, str | None]]:
@@ -200,8 +230,7 @@ def probe(
     from linter.probe import ProbeSettings, parse_headers, run_probe
 
     reports = _report_pairs(formats or [], outputs or [])
-    options = _options(config).with_cli(critical=critical or [], select=[], ignore=[],
-                                        fail_on=fail_on, validate=False, reports=reports)
+    options = _with_cli(_options(config), critical=critical, fail_on=fail_on, reports=reports)
     try:
         settings = ProbeSettings(base_url, operations or [], parse_headers(headers or []),
                                  allow_writes, allow_remote, max_requests, timeout)
@@ -254,9 +283,8 @@ def diff(
     if base_ref is None and len(paths) != 2:
         _usage("diff takes BASE HEAD, or --base-ref REV and the paths to compare")
     reports = _report_pairs(formats or [], outputs or [])
-    options = _options(config).with_cli(
-        critical=critical or [], select=select or [], ignore=ignore or [], fail_on=fail_on,
-        validate=False, reports=reports)
+    options = _with_cli(_options(config), critical=critical, select=select, ignore=ignore,
+                        fail_on=fail_on, reports=reports)
     if base_ref is not None:  # folders are searched for roots, as `check` does
         from linter.discover import discover
 
@@ -286,15 +314,14 @@ def suggest(
     paths: Annotated[list[Path], typer.Argument(help="Spec files or folders to search.")],
     output_format: Annotated[str, typer.Option("--format", "-f",
                                                help="text or json.")] = "text",
-    top: Annotated[int, typer.Option("--top", min=1, help="At most this many per spec.")] = 20,
+    top: Annotated[int, typer.Option("--top", min=1, help="At most this many suggestions "
+                                     "(fields) per spec.")] = 20,
     write_config: Annotated[Optional[Path], typer.Option(  # noqa: UP045
-        "--write-config", help="Write a `critical:` list for putlint.yaml (the suggestions "
-        "at least --min-confidence sure), with the evidence as comments.")] = None,
+        "--write-config", help="Add the suggestions listed (--top, --min-confidence) to this "
+        "putlint.yaml, keeping everything already in it, with the evidence as comments; "
+        "`-` prints the config instead.")] = None,
     min_confidence: Annotated[float, typer.Option(
-        "--min-confidence", min=0.0, max=1.0, help="List only suggestions at least this "
-        "confident.")] = 0.20,
-    write_threshold: Annotated[float, typer.Option(
-        "--write-threshold", min=0.0, max=1.0, help="--write-config keeps suggestions at "
+        "--min-confidence", min=0.0, max=1.0, help="List (and write) only suggestions at "
         "least this confident.")] = 0.35,
     config: Annotated[Optional[Path], ConfigFile] = None,  # noqa: UP045
 ) -> None:
@@ -303,32 +330,78 @@ def suggest(
 
     from linter.discover import discover
     from linter.source import printable
-    from linter.suggest import config_text
     from linter.suggest import suggest as find_suggestions
 
     if output_format not in ("text", "json"):
         _usage("suggest --format must be text or json")
+    if write_config is not None and str(write_config) != "-" and \
+            write_config.suffix.lower() == ".toml":
+        _usage("--write-config writes YAML (putlint.yaml); add TOML entries by hand")
     options = _options(config)
-    files, _, problems = discover(paths)
-    found, errors = find_suggestions(files, options, top, min_confidence)
-    errors = [*problems, *errors]
+    files, _, problems = _discover(paths, discover)
+    run = find_suggestions(files, options, top, min_confidence)
+    errors = [*problems, *run.errors]
     for error in errors:
         typer.echo(printable(f"{error.place or '<input>'}: error: {error.message}"), err=True)
-    if output_format == "json":
-        typer.echo(json.dumps({"version": 1, "suggestions": [s.to_dict() for s in found]},
-                              indent=2))
-    else:
-        for s in found:
-            typer.echo(printable(f"{s.confidence:.2f}  {s.spec}  {s.operation.method.upper()} "
-                                 f"{s.operation.path}  {s.field}"))
+    to_stdout = write_config is not None and str(write_config) == "-"
+    if output_format == "json" and not to_stdout:
+        typer.echo(json.dumps({"version": 2, "suggestions": [s.to_dict() for s in run.suggestions],
+                               "cut": {"top": run.cut_by_top,
+                                       "min_confidence": run.cut_by_confidence}}, indent=2))
+    elif not to_stdout:
+        for s in run.suggestions:
+            typer.echo(printable(f"{s.confidence:.2f}  {s.spec}  {s.operation.label}  {s.field}"))
+            for op in s.operations[1:]:
+                typer.echo(printable(f"        also {op.label}"))
             for e in s.evidence:
                 typer.echo(printable(f"        - {e.text}"))
-        typer.echo(f"putlint suggest: {len(found)} candidate{'' if len(found) == 1 else 's'} "
-                   f"in {len(files)} spec{'' if len(files) == 1 else 's'}")
+    summary = _suggest_summary(run, len(files), top, min_confidence)
+    typer.echo(summary, err=to_stdout or output_format == "json")
     if write_config is not None:
-        write_config.write_text(config_text(found, write_threshold), encoding="utf-8")
-        typer.echo(f"putlint suggest: wrote {write_config}", err=True)
+        _write_suggestions(write_config, run.suggestions)
     raise typer.Exit(2 if errors else 0)
+
+
+def _suggest_summary(run: Any, specs: int, top: int, min_confidence: float) -> str:
+    count = len(run.suggestions)
+    text = (f"putlint suggest: {count} suggestion{'' if count == 1 else 's'} in {specs} "
+            f"spec{'' if specs == 1 else 's'}")
+    cuts = []
+    if run.cut_by_top:
+        cuts.append(f"{run.cut_by_top} more cut by --top {top}")
+    if run.cut_by_confidence:
+        cuts.append(f"{run.cut_by_confidence} below --min-confidence {min_confidence:g}")
+    return text + (f" ({', '.join(cuts)})" if cuts else "")
+
+
+def _write_suggestions(target: Path, suggestions: list) -> None:
+    """Merge into the config file (or print it for `-`); the old file is untouched on error."""
+    from linter.atomic import write_atomic
+    from linter.source import printable
+    from linter.suggest.writeconfig import merge
+
+    try:
+        if str(target) == "-":
+            typer.echo(merge(None, suggestions)[0], nl=False)
+            return
+        existing = None
+        if target.exists():
+            if not target.is_file():
+                raise PutlintError("cannot write: not a regular file", None)
+            try:
+                existing = target.read_text(encoding="utf-8")
+            except UnicodeDecodeError:
+                raise PutlintError("cannot add to it: not UTF-8 text", None) from None
+        text, added = merge(existing, suggestions, str(target))
+        if added:
+            write_atomic(target, text)
+        verb = "added" if existing is not None else "wrote"
+        typer.echo(f"putlint suggest: {verb} {len(added)} entr{'y' if len(added) == 1 else 'ies'}"
+                   f" to {printable(str(target))}", err=True)
+    except (PutlintError, OSError) as exc:
+        message = exc.message if isinstance(exc, PutlintError) else exc.strerror or str(exc)
+        typer.echo(printable(f"{target}: error: {message}"), err=True)
+        raise typer.Exit(2) from None
 
 
 @app.command("rules")
@@ -338,7 +411,7 @@ def list_rules() -> None:
 
     for rule in all_rules():
         default = "" if rule.default_enabled else "  (off unless selected)"
-        default += f"  ({rule.scope})" if rule.scope in ("probe", "diff") else ""
+        default += f"  ({rule.command})" if rule.command != "check" else ""
         typer.echo(f"{rule.id}  {rule.name:<32} {rule.severity:<8} {rule.summary}{default}")
 
 
@@ -380,6 +453,13 @@ def _options(config: Path | None) -> Options:
         where = f"{exc.place}: " if exc.place else (f"{config}: " if config else "")
         typer.echo(f"{where}error: {exc.message}", err=True)
         raise typer.Exit(2) from None
+
+
+def _input_error(exc: PutlintError) -> None:
+    from linter.source import printable
+
+    typer.echo(printable(f"{exc.place or 'putlint'}: error: {exc.message}"), err=True)
+    raise typer.Exit(2)
 
 
 def _usage(message: str) -> None:

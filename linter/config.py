@@ -1,8 +1,16 @@
-"""Configuration: `putlint.yaml` or `[tool.putlint]` in `pyproject.toml`, merged with the CLI."""
+"""Configuration: `putlint.yaml` or `[tool.putlint]` in `pyproject.toml`, merged with the CLI.
+
+Every key is declared once, in KEYS: its name, the type it takes (checked, never coerced:
+`validate: "false"` is an error, not "on"), its default, how a command-line value merges with
+the file's, and its documentation (which `putlint config` and the docs read). Paths in a config
+file are relative to the file's folder, so a run from a subfolder finds the same files.
+"""
 
 from __future__ import annotations
 
+import difflib
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -10,18 +18,199 @@ from typing import Any
 from linter.critical import CriticalName
 from linter.errors import Place, PutlintError
 from linter.refs import display_name
-from linter.source import parse
+from linter.source import parse, printable
+from linter.vocab import CONTRACT_KEY_NAMES, ON_OMIT, SEVERITIES, edit_distance
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
-SEVERITIES = ("error", "warning", "info")
 CONFIG_NAMES = ("putlint.yaml", "putlint.yml", ".putlint.yaml")
-KNOWN_KEYS = ("critical", "upsert-operations", "select", "ignore", "fail-on", "severity",
-              "validate", "reports", "baseline", "jobs", "show-examples")
 FORMATS = ("text", "json", "sarif", "junit", "github", "markdown")
+
+
+class Where:
+    """Places inside one configuration file, for messages that point at the wrong value."""
+
+    def __init__(self, display: str, locate: Callable[[tuple[str, ...]], Place]) -> None:
+        self.display = display
+        self.locate = locate
+
+    def at(self, *steps: str | int) -> Place:
+        return self.locate(tuple(str(s) for s in steps))
+
+    def error(self, message: str, *steps: str | int) -> PutlintError:
+        return PutlintError(printable(message), self.at(*steps))
+
+
+COMMAND_LINE = Where("<command line>", lambda steps: Place("<command line>"))
+
+
+# -- value checkers: each takes the raw value and where it stands, returns the typed value ----
+
+def _bool(value: Any, where: Where, key: str) -> bool:
+    if not isinstance(value, bool):
+        raise where.error(f"'{key}' must be true or false, not {value!r}", key)
+    return value
+
+
+def _severity(value: Any, where: Where, key: str) -> str:
+    if value not in SEVERITIES:
+        raise where.error(f"'{key}' must be one of {', '.join(SEVERITIES)}, not {value!r}", key)
+    return str(value)
+
+
+def _jobs(value: Any, where: Where, key: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise where.error(f"'{key}' must be a whole number of at least 1, not {value!r}", key)
+    return value
+
+
+def _strings(value: Any, where: Where, key: str) -> list[str]:
+    if not isinstance(value, list):
+        raise where.error(f"'{key}' must be a list", key)
+    for i, item in enumerate(value):
+        if not isinstance(item, str):
+            raise where.error(f"each entry of '{key}' is a text, not {item!r}", key, i)
+    return list(value)
+
+
+def _rules(value: Any, where: Where, key: str) -> frozenset[str]:
+    tokens = _strings(value, where, key)
+    for i, token in enumerate(tokens):
+        check_rule_token(token, where, key, i)
+    return frozenset(tokens)
+
+
+def _severity_map(value: Any, where: Where, key: str) -> dict[str, str]:
+    """`{PUT002: error, PUT1: info}`: each rule the id, prefix or name names gets the severity."""
+    from linter.registry import all_rules
+
+    if not isinstance(value, dict):
+        raise where.error(f"'{key}' maps rule ids to {', '.join(SEVERITIES)}", key)
+    out: dict[str, str] = {}
+    for token, severity in value.items():
+        token = str(token)
+        check_rule_token(token, where, key, token)
+        if severity not in SEVERITIES:
+            raise where.error(f"'{key}' gives {token} {severity!r}; a severity is one of "
+                              f"{', '.join(SEVERITIES)}", key, token)
+        out.update({rule.id: severity for rule in all_rules() if rule.matches(token)})
+    return out
+
+
+def _path(value: Any, where: Where, key: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise where.error(f"'{key}' must be a file path", key)
+    return value
+
+
+def _critical(value: Any, where: Where, key: str) -> list[CriticalName]:
+    if not isinstance(value, list):
+        raise where.error(f"'{key}' must be a list", key)
+    names = []
+    for i, entry in enumerate(value):
+        if isinstance(entry, str):
+            names.append(CriticalName(entry, origin=where.at(key, i)))
+            continue
+        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+            raise where.error(f"each '{key}' entry is a name or {{name, on-omit, reason}}",
+                              key, i)
+        unknown = [str(k) for k in entry if k != "name" and k not in CONTRACT_KEY_NAMES]
+        if unknown:
+            raise where.error(f"unknown key '{unknown[0]}' in a '{key}' entry (known: name, "
+                              f"{', '.join(CONTRACT_KEY_NAMES)})", key, i)
+        on_omit = entry.get("on-omit")
+        if on_omit is not None and on_omit not in ON_OMIT:
+            raise where.error(f"on-omit must be one of {', '.join(ON_OMIT)}, not {on_omit!r}",
+                              key, i)
+        reason = entry.get("reason")
+        names.append(CriticalName(entry["name"], on_omit,
+                                  str(reason) if reason is not None else None,
+                                  where.at(key, i)))
+    return names
+
+
+def _reports(value: Any, where: Where, key: str) -> list[tuple[str, str | None]]:
+    if not isinstance(value, list):
+        raise where.error(f"'{key}' must be a list", key)
+    reports = []
+    for i, entry in enumerate(value):
+        if isinstance(entry, str):
+            entry = {"format": entry}
+        if not isinstance(entry, dict) or entry.get("format") not in FORMATS or \
+                set(entry) - {"format", "output"}:
+            raise where.error(f"each report is {{format, output}} with a format of "
+                              f"{', '.join(FORMATS)}", key, i)
+        output = entry.get("output")
+        if output is not None and (not isinstance(output, str) or not output):
+            raise where.error("a report's output must be a file path", key, i)
+        reports.append((entry["format"], output))
+    return reports or [("text", None)]
+
+
+@dataclass(frozen=True)
+class Key:
+    """One configuration key: its file spelling, Options attribute, type and documentation."""
+
+    name: str
+    attr: str
+    check: Callable[[Any, Where, str], Any]
+    default: Callable[[], Any]
+    merge: str  # how a command-line value meets the file's: "extend" or "override"
+    doc: str
+    paths: bool = False  # holds paths, resolved against the config file's folder
+
+
+KEYS: tuple[Key, ...] = (
+    Key("critical", "critical", _critical, list, "extend",
+        "Fields to treat as critical: `Schema.path`, `#/json/pointer` or `file#/pointer`, or "
+        "`{name, on-omit, reason}`. A contract stated here replaces the spec's own."),
+    Key("upsert-operations", "upsert_operations", lambda v, w, k: frozenset(_strings(v, w, k)),
+        frozenset, "extend", "operationIds of non-PUT operations that create or replace."),
+    Key("select", "select", _rules, lambda: None, "extend",
+        "Run only these rules (ids, id prefixes or names)."),
+    Key("ignore", "ignore", _rules, frozenset, "extend", "Do not run these rules."),
+    Key("fail-on", "fail_on", _severity, lambda: "error", "override",
+        "Exit 1 for findings at or above this severity."),
+    Key("severity", "severity", _severity_map, dict, "override",
+        "Override rule severities: `{PUT002: error}` (ids, prefixes or names)."),
+    Key("validate", "validate", _bool, lambda: False, "override",
+        "Also validate the whole spec with openapi-spec-validator."),
+    Key("require-critical", "require_critical", _bool, lambda: False, "override",
+        "Exit 1 when the run checks no critical field at all."),
+    Key("reports", "reports", _reports, lambda: [("text", None)], "override",
+        "Reports to write: a format, or `{format, output}`.", paths=True),
+    Key("baseline", "baseline", _path, lambda: None, "override",
+        "Report only findings this baseline file does not accept.", paths=True),
+    Key("jobs", "jobs", _jobs, lambda: 1, "override",
+        "Check specs in this many processes (at most one per CPU)."),
+    Key("show-examples", "show_examples", _bool, lambda: False, "override",
+        "Print the example body behind each finding."),
+)
+KEY_NAMES = tuple(k.name for k in KEYS)
+_BY_ATTR = {k.attr: k for k in KEYS}
+
+
+def check_rule_token(token: str, where: Where, key: str, *steps: str | int) -> None:
+    """A select/ignore/severity token that names no rule is an error naming the closest."""
+    from linter.registry import all_rules
+
+    rules = all_rules()
+    if any(rule.matches(token) for rule in rules):
+        return
+    # ids by edit distance (`PUT0O1` is one key from PUT001), names by similarity
+    wanted = token.upper()
+    ids = sorted((edit_distance(wanted, r.id, limit=2), r.id) for r in rules)
+    if ids[0][0] <= 2:
+        close = [ids[0][1]]
+    else:
+        names = [r.name for r in rules]
+        close = [n for n in names if token.lower() in n] or \
+            difflib.get_close_matches(token, names, n=1, cutoff=0.6)
+    hint = f"; did you mean '{close[0]}'?" if close else "; `putlint rules` lists them"
+    raise where.error(f"'{key}' names no rule: '{token}'{hint}", key, *steps)
 
 
 @dataclass
@@ -31,13 +220,17 @@ class Options:
     select: frozenset[str] | None = None  # None: every rule on by default
     ignore: frozenset[str] = frozenset()
     fail_on: str = "error"
-    severity: dict[str, str] = field(default_factory=dict)
+    severity: dict[str, str] = field(default_factory=dict)  # rule id -> severity
     validate: bool = False
+    require_critical: bool = False
     reports: list[tuple[str, str | None]] = field(default_factory=lambda: [("text", None)])
     baseline: str | None = None
     jobs: int = 1
     show_examples: bool = False
     config_file: str | None = None
+    # The project root: the config file's folder, else the current one. Baseline entries name
+    # specs relative to it.
+    project_root: str | None = None
     # Where each value came from: "default", "path:line" of the config, or "command line".
     origins: dict[str, str] = field(default_factory=dict)
 
@@ -49,50 +242,56 @@ class Options:
     def origin(self, key: str) -> str:
         return self.origins.get(key, "default")
 
-    def with_cli(self, *, critical: list[str], select: list[str], ignore: list[str],
-                 fail_on: str | None, validate: bool | None,
-                 reports: list[tuple[str, str | None]] | None = None,
-                 baseline: str | None = None, jobs: int | None = None,
-                 show_examples: bool | None = None) -> Options:
-        """CLI values extend the lists of the config and override its scalars."""
-        given = {"critical": bool(critical), "select": bool(select), "ignore": bool(ignore),
-                 "fail-on": fail_on is not None, "validate": validate is not None,
-                 "reports": bool(reports), "baseline": baseline is not None,
-                 "jobs": jobs is not None, "show-examples": bool(show_examples)}
+    def with_cli(self, **given: Any) -> Options:
+        """Command-line values by attribute name; None (or an empty list) means "not given".
+
+        A key that merges by "extend" adds to the file's list; every other key overrides.
+        Rule names are checked here too: a typo on the command line is a usage error.
+        """
+        changes: dict[str, Any] = {}
         origins = dict(self.origins)
-        origins.update({k: "command line" for k, v in given.items() if v})
-        return replace(
-            self,
-            critical=[*self.critical, *(CriticalName(n) for n in critical)],
-            select=frozenset(select) | (self.select or frozenset()) if select else self.select,
-            ignore=self.ignore | frozenset(ignore),
-            fail_on=fail_on or self.fail_on,
-            validate=self.validate if validate is None else validate,
-            reports=reports or self.reports,
-            baseline=baseline if baseline is not None else self.baseline,
-            jobs=jobs if jobs is not None else self.jobs,
-            show_examples=bool(show_examples) or self.show_examples,
-            origins=origins,
-        )
+        for attr, value in given.items():
+            key = _BY_ATTR[attr]
+            if value is None or value == []:
+                continue
+            value = _from_cli(key, value)
+            if key.merge == "extend":
+                current = getattr(self, attr)
+                value = [*current, *value] if isinstance(value, list) else \
+                    (current or frozenset()) | value
+            changes[attr] = value
+            origins[key.name] = "command line"
+        return replace(self, **changes, origins=origins)
 
     def effective(self) -> dict[str, object]:
         """The configuration as a mapping with the config file's keys (for `putlint config`)."""
-        return {
-            "critical": [n.name if n.on_omit == "reject" and not n.reason else
-                         {"name": n.name, "on-omit": n.on_omit, **({"reason": n.reason}
-                                                                   if n.reason else {})}
-                         for n in self.critical],
-            "upsert-operations": sorted(self.upsert_operations),
-            "select": sorted(self.select) if self.select is not None else None,
-            "ignore": sorted(self.ignore),
-            "fail-on": self.fail_on,
-            "severity": dict(sorted(self.severity.items())),
-            "validate": self.validate,
-            "reports": [{"format": f, **({"output": o} if o else {})} for f, o in self.reports],
-            "baseline": self.baseline,
-            "jobs": self.jobs,
-            "show-examples": self.show_examples,
-        }
+        return {key.name: _shown(getattr(self, key.attr)) for key in KEYS}
+
+
+def _from_cli(key: Key, value: Any) -> Any:
+    """A command-line value in the type the key holds (rule tokens checked, names wrapped)."""
+    if key.attr == "critical":
+        return [CriticalName(n) for n in value]
+    if key.check is _rules:
+        for i, token in enumerate(value):
+            check_rule_token(token, COMMAND_LINE, f"--{key.name}", i)
+        return frozenset(value)
+    return value
+
+
+def _shown(value: Any) -> Any:
+    """A typed value as the config file writes it."""
+    if isinstance(value, frozenset):
+        return sorted(value)
+    if isinstance(value, dict):
+        return dict(sorted(value.items()))
+    if isinstance(value, list) and value and isinstance(value[0], CriticalName):
+        return [n.name if n.on_omit is None and not n.reason else
+                {"name": n.name, **({"on-omit": n.on_omit} if n.on_omit else {}),
+                 **({"reason": n.reason} if n.reason else {})} for n in value]
+    if isinstance(value, list) and value and isinstance(value[0], tuple):
+        return [{"format": f, **({"output": o} if o else {})} for f, o in value]
+    return value
 
 
 def find_config(start: Path) -> Path | None:
@@ -107,6 +306,32 @@ def find_config(start: Path) -> Path | None:
     return None
 
 
+def load_config(path: Path | None) -> Options:
+    if path is None:
+        return Options(project_root=str(Path.cwd()))
+    display = display_name(path)
+    if path.suffix == ".toml":
+        data, where = _toml(path, display)
+    else:
+        doc = parse(path, display)
+        data = doc.data if doc.data is not None else {}
+        where = Where(display, doc.place)
+    options = options_from(data, where)
+    folder = path.resolve().parent
+    options.config_file = display
+    options.project_root = str(folder)
+    options.baseline = _relative_to(folder, options.baseline)
+    options.reports = [(fmt, _relative_to(folder, out)) for fmt, out in options.reports]
+    return options
+
+
+def _relative_to(folder: Path, value: str | None) -> str | None:
+    """A path from the config, as the current folder must name it."""
+    if value is None:
+        return None
+    return display_name(folder / value) if not Path(value).is_absolute() else value
+
+
 def _read_text(path: Path, errors: str = "strict") -> str:
     """A regular file's text (never a device or FIFO; at most 64 MiB): source.read_regular."""
     from linter.source import read_regular
@@ -114,103 +339,58 @@ def _read_text(path: Path, errors: str = "strict") -> str:
     return read_regular(path, display_name(path)).decode("utf-8", errors)
 
 
-def load_config(path: Path | None) -> Options:
-    if path is None:
-        return Options()
-    display = display_name(path)
-    if path.suffix == ".toml":
-        try:
-            text = _read_text(path)
-            data = tomllib.loads(text).get("tool", {}).get("putlint", {})
-        except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise PutlintError(f"cannot read config: {exc}", Place(display)) from None
-        options = _options(data, display, lambda name: _line_of(text, name, display))
-        options.origins = {k: str(_line_of(text, k, display)) for k in data}
-        return options
-    doc = parse(path, display)
-    data = doc.data if doc.data is not None else {}
-
-    def place_of_critical(index: int) -> Place:
-        return doc.place(("critical", str(index)))
-
-    options = _options(data, display, place_of_critical, by_index=True)
-    options.origins = {k: str(doc.place((k,))) for k in data} if isinstance(data, dict) else {}
-    return options
+def _toml(path: Path, display: str) -> tuple[Any, Where]:
+    try:
+        text = _read_text(path)
+        data = tomllib.loads(text)
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise PutlintError(printable(f"cannot read config: {exc}"), Place(display)) from None
+    tool = data.get("tool", {})
+    table = tool.get("putlint", {}) if isinstance(tool, dict) else None
+    where = Where(display, lambda steps: _toml_place(text, display, steps))
+    if not isinstance(table, dict):
+        raise PutlintError("[tool.putlint] must be a table", where.at())
+    return table, where
 
 
-def _line_of(text: str, needle: str, display: str) -> Place:
-    for number, line in enumerate(text.splitlines(), start=1):
-        if needle in line:
-            return Place(display, number, line.index(needle) + 1)
+def _toml_place(text: str, display: str, steps: tuple[str, ...]) -> Place:
+    """The line of `key = ...` (or `[tool.putlint.key]`) inside `[tool.putlint]`.
+
+    tomllib keeps no positions; a key's own line is what a reader needs to find it.
+    """
+    lines = text.splitlines()
+    inside = False
+    for number, line in enumerate(lines, start=1):
+        stripped = line.strip()
+        if stripped.startswith("["):
+            header = stripped.strip("[]").replace(" ", "").replace('"', "")
+            if steps and header == f"tool.putlint.{steps[0]}":
+                return Place(display, number, line.index("[") + 1)
+            inside = header == "tool.putlint"
+            if inside and not steps:
+                return Place(display, number, 1)
+            continue
+        if inside and steps:
+            name = stripped.split("=", 1)[0].strip().strip('"')
+            if name == steps[0] and "=" in stripped:
+                return Place(display, number, line.index(stripped[0]) + 1)
     return Place(display)
 
 
-def _options(data: Any, display: str, place: Any, by_index: bool = False) -> Options:
+def options_from(data: Any, where: Where) -> Options:
+    """Options from a parsed configuration mapping; every value's type is checked."""
     if not isinstance(data, dict):
-        raise PutlintError("the configuration must be a mapping", Place(display, 1, 1))
-    unknown = sorted(set(data) - set(KNOWN_KEYS))
-    if unknown:
-        raise PutlintError(f"unknown configuration key '{unknown[0]}' (known: "
-                           f"{', '.join(KNOWN_KEYS)})", Place(display))
-    critical = []
-    for i, entry in enumerate(_list(data.get("critical"), "critical", display)):
-        if isinstance(entry, str):
-            name, on_omit, reason = entry, "reject", None
-        elif isinstance(entry, dict) and isinstance(entry.get("name"), str):
-            name, on_omit, reason = entry["name"], entry.get("on-omit", "reject"), \
-                entry.get("reason")
-        else:
-            raise PutlintError("each 'critical' entry is a name or {name, on-omit, reason}",
-                               Place(display))
-        if on_omit not in ("reject", "preserve", "purge"):
-            raise PutlintError(f"on-omit must be reject, preserve or purge, not '{on_omit}'",
-                               Place(display))
-        critical.append(CriticalName(name, on_omit, reason,
-                                     place(i) if by_index else place(name)))
-    fail_on = data.get("fail-on", "error")
-    if fail_on not in SEVERITIES:
-        raise PutlintError(f"fail-on must be one of {', '.join(SEVERITIES)}", Place(display))
-    severity = data.get("severity", {}) or {}
-    if not isinstance(severity, dict) or any(v not in SEVERITIES for v in severity.values()):
-        raise PutlintError("severity maps rule ids to error, warning or info", Place(display))
-    select = data.get("select")
-    jobs = data.get("jobs", 1)
-    if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1:
-        raise PutlintError("jobs must be a whole number of at least 1", Place(display))
-    return Options(
-        reports=_reports(data.get("reports"), display),
-        baseline=str(data["baseline"]) if data.get("baseline") else None,
-        jobs=jobs,
-        show_examples=bool(data.get("show-examples", False)),
-        critical=critical,
-        upsert_operations=frozenset(_list(data.get("upsert-operations"), "upsert-operations",
-                                          display)),
-        select=frozenset(_list(select, "select", display)) if select is not None else None,
-        ignore=frozenset(_list(data.get("ignore"), "ignore", display)),
-        fail_on=fail_on,
-        severity={str(k): str(v) for k, v in severity.items()},
-        validate=bool(data.get("validate", False)),
-        config_file=display,
-    )
-
-
-def _reports(value: Any, display: str) -> list[tuple[str, str | None]]:
-    if value is None:
-        return [("text", None)]
-    reports = []
-    for entry in _list(value, "reports", display):
-        if isinstance(entry, str):
-            entry = {"format": entry}
-        if not isinstance(entry, dict) or entry.get("format") not in FORMATS:
-            raise PutlintError(f"each report is {{format, output}} with a format of "
-                               f"{', '.join(FORMATS)}", Place(display))
-        reports.append((entry["format"], str(entry["output"]) if entry.get("output") else None))
-    return reports or [("text", None)]
-
-
-def _list(value: Any, key: str, display: str) -> list:
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise PutlintError(f"'{key}' must be a list", Place(display))
-    return value
+        raise PutlintError("the configuration must be a mapping", where.at())
+    for name in data:
+        if name not in KEY_NAMES:
+            close = difflib.get_close_matches(str(name), KEY_NAMES, n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else \
+                f" (known: {', '.join(KEY_NAMES)})"
+            raise where.error(f"unknown configuration key '{name}'{hint}", str(name))
+    values: dict[str, Any] = {}
+    for key in KEYS:
+        if key.name in data and data[key.name] is not None:
+            values[key.attr] = key.check(data[key.name], where, key.name)
+    options = Options(**values)
+    options.origins = {k: str(where.at(k)) for k in data}
+    return options

@@ -3,7 +3,9 @@
 A NAME is either `Schema.dotted.property.path` (a component schema or Swagger definition, then
 a path through `properties`, looking through `$ref`, `allOf`/`oneOf`/`anyOf` and array `items`
 at each step, since generated schemas hide properties in such places) or a JSON pointer to a
-property schema (`#/components/schemas/Service/properties/client_certificate`).
+property schema (`#/components/schemas/Service/properties/client_certificate`). Schema names may
+contain dots (`io.k8s.api.core.v1.Secret.data`): the longest component name that the NAME
+starts with wins.
 """
 
 from __future__ import annotations
@@ -13,38 +15,54 @@ from dataclasses import dataclass
 from typing import Any
 
 from linter.errors import Place, PutlintError
+from linter.facts import Mark
 from linter.refs import Loc, Workspace
 from linter.source import parse_pointer
+from linter.vocab import DEFAULT_ON_OMIT
 
 
 @dataclass(frozen=True)
 class CriticalName:
     name: str
-    on_omit: str = "reject"
+    on_omit: str | None = None  # None: the entry states no contract (the spec's own wins)
     reason: str | None = None
     origin: Place | None = None  # the config line; None for --critical
 
-    @property
-    def mark(self) -> dict:
-        mark: dict[str, Any] = {"on-omit": self.on_omit}
-        if self.reason:
-            mark["reason"] = self.reason
-        return mark
+    def mark_over(self, own: Any) -> Mark | None:
+        """The mark this name puts on a property whose own `x-critical` is ``own``.
+
+        None keeps the spec's own contract: the entry states none, or the same one. A stated
+        contract that differs replaces the spec's, and the findings say so.
+        """
+        stated = Mark(self.on_omit or DEFAULT_ON_OMIT, self.reason)
+        if own is True or isinstance(own, dict):
+            spec_on_omit = own.get("on-omit", DEFAULT_ON_OMIT) if isinstance(own, dict) \
+                else DEFAULT_ON_OMIT
+            if self.on_omit is None or self.on_omit == spec_on_omit:
+                return None
+            where = str(self.origin) if self.origin else "--critical"
+            return Mark(self.on_omit, self.reason,
+                        note=f"on-omit: {self.on_omit} from {where} overrides the spec's "
+                             f"on-omit: {spec_on_omit}")
+        return stated
 
 
 def resolve_names(ws: Workspace, version: str,
-                  names: list[CriticalName]) -> tuple[dict, set[str]]:
-    """Marks keyed by the location of each property schema a name denotes, and the names used."""
-    marks: dict[tuple[str, tuple[str, ...]], dict] = {}
-    matched: set[str] = set()
+                  names: list[CriticalName]) -> dict[tuple[str, tuple[str, ...]], CriticalName]:
+    """The name that marks each property schema a name denotes, keyed by its location.
+
+    Whether a name protects anything is known only once request bodies are bundled: the
+    bundler records the names it applied (`Bundler.reached`).
+    """
+    marks: dict[tuple[str, tuple[str, ...]], CriticalName] = {}
     for name in names:
-        for loc in _targets(ws, version, name.name):
-            marks[loc.key] = name.mark
-            matched.add(name.name)
-    return marks, matched
+        for loc in targets(ws, version, name.name):
+            marks[loc.key] = name
+    return marks
 
 
-def _targets(ws: Workspace, version: str, name: str) -> list[Loc]:
+def targets(ws: Workspace, version: str, name: str) -> list[Loc]:
+    """Every property schema a NAME denotes (none for a name that matches nothing)."""
     if name.startswith("#"):
         loc = Loc(ws.root, parse_pointer(name[1:]))
         try:
@@ -57,13 +75,11 @@ def _targets(ws: Workspace, version: str, name: str) -> list[Loc]:
             return [ws.resolve(name, Loc(ws.root, ()))]
         except (PutlintError, ValueError):
             return []
-    schema_name, *steps = name.split(".")
     container = ("definitions",) if version == "2.0" else ("components", "schemas")
-    start = Loc(ws.root, (*container, schema_name))
-    try:
-        ws.get(start)
-    except LookupError:
+    found = _component(ws, container, name)
+    if found is None:
         return []
+    start, steps = found
     current = [start]
     for step in steps:
         explicit_items = step.endswith("[]")
@@ -77,6 +93,25 @@ def _targets(ws: Workspace, version: str, name: str) -> list[Loc]:
         if not current:
             return []
     return current
+
+
+def _component(ws: Workspace, container: tuple[str, ...],
+               name: str) -> tuple[Loc, list[str]] | None:
+    """The component a dotted NAME starts with, the longest such name first, and the steps
+    after it: `io.k8s.api.core.v1.Secret.data` -> (the `io.k8s.api.core.v1.Secret` schema,
+    ['data'])."""
+    try:
+        schemas = ws.get(Loc(ws.root, container))
+    except LookupError:
+        return None
+    if not isinstance(schemas, dict):
+        return None
+    parts = name.split(".")
+    for cut in range(len(parts), 0, -1):
+        schema_name = ".".join(parts[:cut])
+        if schema_name in schemas:
+            return Loc(ws.root, (*container, schema_name)), parts[cut:]
+    return None
 
 
 def _property_entries(ws: Workspace, loc: Loc, name: str) -> Iterator[Loc]:

@@ -14,81 +14,22 @@ from __future__ import annotations
 
 import subprocess
 import tarfile
-from collections.abc import Iterator
-from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 
-from linter.analysis import FieldFacts, OperationFacts, closure
-from linter.bundle import Bundle
 from linter.config import Options
-from linter.engine import (
-    Finding,
-    RunReport,
-    SpecReport,
-    SpecResult,
-    analyse,
-    enabled_rules,
-    ignored_by_field,
-    make_finding,
-    result_of,
-)
+from linter.engine import report_of, result_of
 from linter.errors import PutlintError
+from linter.facts import OperationPair
+from linter.findings import Finding, RunReport, SpecResult
+from linter.load import SpecReport, analyse
 from linter.model import path_template
-from linter.refs import Loc
-from linter.search import ITEMS
+from linter.runner import Runner
 
 
 def op_key(method: str, path: str) -> tuple[str, str]:
     """`PUT /certificates/{id}` and `PUT /certificates/{certificate_id}` are one operation."""
     return method.upper(), path_template(path)
-
-
-@dataclass
-class OperationPair:
-    """One operation in base and in head: what the change rules read."""
-
-    base: OperationFacts
-    head: OperationFacts
-
-    def critical_fields(self) -> Iterator[tuple[str, FieldFacts, FieldFacts | None]]:
-        """(media type, base field, head field or None) for every field critical in base."""
-        head = {(m.body.media_type, f.field.path): f for m, f in self.head.fields()}
-        for media, field in self.base.fields():
-            yield media.body.media_type, field, head.get((media.body.media_type,
-                                                         field.field.path))
-
-    def head_field(self, media_type: str, path: tuple[str, ...]) -> tuple[bool, Loc | None]:
-        """Does head's body of this media type still have the field, and where is it?"""
-        bundle = self.head.bundles.get(media_type)
-        if bundle is None:
-            return False, None
-        node = locate(bundle, path)
-        return node is not None, bundle.loc_of(node) if node is not None else None
-
-    def head_body(self, media_type: str) -> Loc:
-        for body in self.head.op.bodies:
-            if body.media_type == media_type:
-                return body.schema_loc
-        return self.head.op.loc
-
-
-def locate(bundle: Bundle, path: tuple[str, ...]) -> object | None:
-    """The schema node of a field path in a bundled body (through $ref and compositions)."""
-    nodes: list[object] = [bundle.schema]
-    for step in path:
-        found: list[object] = []
-        for node in nodes:
-            for part in closure(node, bundle.schema):
-                if step == ITEMS:
-                    if "items" in part:
-                        found.append(part["items"])
-                elif isinstance(part.get("properties"), dict) and step in part["properties"]:
-                    found.append(part["properties"][step])
-        if not found:
-            return None
-        nodes = found
-    return nodes[0]
 
 
 def finding_key(f: Finding) -> tuple:
@@ -101,18 +42,9 @@ def compare(base: SpecReport, base_findings: list[Finding], head: SpecReport,
             head_findings: list[Finding], options: Options, show_all: bool) -> list[Finding]:
     """The change findings, then head's check findings that are new (or all, with show_all)."""
     base_ops = {op_key(o.op.method, o.op.path): o for o in base.operations}
-    rules = [r for r in enabled_rules(options) if r.scope == "diff"]
-    found: list[Finding] = []
-    for facts in head.operations:
-        before = base_ops.get(op_key(facts.op.method, facts.op.path))
-        if before is None:
-            continue
-        pair = OperationPair(before, facts)
-        for rule in rules:
-            if rule.id in facts.op.ignore:
-                continue
-            found.extend(make_finding(rule, hit, options, facts.op) for hit in rule.check(pair)
-                         if not ignored_by_field(rule, hit, facts))
+    pairs = [OperationPair(base_ops[key], facts) for facts in head.operations
+             if (key := op_key(facts.op.method, facts.op.path)) in base_ops]
+    found = Runner(options).findings_of(pairs)
     known = {finding_key(f) for f in base_findings}
     found += [f for f in head_findings if show_all or finding_key(f) not in known]
     found.sort(key=lambda f: f.sort_key)
@@ -131,8 +63,10 @@ def diff_specs(base_path: Path | None, head_path: Path, options: Options,
         base_findings = result_of(base, options).findings
     errors = list(head.errors) + [_in_base(e, base_label) for e in base.errors]
     findings = compare(base, base_findings, head, head_result.findings, options, show_all)
-    return SpecResult(head_result.path, findings, errors, head.warnings, head.matched_names,
-                      head.real_files, head_result.operations)
+    return SpecResult(head_result.path, findings, errors, head.warnings, head.reached_names,
+                      head.real_files, head_result.operations,
+                      critical_fields=head.critical_fields,
+                      named_properties=head.named_properties, candidates=head.candidates)
 
 
 def _in_base(error: PutlintError, label: str | None) -> PutlintError:
@@ -142,9 +76,7 @@ def _in_base(error: PutlintError, label: str | None) -> PutlintError:
 def run_diff(pairs: list[tuple[Path | None, Path, str | None]], options: Options,
              show_all: bool = False) -> RunReport:
     specs = [diff_specs(base, head, options, show_all, label) for base, head, label in pairs]
-    findings = sorted((f for s in specs for f in s.findings), key=lambda f: f.sort_key)
-    return RunReport(specs, findings, [e for s in specs for e in s.errors],
-                     [w for s in specs for w in s.warnings], command="diff")
+    return report_of(specs, options, command="diff")
 
 
 # -- base from git -----------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from typing import Any
 
 from linter.errors import PutlintError
 from linter.refs import Loc, Workspace
+from linter.vocab import near_annotation
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 FORM_MEDIA_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -56,10 +57,13 @@ class Scope:
 
     upsert_operation_ids: frozenset[str] = frozenset()
 
-    def includes(self, method: str, node: dict) -> bool:
-        flag = node.get("x-upsert")
-        if flag is not None:
-            return flag is True
+    def includes(self, method: str, node: dict, loc: Loc | None = None) -> bool:
+        if "x-upsert" in node:
+            flag = node["x-upsert"]
+            if not isinstance(flag, bool):
+                raise PutlintError(f"x-upsert must be true or false, not {flag!r}",
+                                   loc.child("x-upsert").place() if loc else None)
+            return flag
         return method == "put" or node.get("operationId") in self.upsert_operation_ids
 
 
@@ -103,6 +107,7 @@ class ApiView:
             raise PutlintError("'paths' must be a mapping", ws.root.place(("paths",)))
         # Errors met while reading single operations; the rest of the spec is still checked.
         self.errors: list[PutlintError] = []
+        self.warnings: list[PutlintError] = []  # near misses of putlint's extensions
 
     def operations(self) -> Iterator[Operation]:
         paths = self.ws.root.data.get("paths") or {}
@@ -125,12 +130,25 @@ class ApiView:
                 except PutlintError as exc:
                     self.errors.append(exc)
                     continue
-                if not isinstance(node, dict) or not self.scope.includes(method, node):
+                if not isinstance(node, dict):
                     continue
+                self._check_extensions(node, loc)
                 try:
+                    if not self.scope.includes(method, node, loc):
+                        continue
                     yield self._operation(str(path), method, node, item, item_loc, loc)
                 except PutlintError as exc:
                     self.errors.append(exc)
+
+    def _check_extensions(self, node: dict, loc: Loc) -> None:
+        """An operation key a typo away from one putlint reads (`x-upsrt`) is said, not
+        ignored."""
+        for key in node:
+            intended = near_annotation(key) if isinstance(key, str) else None
+            if intended is not None:
+                self.warnings.append(PutlintError(
+                    f"'{key}' is not an extension putlint reads; did you mean '{intended}'?",
+                    loc.child(key).place()))
 
     def _operation(self, path: str, method: str, node: dict, item: dict,
                    item_loc: Loc, loc: Loc) -> Operation:

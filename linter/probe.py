@@ -18,19 +18,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from linter.analysis import FieldFacts
 from linter.cases import MediaCases, OmissionCase, OperationCases, load_spec
 from linter.config import Options
-from linter.engine import (
-    FieldRow,
-    Finding,
-    OperationRow,
-    RunReport,
-    SpecResult,
-    enabled_rules,
-    make_finding,
-)
 from linter.errors import PutlintError
+from linter.facts import FieldFacts, ProbeFacts, RunFacts
+from linter.findings import FieldRow, Finding, OperationRow, RunReport, SpecResult
 from linter.live import (
     BudgetExceeded,
     Observation,
@@ -41,20 +33,8 @@ from linter.live import (
     client_for,
     expand,
 )
+from linter.runner import Runner as RuleRunner
 from linter.search import Form
-
-
-@dataclass(frozen=True)
-class ProbeFacts:
-    """What probe rules read: one observed case, and the contract it is judged by."""
-
-    op: OperationCases
-    field: FieldFacts
-    observation: Observation
-
-    @property
-    def on_omit(self) -> str:
-        return self.field.mark.on_omit
 
 
 @dataclass
@@ -179,9 +159,16 @@ def run_probe(spec_path: Path, options: Options, settings: ProbeSettings,
         finally:
             client.close()
     findings = _findings(observations, options)  # in the order of the plan: absent, null, empty
-    result = SpecResult(spec.path, findings, [], [], set(), [spec.path],
-                        _rows(cases, observations, findings))
-    return RunReport([result], findings, [], [], command="probe"), lines
+    analysis = spec.analysis
+    result = SpecResult(spec.path, findings, [], list(analysis.warnings),
+                        analysis.reached_names, [spec.path],
+                        _rows(cases, observations, findings),
+                        critical_fields=analysis.critical_fields,
+                        named_properties=analysis.named_properties,
+                        candidates=analysis.candidates)
+    # PUT007: a critical name that reached nothing here probes nothing either
+    findings += RuleRunner(options).findings(RunFacts.of(options.critical, [result]))
+    return RunReport([result], findings, [], result.warnings, command="probe"), lines
 
 
 def _rows(cases: list[PlannedCase], observations: list[tuple[PlannedCase, Observation]],
@@ -247,11 +234,5 @@ def _execute(session: Session, cases: list[PlannedCase],
 
 def _findings(observations: list[tuple[PlannedCase, Observation]],
               options: Options) -> list[Finding]:
-    rules = [r for r in enabled_rules(options) if r.scope == "probe"]
-    found = []
-    for planned, observation in observations:
-        facts = ProbeFacts(planned.op, planned.field, observation)
-        for rule in rules:
-            for hit in rule.check(facts):
-                found.append(make_finding(rule, hit, options, planned.op.facts.op))
-    return found
+    return RuleRunner(options).findings_of(
+        ProbeFacts(planned.op, planned.field, observation) for planned, observation in observations)

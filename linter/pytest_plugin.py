@@ -11,8 +11,11 @@ Mark a test module (or test) with the spec, ask for the `putlint_operation` fixt
 The test runs once per in-scope operation with critical fields. For each generated case
 (hypothesis: shrinking, the example database and `--hypothesis-seed` work as usual) it creates
 a fresh resource with a full body, sends the omission, reads the resource back with the GET of
-the same path and deletes it. It fails when the omission purged the stored value, or when the
-outcome cannot be observed, with the exact request sequence.
+the same path and deletes it. It judges each case with the rules `putlint probe` uses: it fails
+on PUT301 (the omission purged the stored value), PUT302 (the contract says reject, the server
+accepted) and PUT303 (the contract says preserve, the server rejected: a warning, so only with
+`fail_on="warning"`), and when the outcome cannot be observed (PUT304), with the exact request
+sequence.
 
 This module is imported by every pytest run where putlint is installed, so it imports nothing
 heavy until a test asks for it.
@@ -29,8 +32,9 @@ if TYPE_CHECKING:
     from linter.cases import OperationCases
     from linter.live import Observation
 
-MARKER = ("putlint(spec, *, critical=(), operations=None, forms='all', max_examples=25): "
-          "generate omission cases for the in-scope operations of an OpenAPI spec")
+MARKER = ("putlint(spec, *, critical=(), operations=None, forms='all', max_examples=25, "
+          "fail_on='error'): generate omission cases for the in-scope operations of an "
+          "OpenAPI spec")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -61,25 +65,34 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if not operations:
         raise pytest.UsageError(f"putlint: {spec_path} has no in-scope operation with critical "
                                 "fields to test")
+    fail_on = options.get("fail_on", "error")
+    from linter.vocab import SEVERITIES
+
+    if fail_on not in SEVERITIES:
+        raise pytest.UsageError(f"putlint: fail_on must be one of {', '.join(SEVERITIES)}")
     checks = [OperationCheck(op, options.get("forms", "all"),
-                             int(options.get("max_examples", 25))) for op in operations]
+                             int(options.get("max_examples", 25)), fail_on)
+              for op in operations]
     metafunc.parametrize("putlint_operation", checks, ids=[c.id for c in checks])
 
 
 class OperationCheck:
     """One operation's omission test; `check(target)` runs it."""
 
-    def __init__(self, op: OperationCases, forms: Any, max_examples: int) -> None:
+    def __init__(self, op: OperationCases, forms: Any, max_examples: int,
+                 fail_on: str = "error") -> None:
         self.op = op
         self.forms = forms
         self.max_examples = max_examples
+        self.fail_on = fail_on
         self.id = op.operation_id or op.label
 
     def __repr__(self) -> str:
         return f"OperationCheck({self.id})"
 
     def check(self, target: Any, headers: dict[str, str] | None = None) -> None:
-        """Fail when any generated omission purges the stored value, or cannot be observed."""
+        """Fail when the probe rules (PUT301-PUT303) report a generated omission case at or
+        above the marker's `fail_on`, or when the case cannot be observed (PUT304)."""
         from hypothesis import HealthCheck, given, settings
 
         from linter.live import Runner, Session, SetUpFailed, client_for
@@ -104,7 +117,7 @@ class OperationCheck:
                 steps = "\n".join(f"  {i}. {e.line()}" for i, e in enumerate(exc.exchanges, 1))
                 raise AssertionError(f"could not create a resource to test with: {exc.reason}"
                                      f"\n{steps}") from None
-            _judge(observation)
+            _judge(self.op, case, observation, self.fail_on)
 
         # hypothesis keys its example database on the test function, the same code for every
         # operation: add the operation, as hypothesis' own stateful tests do
@@ -113,12 +126,20 @@ class OperationCheck:
         omission_is_not_destructive()
 
 
-def _judge(observation: Observation) -> None:
-    from linter.live import Outcome
+def _judge(op: OperationCases, case: Any, observation: Observation, fail_on: str) -> None:
+    """Judge a case with the rules `putlint probe` uses, so that a test and a probe run never
+    disagree about what is a failure."""
+    from linter.config import Options
+    from linter.facts import ProbeFacts
+    from linter.runner import Runner
+    from linter.vocab import at_least
 
-    if observation.outcome in (Outcome.REJECTED, Outcome.PRESERVED):
-        return
-    verdict = ("PURGED: the omission destroyed stored data"
-               if observation.outcome is Outcome.PURGED
-               else "could not tell what the omission did")
-    raise AssertionError(f"{verdict}\n{observation.story()}")
+    field = next(f for media in op.media if media.media_type == case.media_type
+                 for f in media.fields if f.path == case.field)
+    findings = Runner(Options(fail_on=fail_on)).findings(ProbeFacts(op, field, observation))
+    # PUT304 (nothing could be observed) fails whatever its severity: a test that saw nothing
+    # has not passed
+    failing = [f for f in findings if at_least(f.severity, fail_on) or f.rule == "PUT304"]
+    if failing:
+        lines = [f"{f.rule} {f.name} [{f.severity}]: {f.message}" for f in failing]
+        raise AssertionError("\n".join([*lines, observation.story()]))

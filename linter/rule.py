@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from linter.critical import CriticalName
+from linter.facts import (
+    FieldFacts,
+    MediaFacts,
+    OperationFacts,
+    OperationPair,
+    ProbeFacts,
+    RunFacts,
+)
 from linter.refs import Loc
 
 if TYPE_CHECKING:
-    from linter.analysis import FieldFacts, MediaFacts
     from linter.model import Operation
-    from linter.probe import ProbeFacts
     from linter.search import Verdict
 
 UNDECIDED = " (no valid example body was found, but nothing in the schema forbids it)"
@@ -35,13 +40,6 @@ class Hit:
 
 
 @dataclass(frozen=True)
-class RunFacts:
-    """Facts about a whole run, for rules that are not about one operation."""
-
-    unmatched_names: list[CriticalName] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
 class Rule:
     id: str
     name: str
@@ -53,14 +51,37 @@ class Rule:
     use_instead: str  # the fixed spec: must give no finding of this rule
     check: Callable[[Any], Iterable[Hit]]
     fix: str = ""  # one or two sentences for review comments; `explain` has the full example
-    scope: str = "operation"  # or "run" (about a whole run), "probe" (about an observed case)
+    # The fact type the check reads (facts.py): the runner gives each rule only facts of its
+    # type, so a rule runs in every command that produces them.
+    reads: type = OperationFacts
     default_enabled: bool = True
+
+    def matches(self, token: str) -> bool:
+        """Does a select/ignore/suppression token name this rule: its id (any case), an id
+        prefix (`PUT0`, `put2`) or its name?"""
+        return self.id.startswith(token.upper()) or token == self.name
+
+    @property
+    def command(self) -> str:
+        """Which command produces this rule's facts, as `putlint rules` shows it."""
+        return READERS.get(self.reads, "check")
+
+    def runs_in(self, command: str) -> bool:
+        """Can this rule report in a run of ``command``? Run-level rules report in every
+        command; diff reports check's findings too."""
+        own = self.command
+        return self.reads is RunFacts or own == command or (own, command) == ("check", "diff")
 
     def explain(self) -> str:
         return (f"{self.id} {self.name} ({self.severity})\n\n{self.summary}\n\n"
                 f"## What it does\n{self.what_it_does}\n\n## Why is this bad?\n{self.why_bad}\n\n"
                 f"## Example\n```yaml\n{self.example.rstrip()}\n```\n\n"
                 f"## Use instead\n```yaml\n{self.use_instead.rstrip()}\n```\n")
+
+
+# Fact types whose rules only one command runs; every other rule runs wherever operations are
+# analysed.
+READERS: dict[type, str] = {ProbeFacts: "probe", OperationPair: "diff"}
 
 
 def verdict_hit(message: str, op: Operation, media: MediaFacts, field: FieldFacts,
@@ -71,6 +92,8 @@ def verdict_hit(message: str, op: Operation, media: MediaFacts, field: FieldFact
     """
     if verdict.holds is None:
         message += UNDECIDED
+    if field.mark.note:
+        message += f" ({field.mark.note})"
     return Hit(message, loc or field.loc(), media.body.media_type, field.path,
                verdict.example, verdict.holds is True, verdict.decided_by,
                related=field.related(op))

@@ -68,6 +68,7 @@ def certificates(required: str = "[cert, snis]", mark: str = "x-critical: true",
 info: {{title: Certificates, version: '1'}}
 paths:
   /certificates/{{id}}:
+    parameters: [{{name: id, in: path, required: true, schema: {{type: string}}}}]
     put:
       requestBody:{_marker(at_body)}
         required: {body_required}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from linter.analysis import FieldFacts, OperationFacts, dotted
+from linter.facts import FieldFacts, OperationFacts, dotted
 from linter.rule import Hit, Rule, verdict_hit
 
 
@@ -59,6 +59,7 @@ openapi: 3.0.3
 info: {title: Certificates, version: '1'}
 paths:
   /certificates/{id}:
+    parameters: [{name: id, in: path, required: true, schema: {type: string}}]
     put:
       parameters: [{name: id, in: path, required: true, schema: {type: string}}]
       requestBody:
@@ -85,6 +86,7 @@ openapi: 3.0.3
 info: {title: Certificates, version: '1'}
 paths:
   /certificates/{id}:
+    parameters: [{name: id, in: path, required: true, schema: {type: string}}]
     put:
       parameters: [{name: id, in: path, required: true, schema: {type: string}}]
       requestBody:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.analysis import OperationFacts, dotted
+from linter.facts import OperationFacts, dotted
 from linter.rule import Hit, Rule, verdict_hit
 
 
@@ -42,6 +42,7 @@ openapi: 3.1.0
 info: {title: Certificates, version: '1'}
 paths:
   /certificates/{id}:
+    parameters: [{name: id, in: path, required: true, schema: {type: string}}]
     put:
       requestBody:
         required: true
@@ -66,6 +67,7 @@ openapi: 3.1.0
 info: {title: Certificates, version: '1'}
 paths:
   /certificates/{id}:
+    parameters: [{name: id, in: path, required: true, schema: {type: string}}]
     put:
       requestBody:
         required: true

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from linter.analysis import FieldFacts, OperationFacts
+from linter.facts import FieldFacts, OperationFacts
 from linter.rule import Hit, Rule, verdict_hit
 
 
@@ -48,6 +48,7 @@ openapi: 3.0.3
 info: {title: Certificates, version: '1'}
 paths:
   /certificates/{id}:
+    parameters: [{name: id, in: path, required: true, schema: {type: string}}]
     put:
       requestBody:
         required: true
@@ -70,6 +71,7 @@ openapi: 3.0.3
 info: {title: Certificates, version: '1'}
 paths:
   /certificates/{id}:
+    parameters: [{name: id, in: path, required: true, schema: {type: string}}]
     put:
       requestBody:
         required: true

@@ -4,17 +4,29 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.errors import Place
-from linter.rule import Hit, Rule, RunFacts
+from linter.facts import RunFacts
+from linter.rule import Hit, Rule
 
 
 def check(facts: RunFacts) -> Iterator[Hit]:
-    for name in facts.unmatched_names:
+    for unreached in facts.unreached:
+        name = unreached.name
         where = "configured" if name.origin else "given with --critical"
-        yield Hit(f"critical name '{name.name}' ({where}) matches no schema property in the "
-                  "checked specs; fix the name or remove it",
-                  None, place_override=name.origin or Place("<command line>"))
+        if not unreached.names_a_property:
+            message = (f"critical name '{name.name}' ({where}) matches no schema property in "
+                       "the checked specs; fix the name or remove it")
+        else:
+            message = (f"critical name '{name.name}' ({where}) names a property that no "
+                       "PUT/upsert request body uses, so it protects nothing")
+            if unreached.candidates:
+                message += "; PUT/upsert bodies with such a field: " + \
+                    "; ".join(unreached.candidates)
+        yield Hit(message, None, place_override=facts.place_of(name))
 
+
+# The name PUT007 proposes for the example: the property in the PUT's own request body.
+BODY_SNIS = "#/components/requestBodies/cert-request/content/application~1json/schema" \
+    "/properties/snis"
 
 RULE = Rule(
     id="PUT007",
@@ -23,37 +35,80 @@ RULE = Rule(
     summary="A critical field named in the config or on the command line matches nothing.",
     what_it_does=(
         "Checks that every `--critical NAME` and every `critical:` entry of the configuration "
-        "denotes at least one property schema in the specs of the run. A NAME is "
+        "denotes at least one property of a PUT/upsert request body in the specs of the run: "
+        "a name that matches a schema no such body uses is reported too, with the request "
+        "bodies that have a field of that name. A NAME is "
         "`Schema.dotted.path` or a JSON pointer such as "
         "`#/components/schemas/Certificate/properties/snis`."),
     why_bad=(
         "A misspelt or stale name protects nothing and says nothing: the gate looks closed "
         "while the field it was meant to guard goes unchecked."),
     example="""\
-# putlint: --critical Certificate.snis
+# putlint: --critical Certificate.snis --critical Cert.snis
 # expect-run: PUT007
 openapi: 3.0.3
 info: {title: Certificates, version: '1'}
-paths: {}
+paths:
+  /certificates/{id}:
+    parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+    put:
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+      requestBody:
+        $ref: '#/components/requestBodies/cert-request'
+      responses:
+        '200': {description: Replaced}
+        '400': {description: A critical field is missing}
 components:
+  requestBodies:
+    cert-request:
+      required: true
+      content:
+        application/json:
+          schema:
+            type: object
+            required: [cert, snis]
+            properties:
+              cert: {type: string}
+              snis: {type: array, minItems: 1, items: {type: string}}
   schemas:
-    Cert:
+    Certificate:
       type: object
       properties:
         snis: {type: array, items: {type: string}}
 """,
-    use_instead="""\
-# putlint: --critical Cert.snis
+    use_instead="# putlint: --critical " + BODY_SNIS + """
 openapi: 3.0.3
 info: {title: Certificates, version: '1'}
-paths: {}
+paths:
+  /certificates/{id}:
+    parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+    put:
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+      requestBody:
+        $ref: '#/components/requestBodies/cert-request'
+      responses:
+        '200': {description: Replaced}
+        '400': {description: A critical field is missing}
 components:
+  requestBodies:
+    cert-request:
+      required: true
+      content:
+        application/json:
+          schema:
+            type: object
+            required: [cert, snis]
+            properties:
+              cert: {type: string}
+              snis: {type: array, minItems: 1, items: {type: string}}
   schemas:
-    Cert:
+    Certificate:
       type: object
       properties:
         snis: {type: array, items: {type: string}}
 """,
     check=check,
-    scope="run",
+    reads=RunFacts,
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.analysis import OperationFacts, dotted
+from linter.facts import OperationFacts, dotted
 from linter.rule import Hit, Rule
 from linter.suggest import child_collection, decided, kind_of, properties, read_only
 
@@ -50,6 +50,7 @@ openapi: 3.0.3
 info: {title: Certificates, version: '1'}
 paths:
   /certificates/{id}:
+    parameters: [{name: id, in: path, required: true, schema: {type: string}}]
     put:
       requestBody:
         required: true
@@ -63,6 +64,7 @@ paths:
       responses:
         '200': {description: stored}
   /certificates/{id}/snis:
+    parameters: [{name: id, in: path, required: true, schema: {type: string}}]
     post:
       responses:
         '201': {description: created}
@@ -73,6 +75,7 @@ openapi: 3.0.3
 info: {title: Certificates, version: '1'}
 paths:
   /certificates/{id}:
+    parameters: [{name: id, in: path, required: true, schema: {type: string}}]
     put:
       requestBody:
         required: true
@@ -89,6 +92,7 @@ paths:
       responses:
         '200': {description: stored}
   /certificates/{id}/snis:
+    parameters: [{name: id, in: path, required: true, schema: {type: string}}]
     post:
       responses:
         '201': {description: created}

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from linter.rules._specs import certificates, change, unmarked
 
+from linter.facts import OperationPair
 from linter.rule import Hit, Rule
-
-if TYPE_CHECKING:
-    from linter.diff import OperationPair
 
 FORMS = (("absent", "omittable", "left out"), ("null", "nullable", "sent as null"),
          ("empty", "emptiable", "sent empty"))
@@ -59,5 +56,5 @@ RULE = Rule(
         "`nullable`, keep `minItems: 1` - in the schema the operation uses now, including the "
         "branch or file that changed."),
     check=check,
-    scope="diff",
+    reads=OperationPair,
 )

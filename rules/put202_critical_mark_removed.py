@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from linter.rules._specs import certificates, change, unmarked
 
+from linter.facts import OperationPair
 from linter.rule import Hit, Rule
-
-if TYPE_CHECKING:
-    from linter.diff import OperationPair
-
 
 HEAD_SPEC = certificates(mark="description: SNIs of this certificate", at_snis="PUT202")
 
@@ -47,5 +43,5 @@ RULE = Rule(
         "Put `x-critical` back on the field. If it is no longer critical, keep `x-critical: "
         "false` so the decision is written down, and accept this finding in review."),
     check=check,
-    scope="diff",
+    reads=OperationPair,
 )

@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from linter.rules._specs import certificates, change, unmarked
 
+from linter.facts import OperationPair
 from linter.rule import Hit, Rule
-
-if TYPE_CHECKING:
-    from linter.diff import OperationPair
-
 
 HEAD_SPEC = certificates(rejection=False, at_responses="PUT203, PUT005")
 
@@ -47,5 +43,5 @@ RULE = Rule(
         "Document the `400` (or `422`) again, saying that a missing critical field is rejected "
         "- and keep the server answering it."),
     check=check,
-    scope="diff",
+    reads=OperationPair,
 )

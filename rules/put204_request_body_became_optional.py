@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from linter.rules._specs import certificates, change, unmarked
 
+from linter.facts import OperationPair
 from linter.rule import Hit, Rule
-
-if TYPE_CHECKING:
-    from linter.diff import OperationPair
-
 
 HEAD_SPEC = certificates(body_required="false", at_body="PUT204, PUT006")
 
@@ -44,5 +40,5 @@ RULE = Rule(
         "Set `requestBody.required: true` again (Swagger 2.0: `required: true` on the body "
         "parameter)."),
     check=check,
-    scope="diff",
+    reads=OperationPair,
 )

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from linter.rules._specs import certificates, change, unmarked
 
+from linter.facts import OperationPair
 from linter.rule import Hit, Rule
-
-if TYPE_CHECKING:
-    from linter.diff import OperationPair
 
 DANGEROUS = {
     ("preserve", "purge"): "clients that leave the field out, as the contract allowed, will "
@@ -58,5 +55,5 @@ RULE = Rule(
         "Keep `on-omit: preserve` while clients rely on omitting the field; move to `reject` "
         "only with a deprecation period, never to `purge`."),
     check=check,
-    scope="diff",
+    reads=OperationPair,
 )

@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from linter.rules._specs import certificates, change, unmarked
 
+from linter.facts import OperationPair
 from linter.rule import Hit, Rule
-
-if TYPE_CHECKING:
-    from linter.diff import OperationPair
-
 
 HEAD_SPEC = certificates(snis=False, required="[cert]", at_schema="PUT206")
 
@@ -45,5 +41,5 @@ RULE = Rule(
         "preserve}` for a transition instead of removing it; otherwise make sure no PUT erases "
         "the stored value."),
     check=check,
-    scope="diff",
+    reads=OperationPair,
 )

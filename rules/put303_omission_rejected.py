@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from linter.rules._specs import reference_api
 
+from linter.facts import ProbeFacts
 from linter.rule import Hit, Rule, observed_hit
-
-if TYPE_CHECKING:
-    from linter.probe import ProbeFacts
-
 
 PRESERVE = "x-critical: {on-omit: preserve}"
 
@@ -39,5 +35,5 @@ RULE = Rule(
     use_instead=reference_api("preserve", mark=PRESERVE, required="[cert, key]",
                               min_items=False),
     check=check,
-    scope="probe",
+    reads=ProbeFacts,
 )

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from linter.rules._specs import reference_api
 
+from linter.facts import ProbeFacts
 from linter.rule import Hit, Rule, observed_hit
-
-if TYPE_CHECKING:
-    from linter.probe import ProbeFacts
 
 
 def check(facts: ProbeFacts) -> Iterator[Hit]:
@@ -33,5 +30,5 @@ RULE = Rule(
     example=reference_api("reject", "PUT304", get=False),
     use_instead=reference_api("reject"),
     check=check,
-    scope="probe",
+    reads=ProbeFacts,
 )

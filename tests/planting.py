@@ -10,7 +10,7 @@ from pathlib import Path
 from linter.critical import CriticalName
 from linter.errors import PutlintError
 from linter.model import ApiView, Scope
-from linter.refs import Workspace
+from linter.refs import Loc, Workspace
 from linter.source import pointer_text
 
 
@@ -30,7 +30,11 @@ def planted_names(path: Path, limit: int = 400) -> list[CriticalName]:
                     continue
                 props = schema.get("properties")
                 if isinstance(props, dict):
-                    for name in props:
+                    for name, value in props.items():
+                        if isinstance(value, Loc):  # a Swagger 2.0 form parameter
+                            if value.doc is ws.root:
+                                names["#" + pointer_text(value.pointer)] = None
+                            continue
                         names["#" + pointer_text((*loc.pointer, "properties", str(name)))] = None
         return [CriticalName(n) for n in list(names)[:limit]]
     except (PutlintError, RecursionError):

@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 from linter import patterns
 from linter.analysis import validator_for
 from linter.config import Options
-from linter.engine import analyse
 from linter.errors import PutlintError
+from linter.load import analyse
 from linter.search import MAX_EXAMPLE_SIZE, Form, SpecBudget, decide, new_spec
 from linter.source import decode, parse
 from tests.hostile import spec
@@ -328,7 +328,7 @@ def test_jobs_capped_at_the_cpus_available(monkeypatch: pytest.MonkeyPatch,
             super().__init__(max_workers=max_workers)
 
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Recorder)
-    monkeypatch.setattr(engine, "available_cpus", lambda: 2)
+    monkeypatch.setattr(engine.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
     paths = []
     for i in range(5):
         paths.append(tmp_path / f"s{i}.yaml")
@@ -337,14 +337,15 @@ def test_jobs_capped_at_the_cpus_available(monkeypatch: pytest.MonkeyPatch,
     assert made == [2]
 
 
-def test_available_cpus_is_the_affinity() -> None:
+@given(jobs=st.integers(1, 10_000))
+def test_usable_jobs_never_past_the_affinity(jobs: int) -> None:
     import os
 
-    from linter.engine import available_cpus
+    from linter.engine import usable_jobs
 
-    expected = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else \
-        os.cpu_count()
-    assert available_cpus() == expected
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else \
+        os.cpu_count() or 1
+    assert usable_jobs(jobs) == min(jobs, cpus)
 
 
 BUG = """\

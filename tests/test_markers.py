@@ -76,7 +76,7 @@ def test_diff_fixtures(case: Path) -> None:
 def test_rule_documentation_examples_run(rule, which: str, tmp_path: Path) -> None:
     """The Example must trigger its rule where marked; Use instead must not trigger it."""
     spec = tmp_path / "spec.yaml"
-    if rule.scope == "diff":
+    if rule.command == "diff":
         want, got, report = check_diff(*split_example(getattr(rule, which), tmp_path))
     else:
         spec.write_text(getattr(rule, which), encoding="utf-8")
@@ -96,7 +96,7 @@ def test_every_rule_has_pass_and_fail_fixtures() -> None:
         folder = FIXTURES / rule.id
         names = [p.name for p in folder.iterdir()] if folder.is_dir() else []
         assert any(n.startswith("fail_") for n in names), f"{rule.id} has no fail_ fixture"
-        if rule.scope == "diff":
+        if rule.command == "diff":
             continue  # each diff fixture is run both ways: the reverse change must pass
         assert any(n.startswith("pass_") for n in names), f"{rule.id} has no pass_ fixture"
 

@@ -34,13 +34,46 @@ def scratch(pytester: pytest.Pytester) -> pytest.Pytester:
     return pytester
 
 
-@pytest.mark.parametrize("mode", ["reject", "preserve"])
-def test_readme_example_passes_against_safe_servers(scratch: pytest.Pytester,
-                                                    monkeypatch: pytest.MonkeyPatch,
-                                                    mode: str) -> None:
-    monkeypatch.setenv("REFERENCE_MODE", mode)
+def test_readme_example_passes_against_the_server_its_contract_describes(
+        scratch: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REFERENCE_MODE", "reject")
     result = scratch.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=1)
+
+
+def test_a_server_that_preserves_what_the_contract_rejects_fails_with_put302(
+        scratch: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The plugin judges through probe's rules: the contract says reject (PUT302), not only
+    "was data destroyed"."""
+    monkeypatch.setenv("REFERENCE_MODE", "preserve")
+    result = scratch.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(failed=1)
+    assert "PUT302 omission-accepted [error]" in result.stdout.str()
+
+
+@pytest.mark.parametrize(("fail_on", "outcome"), [("error", "passed"), ("warning", "failed")])
+def test_put303_fails_a_test_only_at_its_fail_on(pytester: pytest.Pytester, fail_on: str,
+                                                 outcome: str) -> None:
+    """A field whose contract says preserve, against a server that rejects: PUT303 is a
+    warning, so it fails the test only with fail_on="warning"."""
+    spec = FIXED.read_text(encoding="utf-8").replace("on-omit: reject", "on-omit: preserve")
+    assert "on-omit: preserve" in spec
+    (pytester.path / "spec.yaml").write_text(spec, encoding="utf-8")
+    pytester.makepyfile(test_303=f'''
+import pytest
+from linter.refserver import ReferenceApi
+
+pytestmark = pytest.mark.putlint(spec="spec.yaml", fail_on="{fail_on}", forms=["absent"])
+app = ReferenceApi(mode="reject")
+
+
+def test_x(putlint_operation):
+    putlint_operation.check(app)
+''')
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(**{outcome: 1})
+    if outcome == "failed":
+        assert "PUT303 omission-rejected [warning]" in result.stdout.str()
 
 
 def test_readme_example_fails_against_purge_with_the_requests(scratch: pytest.Pytester,
@@ -50,7 +83,7 @@ def test_readme_example_fails_against_purge_with_the_requests(scratch: pytest.Py
     result = scratch.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(failed=1)
     out = result.stdout.str()
-    assert "PURGED: the omission destroyed stored data" in out
+    assert "PUT301 omission-purged [error]" in out
     assert "test_omission_never_destroys_data[upsert-certificate]" in out
     # the whole sequence: set up, read back, omit, read back
     for step in (r"1\. PUT /v2/control-planes/[0-9a-f-]{36}/core-entities/certificates/",
@@ -107,7 +140,7 @@ def test_asgi(putlint_operation):
 ''')
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(failed=2)
-    assert result.stdout.str().count("PURGED: the omission destroyed stored data") >= 2
+    assert result.stdout.str().count("PUT301 omission-purged [error]") >= 2
 
 
 def test_a_spec_without_critical_fields_is_a_usage_error(pytester: pytest.Pytester) -> None:

@@ -17,7 +17,8 @@ from typer.testing import CliRunner
 from linter.cli import app, use_color
 from linter.config import Options
 from linter.critical import CriticalName
-from linter.engine import analyse, report_of, result_of, run
+from linter.engine import report_of, result_of, run
+from linter.load import analyse
 from linter.reporters import FORMATS, RenderContext, get_renderer
 from tests.planting import planted_names
 from tests.test_corpus import CORPUS, corpus_roots

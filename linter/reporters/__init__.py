@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from linter.config import FORMATS
-from linter.engine import Finding, RunReport
+from linter.findings import Finding, RunReport
 
 __all__ = ["FORMATS", "RenderContext", "Renderer", "exchange_lines", "exchange_text",
            "get_renderer"]

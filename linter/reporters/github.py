@@ -6,8 +6,8 @@ Everything quoted from a spec is escaped as GitHub prescribes (`%`, CR, LF, and 
 
 from __future__ import annotations
 
-from linter.engine import Finding, RunReport
 from linter.errors import PutlintError
+from linter.findings import Finding, RunReport
 from linter.reporters import RenderContext, exchange_lines
 from linter.reporters.text import summary
 from linter.source import printable

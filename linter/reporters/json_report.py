@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from linter.engine import RunReport
 from linter.errors import PutlintError
+from linter.findings import RunReport
 from linter.reporters import RenderContext
 
 SCHEMA_VERSION = 1

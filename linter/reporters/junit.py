@@ -9,9 +9,10 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
-from linter.engine import SEVERITY_RANK, Finding, RunReport
+from linter.findings import Finding, RunReport
 from linter.reporters import RenderContext, exchange_lines
 from linter.source import printable
+from linter.vocab import SEVERITY_RANK
 
 
 def render(report: RunReport, ctx: RenderContext | None = None) -> str:

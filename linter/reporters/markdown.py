@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from linter.engine import Finding, RunReport
+from linter.findings import Finding, RunReport
 from linter.registry import get_rule
 from linter.reporters import RenderContext, exchange_lines
 from linter.reporters.text import summary

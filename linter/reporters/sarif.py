@@ -12,8 +12,8 @@ import json
 from pathlib import PurePath
 from typing import Any
 
-from linter.engine import Finding, RunReport
 from linter.errors import PutlintError
+from linter.findings import Finding, RunReport
 from linter.registry import all_rules
 from linter.reporters import RenderContext, exchange_lines
 
@@ -24,7 +24,7 @@ LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 
 def render(report: RunReport, ctx: RenderContext | None = None) -> str:
     ctx = ctx or RenderContext()
-    rules = [r for r in all_rules() if r.scope in SCOPES[report.command]]
+    rules = [r for r in all_rules() if r.runs_in(report.command)]
     index = {rule.id: i for i, rule in enumerate(rules)}
     run: dict[str, Any] = {
         "tool": {"driver": {
@@ -75,10 +75,6 @@ def _location(file: str, line: int, column: int) -> dict[str, Any]:
     if line:
         physical["region"] = {"startLine": line, "startColumn": max(column, 1)}
     return {"physicalLocation": physical}
-
-
-# the rules each command runs (diff reports check's findings too)
-SCOPES = {"check": ("operation", "run"), "probe": ("probe",), "diff": ("operation", "run", "diff")}
 
 
 def fingerprint(f: Finding) -> str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from linter.engine import Finding, RunReport
 from linter.errors import PutlintError
+from linter.findings import Finding, RunReport
 from linter.reporters import RenderContext, exchange_lines
 from linter.source import printable
 
@@ -74,4 +74,9 @@ def summary(report: RunReport) -> str:
     if report.errors:
         n = len(report.errors)
         text += f"; {n} input error{'' if n == 1 else 's'}"
+    if report.command == "check" and report.specs and not report.critical_fields \
+            and not report.errors:
+        # "no findings" about a spec with nothing to check would read as a pass
+        text += ("; no critical field was checked: mark fields with x-critical or `critical:` "
+                 "in putlint.yaml (`putlint suggest` proposes them)")
     return text

@@ -1,0 +1,275 @@
+"""The facts rules read, one type per scope, side by side below the runner.
+
+- OperationFacts: one in-scope operation of one spec, its request bodies and critical fields
+  with their verdicts (`check`, and the operation part of every command);
+- OperationPair: one operation in base and in head (`diff`);
+- ProbeFacts: one case `probe` observed on a running API;
+- RunFacts: the whole run (critical names that reached nothing).
+
+Every fact type answers the runner's two questions the same way: which operation it is about
+(`operation`) and whether the spec suppresses a rule there (`suppresses`). The runner
+dispatches on the type; rules declare the type they read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from linter.bundle import Bundle, closure
+from linter.errors import Place
+from linter.model import Operation, RequestBody
+from linter.refs import Loc
+from linter.search import ITEMS, Verdict
+from linter.vocab import DEFAULT_ON_OMIT
+
+if TYPE_CHECKING:
+    from linter.cases import OperationCases
+    from linter.critical import CriticalName
+    from linter.live import Observation
+    from linter.rule import Rule
+
+
+def _names(rule: Rule, tokens: frozenset[str]) -> bool:
+    return any(rule.matches(token) for token in tokens)
+
+
+@dataclass(frozen=True)
+class Mark:
+    """What `x-critical` (or a config entry) says about a field."""
+
+    on_omit: str = DEFAULT_ON_OMIT
+    reason: str | None = None
+    # Where a contract given in the config replaced the spec's own: findings say so.
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class CriticalField:
+    path: tuple[str, ...]
+    mark: Mark
+    entries: tuple[Any, ...]  # the normalised property schema of each step (None for items)
+    ignore: frozenset[str]
+    mark_node: Any
+
+    @property
+    def dotted(self) -> str:
+        return dotted(self.path)
+
+
+def dotted(path: tuple[str, ...]) -> str:
+    """('certificates', '[]', 'snis') -> 'certificates[].snis'."""
+    out = ""
+    for step in path:
+        out += step if step == ITEMS else ("." + step if out else step)
+    return out
+
+
+@dataclass
+class FieldFacts:
+    field: CriticalField
+    bundle: Bundle
+    read_only: bool
+    omittable: Verdict
+    nullable: Verdict
+    emptiable: Verdict
+
+    @property
+    def path(self) -> str:
+        return self.field.dotted
+
+    @property
+    def mark(self) -> Mark:
+        return self.field.mark
+
+    def loc(self, step: int | None = None) -> Loc | None:
+        """Where the property of a path step is written (the last step by default)."""
+        entries = self.field.entries
+        index = len(entries) - 1 if step is None else step
+        for entry in reversed(entries[: index + 1]):
+            if entry is not None and self.bundle.loc_of(entry) is not None:
+                return self.bundle.loc_of(entry)
+        return self.bundle.loc_of(self.bundle.schema)
+
+    def related(self, op: Operation) -> tuple[tuple[str, Loc], ...]:
+        """Where the operation is, and where the critical mark is when written elsewhere."""
+        out: list[tuple[str, Loc]] = [("operation", op.loc)]
+        mark_loc = self.bundle.loc_of(self.field.mark_node)
+        own = self.loc()
+        if mark_loc is not None and (own is None or mark_loc.key != own.key):
+            # the x-critical key itself; a mark from config has none, and the place falls
+            # back to the schema it was given for
+            out.append(("critical mark (x-critical)", mark_loc.child("x-critical")))
+        return tuple(out)
+
+    def null_step(self) -> int | None:
+        """Which step of the path the nullable example sets to null."""
+        value = self.nullable.example
+        for i, step in enumerate(self.field.path):
+            if step == ITEMS:
+                if not isinstance(value, list) or not value:
+                    return None
+                value = next((e for e in value if e is None), value[0])
+            elif isinstance(value, dict) and step in value:
+                value = value[step]
+            else:
+                return None
+            if value is None:
+                return i
+        return None
+
+
+@dataclass
+class MediaFacts:
+    body: RequestBody
+    fields: list[FieldFacts]
+
+
+@dataclass
+class OperationFacts:
+    op: Operation
+    version: str
+    media: list[MediaFacts] = field(default_factory=list)  # the media types with critical fields
+    # every request media type's bundled schema, critical fields or not (diff asks whether a
+    # field that lost its mark still exists)
+    bundles: dict[str, Bundle] = field(default_factory=dict)
+    api_paths: tuple[str, ...] = ()  # every path of the spec (PUT101 looks for child resources)
+
+    def fields(self) -> Iterator[tuple[MediaFacts, FieldFacts]]:
+        for media in self.media:
+            for f in media.fields:
+                yield media, f
+
+    @property
+    def operation(self) -> Operation:
+        return self.op
+
+    def suppresses(self, rule: Rule, field_path: str | None) -> bool:
+        """Does an `x-putlint-ignore` on the operation, or on the field a hit is about, name
+        the rule?"""
+        return _names(rule, self.op.ignore) or any(
+            _names(rule, f.field.ignore) for _, f in self.fields()
+            if field_path is not None and f.path == field_path)
+
+    @property
+    def guarded_fields(self) -> list[tuple[MediaFacts, FieldFacts]]:
+        """Critical fields whose omission must be rejected (every mode but `preserve`)."""
+        return [(m, f) for m, f in self.fields() if f.mark.on_omit != "preserve"]
+
+
+@dataclass
+class OperationPair:
+    """One operation in base and in head: what the change rules read."""
+
+    base: OperationFacts
+    head: OperationFacts
+
+    @property
+    def operation(self) -> Operation:
+        return self.head.op
+
+    def suppresses(self, rule: Rule, field_path: str | None) -> bool:
+        return self.head.suppresses(rule, field_path)
+
+    def critical_fields(self) -> Iterator[tuple[str, FieldFacts, FieldFacts | None]]:
+        """(media type, base field, head field or None) for every field critical in base."""
+        head = {(m.body.media_type, f.field.path): f for m, f in self.head.fields()}
+        for media, f in self.base.fields():
+            yield media.body.media_type, f, head.get((media.body.media_type, f.field.path))
+
+    def head_field(self, media_type: str, path: tuple[str, ...]) -> tuple[bool, Loc | None]:
+        """Does head's body of this media type still have the field, and where is it?"""
+        bundle = self.head.bundles.get(media_type)
+        if bundle is None:
+            return False, None
+        node = locate(bundle, path)
+        return node is not None, bundle.loc_of(node) if node is not None else None
+
+    def head_body(self, media_type: str) -> Loc:
+        for body in self.head.op.bodies:
+            if body.media_type == media_type:
+                return body.schema_loc
+        return self.head.op.loc
+
+
+def locate(bundle: Bundle, path: tuple[str, ...]) -> object | None:
+    """The schema node of a field path in a bundled body (through $ref and compositions)."""
+    nodes: list[object] = [bundle.schema]
+    for step in path:
+        found: list[object] = []
+        for node in nodes:
+            for part in closure(node, bundle.schema):
+                if step == ITEMS:
+                    if "items" in part:
+                        found.append(part["items"])
+                elif isinstance(part.get("properties"), dict) and step in part["properties"]:
+                    found.append(part["properties"][step])
+        if not found:
+            return None
+        nodes = found
+    return nodes[0]
+
+
+@dataclass(frozen=True)
+class ProbeFacts:
+    """What probe rules read: one observed case, and the contract it is judged by."""
+
+    op: OperationCases
+    field: FieldFacts
+    observation: Observation
+
+    @property
+    def on_omit(self) -> str:
+        return self.field.mark.on_omit
+
+    @property
+    def operation(self) -> Operation:
+        return self.op.facts.op
+
+    def suppresses(self, rule: Rule, field_path: str | None) -> bool:
+        return _names(rule, self.op.facts.op.ignore) or _names(rule, self.field.field.ignore)
+
+
+@dataclass(frozen=True)
+class UnreachedName:
+    """A critical name from the config or command line that protects nothing."""
+
+    name: CriticalName
+    # Why: it names no property at all, or properties that no in-scope request body uses.
+    names_a_property: bool = False
+    # `PUT /certificates/{id} (#/components/requestBodies/cert-request)`: the in-scope request
+    # bodies that have a property of the name's last step, which the user may have meant.
+    candidates: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RunFacts:
+    """Facts about a whole run, for rules that are not about one operation."""
+
+    unreached: tuple[UnreachedName, ...] = ()
+
+    @classmethod
+    def of(cls, names: list[CriticalName], specs: list[Any]) -> RunFacts:
+        """The run's facts from its specs' results (anything with `reached_names`,
+        `named_properties` and `candidates`, as SpecReport and SpecResult have)."""
+        reached = {n for s in specs for n in s.reached_names}
+        named = {n for s in specs for n in s.named_properties}
+        unreached = []
+        for name in names:
+            if name.name in reached:
+                continue
+            candidates = tuple(dict.fromkeys(
+                c for s in specs for c in s.candidates.get(name.name, ())))
+            unreached.append(UnreachedName(name, name.name in named, candidates))
+        return cls(tuple(unreached))
+
+    @property
+    def operation(self) -> None:
+        return None
+
+    def suppresses(self, rule: Rule, field_path: str | None) -> bool:
+        return False
+
+    def place_of(self, name: CriticalName) -> Place:
+        return name.origin or Place("<command line>")

@@ -1,0 +1,160 @@
+"""The one load-and-analyse pipeline: file -> documents -> operations -> bundled bodies -> facts.
+
+`check`, `diff`, `probe`, the pytest plugin (through cases.py) and the language server all read
+a spec through `analyse`, so what one of them sees every other sees too.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from linter.analysis import field_facts
+from linter.bundle import Bundle, Bundler
+from linter.config import Options
+from linter.critical import CriticalName, resolve_names
+from linter.errors import Place, PutlintError
+from linter.facts import FieldFacts, MediaFacts, OperationFacts
+from linter.model import ApiView, Scope
+from linter.refs import Loc, Workspace, display_name
+from linter.search import new_spec
+from linter.source import Document, pointer_text
+
+
+@dataclass
+class SpecReport:
+    """The in-process analysis of one root spec: facts that rules read."""
+
+    path: str
+    errors: list[PutlintError] = field(default_factory=list)
+    warnings: list[PutlintError] = field(default_factory=list)
+    reached_names: set[str] = field(default_factory=set)  # names that marked a request body
+    named_properties: set[str] = field(default_factory=set)  # names that denote a property
+    # For a name that denotes properties but reaches no body: the bodies the user may mean.
+    candidates: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    real_files: list[str] = field(default_factory=list)  # every file it read, the root first
+    operations: list[OperationFacts] = field(default_factory=list)
+    workspace: Workspace | None = None  # the documents read (None when the root was unreadable)
+
+    @property
+    def critical_fields(self) -> int:
+        return sum(1 for facts in self.operations for _ in facts.fields())
+
+
+def analyse(path: Path, options: Options, root_dir: Path | None = None) -> SpecReport:
+    """Load one root spec and compute the facts of every in-scope operation.
+
+    ``root_dir`` is the folder `$ref`s may reach (the spec's own folder by default).
+    """
+    report = SpecReport(display_name(path))
+    new_spec()  # one search budget per spec, whatever its number of fields (linter.search)
+    try:
+        _analyse(path, options, report, root_dir)
+    except PutlintError as exc:
+        report.errors.append(exc)
+    except RecursionError:
+        report.errors.append(PutlintError("the spec is nested too deeply to analyse",
+                                          Place(report.path, 1, 1)))
+    return report
+
+
+def _analyse(path: Path, options: Options, report: SpecReport, root_dir: Path | None) -> None:
+    ws = report.workspace = Workspace(path, root_dir)
+    report.warnings.extend(ws.root.warnings)
+    api = ApiView(ws, Scope(options.upsert_operations))
+    validation = None
+    if options.validate:
+        from linter.validate import start_validation
+
+        validation = start_validation(ws)
+    marks = resolve_names(ws, api.version or "", options.critical)
+    report.named_properties = {name.name for name in marks.values()}
+    bundler = Bundler(ws, api.version or "", marks)
+    cache: dict[tuple[str, tuple[str, ...]], tuple[Bundle | None, list[FieldFacts]]] = {}
+    paths = ws.root.data.get("paths")
+    api_paths = tuple(str(p) for p in paths) if isinstance(paths, dict) else ()
+    for op in api.operations():
+        facts = OperationFacts(op, api.version or "", api_paths=api_paths)
+        for body in op.bodies:
+            try:
+                # Operations usually share a body through a $ref: key the analysis by the
+                # schema it resolves to, so each distinct schema is analysed once.
+                schema, where = ws.deref(body.schema, body.schema_loc)
+                key = where.key
+                if key not in cache:
+                    bundle = bundler.bundle(schema, where)
+                    cache[key] = (bundle, field_facts(bundle))
+            except PutlintError as exc:
+                report.errors.append(exc)
+                key = body.schema_loc.key
+                cache[key] = (None, [])
+            bundle, fields = cache[key]
+            if bundle is not None:
+                facts.bundles[body.media_type] = bundle
+            if fields:
+                facts.media.append(MediaFacts(body, fields))
+        report.operations.append(facts)
+    report.errors.extend(api.errors)
+    report.warnings.extend(api.warnings)
+    report.warnings.extend(bundler.typos.values())
+    report.reached_names = set(bundler.reached)
+    for name in options.critical:
+        if name.name in report.named_properties and name.name not in report.reached_names:
+            report.candidates[name.name] = _bodies_with(report.operations, name, ws.root)
+    if validation is not None:
+        report.errors.extend(validation())
+    report.real_files = [str(d.path) for d in ws.documents]
+    for doc in ws.documents[1:]:
+        report.warnings.extend(doc.warnings)
+
+
+def _bodies_with(operations: list[OperationFacts], name: CriticalName,
+                 root: Document) -> tuple[str, ...]:
+    """What a name that reached no body could have meant: each in-scope request body with a
+    property of the name's last step, and the exact name to give when the body's own schema
+    has it (`Certificate.snis` when the PUT's body is `requestBodies/cert-request`)."""
+    last = name.name.replace("/properties/", ".").rsplit(".", 1)[-1].removesuffix("[]")
+    out = []
+    for facts in operations:
+        for body in facts.op.bodies:
+            bundle = facts.bundles.get(body.media_type)
+            if bundle is None or not _has_property(bundle.schema, last):
+                continue
+            where = bundle.loc_of(bundle.schema) or body.schema_loc
+            props = bundle.schema.get("properties")
+            if isinstance(props, dict) and last in props:
+                out.append(f"{facts.op.label}: {_name_of(where.child('properties', last), root)}")
+            else:
+                out.append(f"{facts.op.label}: a property '{last}' inside "
+                           f"{_name_of(where, root)}")
+            break
+    return tuple(dict.fromkeys(out))
+
+
+def _name_of(loc: Loc, root: Document) -> str:
+    """A location as a critical NAME: `#/pointer` in the root file, else `file#/pointer`
+    relative to the root's folder."""
+    pointer = "#" + pointer_text(loc.pointer)
+    if loc.doc is root:
+        return pointer
+    return f"{os.path.relpath(loc.doc.path, root.path.parent)}{pointer}"
+
+
+def _has_property(node: Any, name: str) -> bool:
+    """Is ``name`` a property anywhere in a bundled schema (its $defs included)?"""
+    stack, seen = [node], set()
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, dict):
+            props = current.get("properties")
+            if isinstance(props, dict) and name in props:
+                return True
+            stack.extend(current.values())
+        elif isinstance(current, list):
+            stack.extend(current)
+    return False

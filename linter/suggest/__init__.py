@@ -1,0 +1,284 @@
+"""`putlint suggest`: the fields of PUT/upsert bodies most likely to be critical, with evidence.
+
+Almost no spec carries `x-critical` yet. The strongest sign that omitting a field destroys data
+is Kong's: the field is a child collection the API *also writes on its own*
+(`PUT /certificates/{id}` has `snis`, and `POST /certificates/{id}/snis` exists), so one client
+may manage it there and PUT the parent without it. The kinds of evidence live in
+`linter.suggest.evidence`; confidence combines them as independent signals,
+1 - (1 - w1)(1 - w2)... One suggestion stands for one schema property, whichever operations
+carry it (Kong EE's `/{workspace}/certificates/{id}` and `/certificates/{id}` share `snis`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from linter.bundle import Bundle
+from linter.config import Options
+from linter.errors import PutlintError
+from linter.load import analyse
+from linter.model import Operation, path_template
+from linter.refs import Loc, Workspace, display_name
+from linter.search import ITEMS
+from linter.source import pointer_text
+from linter.suggest.evidence import NAME, Evidence, evidence_for
+from linter.suggest.facts import SpecFacts, segments, spellings
+from linter.suggest.schema import (
+    WRAPPERS,
+    decided,
+    kind_of,
+    own_path,
+    properties,
+    read_only,
+    required,
+)
+
+__all__ = [
+    "MIN_CONFIDENCE",
+    "Evidence",
+    "SuggestRun",
+    "Suggestion",
+    "child_collection",
+    "decided",
+    "kind_of",
+    "properties",
+    "read_only",
+    "suggest",
+    "suggest_spec",
+]
+
+MIN_CONFIDENCE = 0.35  # listed, and written by --write-config, from this confidence up
+
+
+@dataclass
+class Suggestion:
+    spec: str
+    name: str  # the config name that marks it: a JSON pointer, into another file if need be
+    path: tuple[str, ...]  # the field's path in the body, wrappers included
+    loc: Loc | None
+    media_type: str
+    operations: list[Operation] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+    description: str | None = None  # the field's own words, for the reviewer
+    # every config name that marks it: a spec that repeats one schema inline for each copy of
+    # a path (Kong EE's `/{workspace}/...`) needs each copy marked
+    names: list[str] = field(default_factory=list)
+
+    @property
+    def field(self) -> str:
+        from linter.facts import dotted
+
+        return dotted(self.path)
+
+    @property
+    def operation(self) -> Operation:
+        return self.operations[0]
+
+    @property
+    def confidence(self) -> float:
+        rest = 1.0
+        for e in self.evidence:
+            rest *= 1.0 - e.weight
+        return round(1.0 - rest, 2)
+
+    @property
+    def enough(self) -> bool:
+        """A name alone never makes a candidate."""
+        return any(e.kind != NAME for e in self.evidence)
+
+    def add(self, op: Operation, evidence: list[Evidence]) -> None:
+        """One more operation carrying this property: each kind keeps its strongest evidence."""
+        if not any(o is op for o in self.operations):  # one body may reach it by two paths
+            self.operations.append(op)
+        kinds = {e.kind: e for e in self.evidence}
+        for e in evidence:
+            if e.kind not in kinds or e.weight > kinds[e.kind].weight:
+                kinds[e.kind] = e
+        order = [e.kind for e in self.evidence] + [e.kind for e in evidence]
+        self.evidence = [kinds[k] for k in dict.fromkeys(order)]
+
+    def merge(self, other: Suggestion) -> None:
+        for op in other.operations:
+            self.add(op, other.evidence)
+        self.names.extend(n for n in other.names if n not in self.names)
+
+    def to_dict(self) -> dict[str, Any]:
+        place = self.loc.place() if self.loc is not None else None
+        return {"spec": self.spec, "field": self.field, "name": self.name, "names": self.names,
+                "confidence": self.confidence, "media_type": self.media_type,
+                "operations": [{"method": op.method.upper(), "path": op.path,
+                                "operation_id": op.operation_id} for op in self.operations],
+                "evidence": [{"kind": e.kind, "weight": e.weight, "text": e.text}
+                             for e in self.evidence],
+                "description": self.description,
+                "file": place.file if place else None, "line": place.line if place else None}
+
+
+@dataclass
+class SuggestRun:
+    """What one `suggest` run found, and how many candidates it left out and why."""
+
+    suggestions: list[Suggestion] = field(default_factory=list)
+    errors: list[PutlintError] = field(default_factory=list)
+    cut_by_top: int = 0
+    cut_by_confidence: int = 0
+    specs: int = 0
+
+
+def child_collection(op_path: str, name: str, paths: list[str] | tuple[str, ...]) -> str | None:
+    """A path below `op_path` named after field `name` (`/certificates/{id}/snis` for
+    `PUT /certificates/{id}` and `snis`): PUT101's test, which sees paths but not methods."""
+    base, names = segments(op_path), spellings(name)
+    for path in paths:
+        segs = segments(path)
+        if len(segs) in (len(base) + 1, len(base) + 2) and segs[:len(base)] == base and \
+                segs[len(base)] in names and (len(segs) == len(base) + 1 or segs[-1] == "{}"):
+            return path
+    return None
+
+
+def config_name(loc: Loc, ws: Workspace) -> str:
+    """The `critical:` entry that marks the property at `loc`."""
+    pointer = pointer_text(loc.pointer)
+    if loc.doc is ws.root:
+        return "#" + pointer
+    relative = os.path.relpath(loc.doc.path, ws.root.path.parent)
+    return f"{Path(relative).as_posix()}#{pointer}"
+
+
+def _text(ws: Workspace, loc: Loc | None, key: str = "description") -> str | None:
+    """A description as written (bundling keeps no annotations)."""
+    if loc is None:
+        return None
+    try:
+        raw, _ = ws.deref(ws.get(loc), loc)
+    except (PutlintError, LookupError, RecursionError):
+        return None
+    text = raw.get(key) if isinstance(raw, dict) else None
+    return text if isinstance(text, str) else None
+
+
+def _updatable(ws: Workspace, loc: Loc) -> bool:
+    try:
+        raw, _ = ws.deref(ws.get(loc), loc)
+    except (PutlintError, LookupError, RecursionError):
+        return True
+    mutability = raw.get("x-ms-mutability") if isinstance(raw, dict) else None
+    return not isinstance(mutability, list) or "update" in mutability
+
+
+def suggest_spec(path: Path, options: Options, root_dir: Path | None = None
+                 ) -> tuple[list[Suggestion], list[PutlintError]]:
+    """Every candidate in one root spec (at least one piece of evidence beyond its name), one
+    per schema property, in no particular order."""
+    report = analyse(path, options, root_dir)  # the pipeline check runs: the same operations
+    ws = report.workspace
+    if ws is None:
+        return [], report.errors
+    facts = SpecFacts(ws)
+    found: dict[str, Suggestion] = {}
+    errors: list[PutlintError] = list(report.errors)
+    for op_facts in report.operations:
+        op = op_facts.op
+        if not op.bodies:
+            continue
+        # one media type per operation: the JSON one when there is one
+        body = min(op.bodies, key=lambda b: "json" not in b.media_type)
+        bundle = op_facts.bundles.get(body.media_type)
+        if bundle is None:
+            continue
+        try:
+            op_text = " ".join(t for t in (_text(ws, op.loc, "summary"),
+                                           _text(ws, op.loc)) if t)
+            _collect(found, op, body.media_type, bundle, facts, ws, display_name(path),
+                     op_text or None)
+        except PutlintError as exc:
+            errors.append(exc)
+        except RecursionError:  # nested too deeply to walk: no suggestion from this body
+            continue
+    return [s for s in _merge_copies(found.values()) if s.enough], errors
+
+
+def resource(path: str) -> str:
+    """A path's template without leading parameters: `/{workspace}/certificates/{}` and
+    `/certificates/{}` are one resource."""
+    segs = segments(path)
+    while segs and segs[0] == "{}":
+        segs = segs[1:]
+    return "/" + "/".join(segs)
+
+
+def _merge_copies(found: Iterable[Suggestion]) -> list[Suggestion]:
+    """One suggestion per field of one resource, however many copies of its schema exist."""
+    out: list[Suggestion] = []
+    index: dict[tuple[str, str], Suggestion] = {}
+    for s in found:
+        keys = [(s.field, resource(op.path)) for op in s.operations]
+        into = next((index[k] for k in keys if k in index), None)
+        if into is None:
+            out.append(s)
+            into = s
+        else:
+            into.merge(s)
+        for k in keys:
+            index.setdefault(k, into)
+    return out
+
+
+def _collect(found: dict[str, Suggestion], op: Operation, media_type: str, bundle: Bundle,
+             facts: SpecFacts, ws: Workspace, spec: str, op_text: str | None) -> None:
+    schema = bundle.schema
+    walked = list(properties(schema, wrappers=WRAPPERS))
+    parent = {own_path(p)[0] for p, _ in walked if len(own_path(p)) == 1}
+    if len(parent) == 1:
+        return  # the body is that one field: the operation exists to set it, on purpose
+    for path, node in walked:
+        if not isinstance(node, dict) or decided(node, schema) or read_only(node, schema) or \
+                ITEMS in path:
+            continue
+        loc = bundle.loc_of(node)
+        if loc is None:
+            continue
+        own = own_path(path)
+        is_required = required(schema, path)
+        text = _text(ws, loc)
+        if not _updatable(ws, loc):
+            continue  # ARM's x-ms-mutability without "update": a replace cannot change it
+        evidence = evidence_for(op, own, node, schema, top=len(own) == 1,
+                                is_required=is_required, facts=facts, text=text,
+                                op_text=op_text, parent=parent)
+        if not evidence:
+            continue
+        name = config_name(loc, ws)
+        if name not in found:
+            found[name] = Suggestion(spec, name, path, loc, media_type, names=[name],
+                                     description=" ".join(text.split())[:300] if text else None)
+        elif len(path) < len(found[name].path):  # named by the shortest way to reach it
+            found[name].path = path
+        found[name].add(op, evidence)
+
+
+def rank_key(s: Suggestion) -> tuple:
+    return (-s.confidence, path_template(s.operation.path), s.field)
+
+
+def suggest(paths: list[Path], options: Options, top: int | None = 20,
+            min_confidence: float = MIN_CONFIDENCE, root_dir: Path | None = None
+            ) -> SuggestRun:
+    """Suggestions over several specs, best first within each spec, at most `top` per spec."""
+    run = SuggestRun()
+    for path in paths:
+        mine, problems = suggest_spec(path, options, root_dir)
+        run.specs += 1
+        run.errors.extend(problems)
+        kept = sorted((s for s in mine if s.confidence >= min_confidence), key=rank_key)
+        run.cut_by_confidence += len(mine) - len(kept)
+        if top is not None and len(kept) > top:
+            run.cut_by_top += len(kept) - top
+            kept = kept[:top]
+        run.suggestions.extend(kept)
+    return run

@@ -1,0 +1,187 @@
+"""`suggest --write-config`: add suggestions to a putlint.yaml without losing anything in it.
+
+The file is edited as text, never re-dumped, so every key, comment and entry already there
+stays as the user wrote it; new `critical:` entries are appended with their evidence as
+comments. Nothing a spec says may become config syntax: names are written as double-quoted
+ASCII YAML scalars by the YAML emitter, evidence only inside comments with every line break and
+control character escaped, and the result is parsed back and compared with what was meant
+before it is written (atomically) or printed.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from typing import Any
+
+import yaml
+
+from linter.errors import Place, PutlintError
+from linter.suggest import Suggestion
+
+HEADER = ("# Critical fields suggested by `putlint suggest`: review each entry, keep it or",
+          "# delete it, then commit this file (putlint.yaml) or pass it with --config.")
+ENTRY_INDENT = 2
+
+
+def comment_text(text: str) -> str:
+    """Text safe inside one YAML comment line: line breaks (YAML counts NEL, LS and PS too),
+    controls, format characters, surrogates and unassigned code points escaped."""
+    out = []
+    for ch in text:
+        if ch == "\\":
+            out.append("\\\\")
+        elif ch == "\t" or (ch.isprintable() and unicodedata.category(ch) not in (
+                "Zl", "Zp", "Cf", "Cs", "Co", "Cn")):
+            out.append(ch)
+        else:
+            code = ord(ch)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000
+                       else f"\\U{code:08x}")
+    return "".join(out)
+
+
+def yaml_string(text: str) -> str:
+    """A double-quoted, one-line, ASCII YAML scalar that reads back as exactly `text`."""
+    dumped = yaml.safe_dump(text, default_style='"', allow_unicode=False, width=1 << 30,
+                            explicit_end=False)
+    line = dumped.rstrip("\n")
+    line = line.removesuffix("\n...")  # the document end PyYAML adds after a lone scalar
+    if "\n" in line or yaml.safe_load(line) != text:
+        raise PutlintError(f"cannot write the name {comment_text(text)[:80]!s} as YAML")
+    return line
+
+
+def entry_lines(s: Suggestion, names: list[str], indent: int) -> list[str]:
+    """The evidence comments and the `- "name"` lines of one suggestion."""
+    pad = " " * indent
+    ops = s.operations
+    where = f"{ops[0].method.upper()} {ops[0].path}"
+    if len(ops) > 1:
+        where += f" (and {len(ops) - 1} more operation{'s' if len(ops) > 2 else ''})"
+    lines = [f"{pad}# {s.confidence:.2f} {comment_text(s.field)}: {comment_text(where)}"]
+    lines += [f"{pad}#   - {comment_text(e.text)}" for e in s.evidence]
+    lines += [f"{pad}- {yaml_string(name)}" for name in names]
+    return lines
+
+
+def _existing_names(entries: Any) -> set[str]:
+    names: set[str] = set()
+    for entry in entries if isinstance(entries, list) else ():
+        if isinstance(entry, str):
+            names.add(entry)
+        elif isinstance(entry, dict) and isinstance(entry.get("name"), str):
+            names.add(entry["name"])
+    return names
+
+
+def _plan(suggestions: Iterable[Suggestion], have: set[str]) -> list[tuple[Suggestion, list]]:
+    plan: list[tuple[Suggestion, list[str]]] = []
+    for s in suggestions:
+        names = [n for n in s.names if n not in have]
+        have.update(names)
+        if names:
+            plan.append((s, names))
+    return plan
+
+
+def merge(existing: str | None, suggestions: Iterable[Suggestion], where: str = "<config>"
+          ) -> tuple[str, list[str]]:
+    """The config text with the suggestions not yet listed appended to `critical:`, and the
+    names added. `existing` None or blank makes a new file."""
+    base = existing or ""
+    if base.startswith("\ufeff"):
+        base = base[1:]
+    try:
+        data = yaml.safe_load(base) if base.strip() else None
+        root = yaml.compose(base) if base.strip() else None
+    except yaml.YAMLError as exc:
+        raise PutlintError(f"cannot add to it: not valid YAML ({comment_text(str(exc))[:200]})",
+                           Place(where)) from None
+    if data is not None and not isinstance(data, dict):
+        raise PutlintError("cannot add to it: the config is not a mapping", Place(where))
+    data = data or {}
+    current = data.get("critical")
+    if current is not None and not isinstance(current, list):
+        raise PutlintError("cannot add to it: 'critical' is not a list", Place(where))
+    plan = _plan(suggestions, _existing_names(current))
+    added = [n for _, names in plan for n in names]
+    if not plan:
+        return existing or _fresh([]), []
+    text = _edit(base, root, plan)
+    expected = dict(data)
+    expected["critical"] = [*(current or []), *added]
+    if yaml.safe_load(text) != expected:  # never write what would not read back as meant
+        raise PutlintError("cannot add to it safely: the result would not read back as the "
+                           "entries meant; edit it by hand", Place(where))
+    return text, added
+
+
+def _fresh(plan: list[tuple[Suggestion, list[str]]]) -> str:
+    lines = [*HEADER, "critical:" if plan else "critical: []"]
+    for s, names in plan:
+        lines += entry_lines(s, names, ENTRY_INDENT)
+    return "\n".join(lines) + "\n"
+
+
+def _edit(base: str, root: yaml.Node | None, plan: list[tuple[Suggestion, list[str]]]) -> str:
+    if root is None:  # empty, or comments only: keep them above a new list
+        return (base.rstrip("\n") + "\n" if base.strip() else "") + _fresh(plan)
+    key, value = _critical(root)
+    if key is None:
+        lines = ["critical:"]
+        for s, names in plan:
+            lines += entry_lines(s, names, ENTRY_INDENT)
+        return _with_newline(base) + "\n".join(lines) + "\n"
+    if isinstance(value, yaml.SequenceNode) and not value.flow_style and value.value:
+        indent = value.start_mark.column
+        at = _line_end(base, _last_index(value))
+        lines = [line for s, names in plan for line in entry_lines(s, names, indent)]
+        return base[:at] + "\n".join(lines) + "\n" + base[at:]
+    if isinstance(value, yaml.SequenceNode) and value.value:  # a flow list: `[a, b]`
+        # new names go before its `]`, their evidence on comment lines above `critical:`
+        close = value.end_mark.index - 1
+        added = "".join(f", {yaml_string(n)}" for _, names in plan for n in names)
+        line_start = base.rfind("\n", 0, key.start_mark.index) + 1
+        notes = [line for s, names in plan for line in
+                 entry_lines(s, names, key.start_mark.column) if line.lstrip().startswith("#")]
+        text = base[:close] + added + base[close:]
+        return text[:line_start] + "\n".join(notes) + "\n" + text[line_start:]
+    # `critical: []`, `critical:` or `critical: null`: the list starts on the next line
+    start, end = value.start_mark.index, value.end_mark.index
+    lines = [line for s, names in plan
+             for line in entry_lines(s, names, key.start_mark.column + ENTRY_INDENT)]
+    rest = base[end:]
+    head = base[:start].rstrip(" ")
+    newline = rest.find("\n")
+    tail_comment = rest[:newline] if newline >= 0 else rest
+    rest = rest[len(tail_comment):]
+    return head + tail_comment + "\n" + "\n".join(lines) + ("" if rest.startswith("\n")
+                                                             else "\n") + rest
+
+
+def _critical(root: yaml.Node) -> tuple[yaml.Node | None, yaml.Node | None]:
+    if not isinstance(root, yaml.MappingNode):
+        return None, None
+    for key, value in root.value:
+        if isinstance(key, yaml.ScalarNode) and key.value == "critical":
+            return key, value
+    return None, None
+
+
+def _last_index(node: yaml.Node) -> int:
+    """Where the text of a node's last scalar or flow collection ends."""
+    while isinstance(node, (yaml.SequenceNode, yaml.MappingNode)) and not node.flow_style \
+            and node.value:
+        last = node.value[-1]
+        node = last[1] if isinstance(last, tuple) else last
+    return node.end_mark.index
+
+
+def _line_end(text: str, index: int) -> int:
+    at = text.find("\n", index)
+    return len(text) if at < 0 else at + 1
+
+
+def _with_newline(text: str) -> str:
+    return text if not text or text.endswith("\n") else text + "\n"

@@ -1,0 +1,458 @@
+"""Nothing passes silently: every input putlint cannot analyse is said (issue: silent passes).
+
+Each test here is one way a gate used to print "no findings" (or exit 0) about something it
+never analysed; each fails on the code before the fix.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import string
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from linter.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "corpus"
+KONG = CORPUS / "kong/developer.konghq.com/gateway/admin-oss/3.9/openapi.yaml"
+DIGITALOCEAN = CORPUS / "digitalocean/specification/DigitalOcean-public.v2.yaml"
+runner = CliRunner()
+
+
+def invoke(*args: str, cwd: Path | None = None):  # type: ignore[no-untyped-def]
+    old = Path.cwd()
+    os.chdir(cwd or ROOT)
+    try:
+        return runner.invoke(app, [str(a) for a in args])
+    finally:
+        os.chdir(old)
+
+
+def spec_text(body: str = "", extra: str = "", op_extra: str = "") -> str:
+    """A PUT whose JSON body has `snis` (critical unless `body` says otherwise)."""
+    return f"""openapi: 3.0.3
+info: {{title: t, version: '1'}}
+paths:
+  /certs/{{id}}:
+    put:
+      parameters:
+        - {{name: id, in: path, required: true, schema: {{type: string}}}}
+{op_extra}      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [snis]
+              properties:
+                snis:
+                  type: array
+                  minItems: 1
+                  items: {{type: string}}
+{body}      responses:
+        '200': {{description: ok}}
+        '400': {{description: missing}}
+{extra}"""
+
+
+def write(tmp_path: Path, text: str, name: str = "api.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# -- operations written as $ref ----------------------------------------------------------------
+
+def test_an_operation_written_as_a_ref_is_checked(tmp_path: Path) -> None:
+    (tmp_path / "ops").mkdir()
+    write(tmp_path / "ops", """requestBody:
+  content:
+    application/json:
+      schema:
+        type: object
+        properties:
+          snis: {type: array, items: {type: string}, x-critical: true}
+responses:
+  '200': {description: ok}
+""", "put.yaml")
+    root = write(tmp_path, """openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /certs:
+    put:
+      $ref: ops/put.yaml
+""")
+    result = invoke("check", root, "-f", "json")
+    rules = {f["rule"] for f in json.loads(result.stdout)["findings"]}
+    assert {"PUT001", "PUT006"} <= rules, result.stdout
+
+
+def test_an_operation_ref_that_cannot_be_followed_is_an_input_error(tmp_path: Path) -> None:
+    root = write(tmp_path, """openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /certs:
+    put:
+      $ref: missing.yaml
+""")
+    result = invoke("check", root)
+    assert result.exit_code == 2
+    assert "api.yaml:6:7" in result.output and "missing.yaml" in result.output
+
+
+@pytest.mark.skipif(not DIGITALOCEAN.is_file(), reason="../shared/corpus is not here")
+def test_digitalocean_operations_are_analysed() -> None:
+    """DigitalOcean's official spec writes every operation as a $ref to another file."""
+    name = "resources/firewalls/models/firewall.yml#/allOf/0/properties/droplet_ids"
+    result = invoke("check", DIGITALOCEAN, "--critical", name, "-f", "json")
+    data = json.loads(result.stdout)
+    assert not [f for f in data["findings"] if f["rule"] == "PUT007"], data["findings"]
+    firewall = [f for f in data["findings"] if f["field"] == "droplet_ids"]
+    assert firewall and all("firewalls" in f["operation"]["path"] for f in firewall)
+
+
+# -- critical names that reach no body ---------------------------------------------------------
+
+@pytest.mark.skipif(not KONG.is_file(), reason="../shared/corpus is not here")
+def test_a_name_of_a_schema_no_body_uses_is_put007_naming_the_body() -> None:
+    """Kong's certificate PUT body is requestBodies/cert-request, not the Certificate schema."""
+    result = invoke("check", KONG, "--critical", "Certificate.snis")
+    assert result.exit_code == 1
+    line = next(x for x in result.output.splitlines() if "PUT007" in x)
+    assert "no PUT/upsert request body uses" in line
+    wanted = "#/components/requestBodies/cert-request/content/application~1json/schema" \
+             "/properties/snis"
+    assert f"PUT /certificates/{{certificate_id}}: {wanted}" in line
+    # and the name it proposes works
+    fixed = invoke("check", KONG, "--critical", wanted, "-f", "json")
+    findings = json.loads(fixed.stdout)["findings"]
+    assert not [f for f in findings if f["rule"] == "PUT007"]
+    assert any(f["field"] == "snis" for f in findings)
+
+
+@pytest.mark.parametrize("command", ["check", "diff"])
+def test_put007_runs_in_every_command_that_takes_names(tmp_path: Path, command: str) -> None:
+    spec = write(tmp_path, spec_text())
+    args = [spec] if command == "check" else [spec, spec]
+    result = invoke(command, *args, "--critical", "Typo.field")
+    assert "PUT007" in result.output and result.exit_code == 1, result.output
+
+
+def test_put007_runs_in_probe(tmp_path: Path) -> None:
+    from linter.config import Options
+    from linter.critical import CriticalName
+    from linter.probe import ProbeSettings, run_probe
+
+    spec = write(tmp_path, spec_text(op_extra="").replace(
+        "minItems: 1\n", "minItems: 1\n                  x-critical: true\n"))
+    options = Options(critical=[CriticalName("Typo.field")])
+    report, _ = run_probe(spec, options, ProbeSettings("http://127.0.0.1:9"))
+    assert [f.rule for f in report.findings] == ["PUT007"]
+
+
+# -- rule names --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("args", "closest"), [
+    (["--select", "PUT999"], None), (["--select", "nullable"], "critical-field-nullable"),
+    (["--ignore", "PUT0O1"], "PUT001"), (["--select", "critical-feild-omittable"],
+                                         "critical-field-omittable")])
+def test_an_unknown_rule_on_the_command_line_is_a_usage_error(tmp_path: Path, args: list[str],
+                                                              closest: str | None) -> None:
+    result = invoke("check", write(tmp_path, spec_text()), *args)
+    assert result.exit_code == 2
+    assert f"names no rule: '{args[1]}'" in result.output
+    if closest:
+        assert f"did you mean '{closest}'" in result.output
+
+
+@pytest.mark.parametrize("config", ["select: [PUT999]\n", "ignore: [nope]\n",
+                                    "severity: {PUT02: error}\n", "select: [1]\n",
+                                    "severity: {PUT001: fatal}\n"])
+def test_an_unknown_rule_in_the_config_is_an_error_with_its_line(tmp_path: Path,
+                                                                 config: str) -> None:
+    write(tmp_path, "fail-on: error\n" + config, "putlint.yaml")
+    result = invoke("check", write(tmp_path, spec_text()), cwd=tmp_path)
+    assert result.exit_code == 2
+    assert "putlint.yaml:2:" in result.output, result.output
+
+
+def test_rule_ids_are_case_insensitive(tmp_path: Path) -> None:
+    spec = write(tmp_path, spec_text(body="", extra="").replace(
+        "minItems: 1\n", "x-critical: true\n").replace("required: [snis]", "required: []"))
+    lower = invoke("check", spec, "--select", "put001", "-f", "json")
+    assert {f["rule"] for f in json.loads(lower.stdout)["findings"]} == {"PUT001"}
+
+
+def test_a_severity_prefix_applies_to_every_rule_it_names(tmp_path: Path) -> None:
+    write(tmp_path, "severity: {PUT00: info}\n", "putlint.yaml")
+    spec = write(tmp_path, spec_text().replace("minItems: 1\n", "x-critical: true\n"))
+    result = invoke("check", spec, "-f", "json", cwd=tmp_path)
+    findings = json.loads(result.stdout)["findings"]
+    assert findings and {f["severity"] for f in findings} == {"info"}
+    assert result.exit_code == 0
+
+
+# -- nothing to check --------------------------------------------------------------------------
+
+def test_a_folder_without_specs_is_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "notes.yaml").write_text("a: 1\n", encoding="utf-8")
+    result = invoke("check", tmp_path)
+    assert result.exit_code == 2
+    assert f"no OpenAPI or Swagger spec found in {tmp_path}" in result.output
+
+
+def test_a_run_without_critical_fields_says_so(tmp_path: Path) -> None:
+    spec = write(tmp_path, spec_text())
+    result = invoke("check", spec)
+    assert result.exit_code == 0
+    assert "no critical field was checked" in result.output and "putlint suggest" in result.output
+    assert invoke("check", spec, "--require-critical").exit_code == 1
+    write(tmp_path, "require-critical: true\n", "putlint.yaml")
+    assert invoke("check", spec, cwd=tmp_path).exit_code == 1
+    marked = write(tmp_path, spec_text().replace("minItems: 1\n", "minItems: 1\n"
+                                                  "                  x-critical: true\n"), "b.yaml")
+    ok = invoke("check", marked, "--require-critical")
+    assert ok.exit_code == 0 and "no critical field" not in ok.output
+
+
+# -- x-critical values -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("value", ["'true'", "'yes'", "1", "[reject]", "null",
+                                   "{on-omit: delete}", "{on_omit: purge}", "{why: x}"])
+def test_an_x_critical_that_is_not_a_contract_is_an_input_error(tmp_path: Path,
+                                                                value: str) -> None:
+    spec = write(tmp_path, spec_text().replace(
+        "minItems: 1\n", f"minItems: 1\n                  x-critical: {value}\n"))
+    result = invoke("check", spec)
+    assert result.exit_code == 2, result.output
+    assert "api.yaml:19:19: error: x-critical" in result.output
+
+
+@given(st.one_of(st.integers(), st.floats(allow_nan=False), st.text(max_size=8),
+                 st.lists(st.booleans(), max_size=2),
+                 st.dictionaries(st.sampled_from(["on-omit", "reason", "other"]),
+                                 st.sampled_from(["reject", "preserve", "purge", "x"]),
+                                 max_size=2)))
+@settings(max_examples=60, deadline=None)
+def test_every_x_critical_value_is_a_mark_or_an_error(value: object) -> None:
+    """The parse of a mark never ignores a value: it is a mark, `false`, or an error."""
+    from linter.analysis import parse_mark
+    from linter.errors import PutlintError
+
+    try:
+        mark = parse_mark(value)
+    except PutlintError:
+        valid = isinstance(value, dict) and set(value) <= {"on-omit", "reason"} and \
+            value.get("on-omit", "reject") in ("reject", "preserve", "purge")
+        assert not valid
+        return
+    assert mark is not None
+    assert isinstance(value, dict) and set(value) <= {"on-omit", "reason"}
+
+
+@pytest.mark.parametrize(("typo", "intended", "where"), [
+    ("x-critcal", "x-critical", "schema"), ("x-crtical", "x-critical", "schema"),
+    ("x-putlint-ingore", "x-putlint-ignore", "schema"), ("x-upsrt", "x-upsert", "operation")])
+def test_an_extension_a_typo_away_is_a_warning_naming_the_intended_key(
+        tmp_path: Path, typo: str, intended: str, where: str) -> None:
+    if where == "schema":
+        indent = " " * 18
+        text = spec_text().replace("minItems: 1\n", f"minItems: 1\n{indent}{typo}: true\n")
+    else:
+        text = spec_text(op_extra=f"      {typo}: true\n")
+    result = invoke("check", write(tmp_path, text))
+    assert f"'{typo}' is not an extension putlint reads; did you mean '{intended}'?" in \
+        result.output
+
+
+@given(st.text(alphabet=string.ascii_lowercase + "-", min_size=1, max_size=14))
+@settings(max_examples=200, deadline=None)
+def test_only_near_misses_are_flagged(suffix: str) -> None:
+    from linter.vocab import ANNOTATION_NAMES, edit_distance, near_annotation
+
+    key = "x-" + suffix
+    intended = near_annotation(key)
+    if key in ANNOTATION_NAMES:
+        assert intended is None
+    elif intended is not None:
+        assert edit_distance(key, intended, limit=5) <= 2
+    else:
+        assert all(edit_distance(key, name, limit=5) > 2 for name in ANNOTATION_NAMES)
+
+
+# -- config paths, baselines, contracts ----------------------------------------------------------
+
+def test_paths_in_a_config_file_resolve_against_its_folder(tmp_path: Path) -> None:
+    spec = write(tmp_path, spec_text().replace("minItems: 1\n", "x-critical: true\n")
+                 .replace("required: [snis]", "required: []"))
+    write(tmp_path, "baseline: base.json\nreports:\n  - {format: json, output: out/r.json}\n",
+          "putlint.yaml")
+    (tmp_path / "out").mkdir()
+    sub = tmp_path / "deep" / "er"
+    sub.mkdir(parents=True)
+    written = invoke("check", spec, "--write-baseline", tmp_path / "base.json", cwd=tmp_path)
+    assert written.exit_code == 0, written.output
+    result = invoke("check", Path("../..") / spec.name, cwd=sub)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "r.json").is_file()
+    assert not (sub / "out").exists()
+
+
+def test_a_baseline_entry_matches_only_its_own_spec(tmp_path: Path) -> None:
+    text = spec_text().replace("minItems: 1\n", "x-critical: true\n").replace(
+        "required: [snis]", "required: []")
+    write(tmp_path, text, "a.yaml")
+    (tmp_path / "other").mkdir()
+    write(tmp_path / "other", text, "b.yaml")
+    write(tmp_path, "fail-on: error\n", "putlint.yaml")
+    assert invoke("check", "a.yaml", "--write-baseline", "base.json", cwd=tmp_path).exit_code == 0
+    entries = json.loads((tmp_path / "base.json").read_text())["entries"]
+    assert {e["spec"] for e in entries} == {"a.yaml"}
+    assert invoke("check", "a.yaml", "--baseline", "base.json", cwd=tmp_path).exit_code == 0
+    other = invoke("check", "other/b.yaml", "--baseline", "base.json", cwd=tmp_path)
+    assert other.exit_code == 1 and "PUT001" in other.output
+    # the same project root from a subfolder: the entry still names a.yaml
+    inside = invoke("check", "../a.yaml", "--baseline", "../base.json", cwd=tmp_path / "other")
+    assert inside.exit_code == 0, inside.output
+
+
+def test_a_baseline_without_spec_paths_still_loads_with_a_note(tmp_path: Path) -> None:
+    text = spec_text().replace("minItems: 1\n", "x-critical: true\n").replace(
+        "required: [snis]", "required: []")
+    write(tmp_path, text, "a.yaml")
+    assert invoke("check", "a.yaml", "--write-baseline", "base.json", cwd=tmp_path).exit_code == 0
+    data = json.loads((tmp_path / "base.json").read_text())
+    for entry in data["entries"]:
+        del entry["spec"]
+    (tmp_path / "base.json").write_text(json.dumps(data))
+    result = invoke("check", "a.yaml", "--baseline", "base.json", cwd=tmp_path)
+    assert result.exit_code == 0
+    assert "name no spec" in result.output and "--write-baseline" in result.output
+
+
+def test_the_specs_own_contract_wins_over_a_config_entry_that_states_none(tmp_path: Path) -> None:
+    spec = write(tmp_path, spec_text().replace("minItems: 1\n", "x-critical: {on-omit: preserve}\n")
+                 .replace("required: [snis]", "required: []").replace("'400'", "'409'"))
+    bare = invoke("check", spec, "--critical", "#/paths/~1certs~1{id}/put/requestBody/content/"
+                  "application~1json/schema/properties/snis", "-f", "json")
+    assert "PUT001" not in {f["rule"] for f in json.loads(bare.stdout)["findings"]}
+    write(tmp_path, "critical:\n  - name: '#/paths/~1certs~1{id}/put/requestBody/content/"
+          "application~1json/schema/properties/snis'\n    on-omit: reject\n", "putlint.yaml")
+    stated = invoke("check", spec, "-f", "json", cwd=tmp_path)
+    put001 = [f for f in json.loads(stated.stdout)["findings"] if f["rule"] == "PUT001"]
+    assert put001 and "on-omit: reject from putlint.yaml:2:5 overrides the spec's on-omit: " \
+        "preserve" in put001[0]["message"]
+
+
+# -- names with dots ---------------------------------------------------------------------------
+
+K8S = """openapi: 3.0.3
+info: {title: k, version: '1'}
+paths:
+  /api/v1/namespaces/{ns}/secrets/{name}:
+    put:
+      parameters:
+        - {name: ns, in: path, required: true, schema: {type: string}}
+        - {name: name, in: path, required: true, schema: {type: string}}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/io.k8s.api.core.v1.Secret'}
+      responses:
+        '200': {description: ok}
+        '400': {description: bad}
+components:
+  schemas:
+    io.k8s.api.core.v1.Secret:
+      type: object
+      properties:
+        data: {type: object, additionalProperties: {type: string}}
+        metadata: {$ref: '#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta'}
+    io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta:
+      type: object
+      properties:
+        labels: {type: object}
+"""
+
+
+def test_component_names_with_dots_are_addressable(tmp_path: Path) -> None:
+    spec = write(tmp_path, K8S)
+    for name, field in (("io.k8s.api.core.v1.Secret.data", "data"),
+                        ("io.k8s.api.core.v1.Secret.metadata.labels", "metadata.labels")):
+        result = invoke("check", spec, "--critical", name, "-f", "json")
+        findings = json.loads(result.stdout)["findings"]
+        assert not [f for f in findings if f["rule"] == "PUT007"], findings
+        assert any(f["field"] == field and f["rule"] == "PUT001" for f in findings)
+
+
+@given(st.lists(st.text(alphabet="abc", min_size=1, max_size=3), min_size=1, max_size=4),
+       st.integers(min_value=0, max_value=3))
+@settings(max_examples=100, deadline=None)
+def test_the_longest_component_name_wins(parts: list[str], extra: int) -> None:
+    """Components `a`, `a.b`, `a.b.c`...: a name resolves to the longest that is a prefix."""
+    from linter.critical import _component
+    from linter.refs import Loc
+
+    class Doc:  # the small part of a Workspace _component reads
+        def get(self, loc: Loc) -> dict:
+            return {".".join(parts[:i]): {} for i in range(1, len(parts) + 1 - extra) if i}
+
+    ws = Doc()
+    ws.root = None  # type: ignore[attr-defined]
+    name = ".".join(parts)
+    found = _component(ws, ("components", "schemas"), name)  # type: ignore[arg-type]
+    defined = [".".join(parts[:i]) for i in range(1, len(parts) + 1 - extra)]
+    if not defined:
+        assert found is None
+        return
+    loc, steps = found  # type: ignore[misc]
+    longest = max((d for d in defined if name == d or name.startswith(d + ".")), key=len)
+    assert loc.pointer[-1] == longest
+    assert steps == (name[len(longest) + 1:].split(".") if name != longest else [])
+
+
+# -- x-putlint-ignore in every command ---------------------------------------------------------
+
+@pytest.mark.parametrize("where", ["operation", "field"])
+def test_probe_honours_x_putlint_ignore(tmp_path: Path, where: str) -> None:
+    """A purging server, a spec that suppresses PUT301 there: probe reports no PUT301."""
+    from linter.rules._specs import reference_api
+
+    from linter.config import Options
+    from linter.probe import ProbeSettings, run_probe
+    from linter.refserver import ReferenceApi, running
+
+    text = reference_api("purge")
+    if where == "operation":
+        text = text.replace("    put:\n", "    put:\n      x-putlint-ignore: [PUT301]\n")
+    else:
+        text = text.replace("x-critical: true", "x-critical: true\n"
+                            "                  x-putlint-ignore: PUT301")
+    spec = write(tmp_path, text)
+    plain = write(tmp_path, reference_api("purge"), "plain.yaml")
+    with running(ReferenceApi(mode="purge")) as url:
+        settings = ProbeSettings(url, allow_writes=True)
+        suppressed, _ = run_probe(spec, Options(), settings)
+        reported, _ = run_probe(plain, Options(), settings)
+    assert "PUT301" in {f.rule for f in reported.findings}
+    assert "PUT301" not in {f.rule for f in suppressed.findings}
+
+
+def test_diff_honours_x_putlint_ignore_on_the_operation(tmp_path: Path) -> None:
+    base = write(tmp_path, spec_text().replace("minItems: 1\n", "minItems: 1\n" + " " * 18 +
+                                               "x-critical: true\n"), "base.yaml")
+    head_text = base.read_text().replace("'400': {description: missing}\n", "")
+    head = write(tmp_path, head_text, "head.yaml")
+    assert "PUT203" in invoke("diff", base, head).output
+    ignored = write(tmp_path, head_text.replace("    put:\n", "    put:\n"
+                                                "      x-putlint-ignore: [PUT203, PUT005]\n"),
+                    "ignored.yaml")
+    result = invoke("diff", base, ignored)
+    assert "PUT203" not in result.output and result.exit_code == 0, result.output

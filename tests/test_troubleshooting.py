@@ -1,0 +1,39 @@
+"""README's troubleshooting transcripts run as shown: output (stdout and stderr as a terminal
+shows them, in order) and exit code, against the files in docs/troubleshooting/."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SECTION = re.compile(r"## Troubleshooting[^\n]*\n(.*?)\n## ", re.S)
+
+
+def transcripts() -> list[tuple[str, str, int]]:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = SECTION.search(readme)
+    assert section, "README has no troubleshooting section"
+    out = []
+    for block in re.findall(r"```text\n(.*?)```", section.group(1), re.S):
+        match = re.fullmatch(r"\$ putlint ([^\n]*)\n(.*?)\$ echo \$\?\n(\d+)\n", block, re.S)
+        assert match, block
+        out.append((match.group(1), match.group(2), int(match.group(3))))
+    return out
+
+
+def test_the_section_has_every_case() -> None:
+    assert len(transcripts()) >= 8
+
+
+@pytest.mark.parametrize(("command", "shown", "code"), transcripts(), ids=lambda v: str(v)[:50])
+def test_troubleshooting_transcript(command: str, shown: str, code: int) -> None:
+    proc = subprocess.run([sys.executable, "-m", "linter.cli", *command.split()], cwd=ROOT,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                          timeout=120, env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1"})
+    assert proc.stdout.replace("linter.cli", "putlint") == shown
+    assert proc.returncode == code
