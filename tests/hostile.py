@@ -162,6 +162,12 @@ def in_place_loop(size: int) -> str:
                   "      else: {$ref: '#/components/schemas/L'}\n")
 
 
+def dense_flow(size: int) -> str:
+    """Nothing but structure: `[{}, {}, ...]`, about 60 to 200 bytes of parser memory per
+    4 bytes of text."""
+    return spec("{type: string}", "x-l: [" + "{}, " * max(1, (size - 400) // 4) + "{}]\n")
+
+
 @dataclass(frozen=True)
 class Hostile:
     name: str
@@ -199,4 +205,5 @@ GENERATORS = [
     Hostile("huge-float-json", huge_float_json, ".json", FINDINGS),
     Hostile("lone-surrogate", lone_surrogate, ".json", INPUT_ERROR, "surrogate"),
     Hostile("in-place-loop", in_place_loop, ".yaml", INPUT_ERROR, "$ref loop"),
+    Hostile("dense-flow", dense_flow, ".yaml", FINDINGS),
 ]

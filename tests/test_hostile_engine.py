@@ -401,3 +401,39 @@ def test_strategy_merge_keeps_branch_products_bounded(parts: int, branches: int)
     merged = merge({"allOf": [{"anyOf": [{"type": "string"}] * branches}] * parts})
     assert 1 <= len(merged["anyOf"]) <= MAX_BRANCHES
     assert len(merged["anyOf"]) == min(MAX_BRANCHES, branches ** parts)
+
+
+@FAST
+@given(items=st.integers(100, 3000), form=st.sampled_from(["[{}, ", "- x\n", "[1, "]))
+def test_texts_denser_than_any_spec_are_refused_before_parsing(
+        tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch, items: int,
+        form: str) -> None:
+    """A text with more brackets, lines and commas than MAX_STRUCTURE is refused before a
+    parser sees it (scaled down here: 2,000 instead of 6 million)."""
+    from linter import source
+
+    monkeypatch.setattr(source, "MAX_STRUCTURE", 2_000)
+    body = {"[{}, ": "x-l: [" + "{}, " * items + "{}]\n",
+            "- x\n": "x-l:\n" + "- x\n" * items,
+            "[1, ": "x-l: [" + "1, " * items + "1]\n"}[form]
+    path = tmp_path_factory.mktemp("dense") / "openapi.yaml"
+    path.write_text(spec("{type: string}", body), encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    count = sum(text.count(c) for c in "{[\n,")
+    if count > 2_000 and len(text) > 2_000:
+        with pytest.raises(PutlintError, match="denser than any real spec"):
+            parse(path, "openapi.yaml")
+    else:
+        assert len(parse(path, "openapi.yaml").data["x-l"]) == items + (form != "- x\n")
+
+
+def test_the_densest_real_spec_is_far_under_the_limit() -> None:
+    from linter.source import MAX_STRUCTURE
+
+    github = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / \
+        "github-2026" / "api.github.com.json"
+    if not github.exists():
+        pytest.skip("corpus not present")
+    text = github.read_text(encoding="utf-8")
+    count = sum(text.count(c) for c in "{[\n,")
+    assert count * (64 * 1024 * 1024) / len(text) < MAX_STRUCTURE  # even at the 64 MiB cap
