@@ -71,7 +71,7 @@ def branch_explosion(size: int) -> str:
 
 def enum_intersection(size: int) -> str:
     """Two large enums under allOf (pairwise intersection is quadratic)."""
-    count = max(20_000, size // 17)
+    count = max(20_000, size // 19)
     first = list(range(count))
     second = list(range(count // 2, count + count // 2))
     return _json_spec({"allOf": [{"enum": first}, {"enum": second}]}, size)
