@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any, NoReturn, Optional
 
 import typer
 
-from linter.config import FORMATS, Options, find_config, load_config
+from linter.config import Options, find_config, load_config
 from linter.errors import PutlintError
+from linter.reporters import format_names
 from linter.vocab import SEVERITIES
 
 app = typer.Typer(
@@ -36,10 +39,13 @@ Critical = typer.Option("--critical", help="Mark a field critical: Schema.path, 
 ConfigFile = typer.Option("--config",
                           help="Config file (default: putlint.yaml or pyproject.toml, upward).")
 Formats = typer.Option("--format", "-f",
-                       help=f"Report format: {', '.join(FORMATS)} (repeatable).")
+                       help=f"Report format: {', '.join(format_names())} (repeatable).")
 Outputs = typer.Option("--output", "-o", help="Write the report of the --format in the same "
                        "position to this file (repeatable); the terminal still gets the text "
                        "summary.")
+RefRoot = typer.Option("--root", help="The folder $refs may reach (default: the top of the git "
+                       "work tree holding the spec, else the spec's folder).")
+ProfileOpt = typer.Option("--profile", help="A preset of API conventions: azure-arm.")
 Select = typer.Option("--select", help="Run only these rules (ids, id prefixes or names).")
 Ignore = typer.Option("--ignore", help="Do not run these rules.")
 PROGRESS_AFTER = 8  # files; a progress bar for fewer would only flicker
@@ -86,6 +92,8 @@ def check(
     require_critical: Annotated[bool, typer.Option(
         "--require-critical", help="Exit 1 when the run checks no critical field at "
         "all.")] = False,
+    root: Annotated[Optional[Path], RefRoot] = None,  # noqa: UP045
+    profile: Annotated[Optional[str], ProfileOpt] = None,  # noqa: UP045
 ) -> None:
     """Report PUT/upsert operations that let a critical field be omitted, nulled or emptied."""
     from linter.discover import discover
@@ -96,7 +104,9 @@ def check(
         _options(config), critical=critical, select=select, ignore=ignore, fail_on=fail_on,
         validate=validate, reports=reports, baseline=str(baseline) if baseline else None,
         jobs=jobs, show_examples=show_examples or None,
-        require_critical=require_critical or None)
+        require_critical=require_critical or None, root=_root(root), profile=profile)
+    # --write-baseline records every finding: the baseline it replaces is not read
+    accepted = _baseline_entries(options.baseline) if write_baseline is None else None
     files, searched, errors = _discover(paths, discover)
     progress = _progress_bar() if sys.stderr.isatty() and len(files) >= PROGRESS_AFTER else None
     report = run(files, options, searched, jobs=options.jobs, progress=progress)
@@ -110,18 +120,24 @@ def check(
             count = write(report, write_baseline, options.project_root)
         except PutlintError as exc:
             _input_error(exc)
-        typer.echo(f"putlint: wrote {count} baseline entr{'y' if count == 1 else 'ies'} to "
-                   f"{write_baseline}")
+        _say(f"putlint: wrote {count} baseline entr{'y' if count == 1 else 'ies'} to "
+             f"{write_baseline}")
         raise typer.Exit(2 if report.errors else 0)
-    if options.baseline:
-        from linter.baseline import apply, load
+    if accepted is not None:
+        from linter.baseline import apply
 
-        try:
-            apply(report, load(Path(options.baseline)), options.project_root, options.baseline)
-        except PutlintError as exc:
-            report.errors.append(exc)
+        apply(report, accepted, options.project_root, options.baseline)
     _emit(report, options)
     raise typer.Exit(report.exit_code(options.fail_on, options.require_critical))
+
+
+def _root(root: Path | None) -> str | None:
+    """`--root`: a folder that exists (a typo would otherwise refuse every file $ref)."""
+    if root is None:
+        return None
+    if not root.is_dir():
+        _usage(f"--root {root}: no such folder")
+    return str(root)
 
 
 def _with_cli(options: Options, **given: object) -> Options:
@@ -145,46 +161,123 @@ def _discover(paths: list[Path], discover):  # type: ignore[no-untyped-def]
     return files, searched, errors
 
 
+def _baseline_entries(path: str | None) -> list[dict] | None:
+    """The --baseline's entries, read before the run: a baseline putlint cannot use ends the
+    run at once with one line (a run filtered by half a baseline would mislead)."""
+    if path is None:
+        return None
+    from linter.baseline import load
+
+    try:
+        return load(Path(path))
+    except PutlintError as exc:
+        _input_error(exc)
+
+
 def _report_pairs(formats: list[str], outputs: list[Path]) -> list[tuple[str, str | None]]:
     """Pair each --format with the --output in the same position; the rest go to stdout."""
     for name in formats:
-        if name not in FORMATS:
-            _usage(f"--format must be one of {', '.join(FORMATS)}")
+        if name not in format_names():
+            _usage(f"--format must be one of {', '.join(format_names())}")
     if len(outputs) > len(formats):
         _usage("each --output needs a --format before it")
     pairs = [(name, str(outputs[i]) if i < len(outputs) else None)
              for i, name in enumerate(formats)]
     if sum(1 for _, out in pairs if out is None) > 1:
         _usage("only one --format can go to the terminal; give the others an --output")
+    named = [os.path.abspath(out) for _, out in pairs if out is not None]
+    if len(set(named)) < len(named):  # the second report would silently replace the first
+        _usage("two --output options name the same file")
     return pairs
 
 
 def _emit(report, options: Options) -> None:  # type: ignore[no-untyped-def]
+    """Every report to its file (atomically) or the terminal. A report that cannot be written
+    is one line on stderr; the others are still written, and the run then exits 2."""
     from linter import __version__
+    from linter.atomic import write_atomic
     from linter.reporters import RenderContext, get_renderer
 
     context = RenderContext(
         fail_on=options.fail_on, show_examples=options.show_examples,
         color=use_color(sys.stdout, os.environ), tool_version=__version__)
     to_terminal = False
+    failed: list[PutlintError] = []
     for name, output in options.reports:
         text = get_renderer(name)(report, context)
         if output is None:
-            sys.stdout.write(text)
+            _write_stdout(text, STDOUT_ESCAPES.get(name, "backslashreplace"))
             to_terminal = True
         else:
-            Path(output).write_text(text, encoding="utf-8")
-    if not to_terminal:
+            try:
+                write_atomic(output, text)
+            except PutlintError as exc:
+                failed.append(exc)
+    if not to_terminal and sys.stdout is not None:  # the summary, unless stdout is closed
         from linter.reporters.text import problem_lines, summary
 
-        for line in problem_lines(report.errors, "error"):
-            typer.echo(line)
-        typer.echo(summary(report))
+        _write_stdout("".join(line + "\n" for line in
+                              [*problem_lines(report.errors, "error"), summary(report)]))
+    for exc in failed:
+        _say(f"{exc.place or '<output>'}: error: {exc.message}", err=True)
+    if failed:
+        raise typer.Exit(2)
+
+
+# How a character the terminal's encoding cannot carry is written, so that each format stays
+# itself: a JSON escape inside JSON's strings (the only place non-ASCII text can be), a
+# character reference in XML, a backslash escape elsewhere.
+STDOUT_ESCAPES = {"json": "putlint-json", "sarif": "putlint-json", "junit": "xmlcharrefreplace"}
+
+
+def _json_escape(error: UnicodeError) -> tuple[str, int]:
+    assert isinstance(error, UnicodeEncodeError)
+    units = error.object[error.start:error.end].encode("utf-16-be", "surrogatepass")
+    return "".join(f"\\u{int.from_bytes(units[i:i + 2], 'big'):04x}"
+                   for i in range(0, len(units), 2)), error.end
+
+
+codecs.register_error("putlint-json", _json_escape)
+
+
+def _write_stdout(text: str, errors: str = "backslashreplace") -> None:
+    """Write to stdout whatever its encoding (a character it cannot carry is escaped as
+    ``errors`` says). A reader that went away (`putlint ... | head`) ends the run with exit 2
+    and no traceback; a stdout that cannot take the text (`> /dev/full`, closed) with one line
+    on stderr and exit 2."""
+    if sys.stdout is None:  # started with stdout closed (`>&-`)
+        _input_error(PutlintError("cannot write the report: standard output is closed"))
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    try:
+        sys.stdout.write(text.encode(encoding, errors).decode(encoding))
+        sys.stdout.flush()
+    except OSError as exc:
+        # the interpreter flushes stdout again at exit: point it at nothing first
+        with contextlib.suppress(OSError, ValueError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        if isinstance(exc, BrokenPipeError):
+            raise typer.Exit(2) from None
+        _input_error(PutlintError("cannot write the report to standard output: "
+                                  f"{exc.strerror or exc}"))
+
+
+def _say(line: str, err: bool = False) -> None:
+    """One line of putlint's own, with any text quoted from input made printable."""
+    from linter.source import printable
+
+    typer.echo(printable(line), err=err)
+
+
+def _input_error(exc: PutlintError) -> NoReturn:
+    """An input or output error that ends the run: one escaped line on stderr, exit 2."""
+    _say(f"{exc.place or 'putlint'}: error: {exc.message}", err=True)
+    raise typer.Exit(2)
 
 
 def use_color(stream, environ) -> bool:  # type: ignore[no-untyped-def]
     """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
-    return bool(stream.isatty()) and "NO_COLOR" not in environ
+    return stream is not None and bool(stream.isatty()) and "NO_COLOR" not in environ
 
 
 def _progress_bar():  # type: ignore[no-untyped-def]
@@ -215,46 +308,68 @@ def probe(
     allow_remote: Annotated[bool, typer.Option(
         "--allow-remote", help="Allow a base URL that is not loopback (a test environment "
         "you own).")] = False,
+    allow_existing: Annotated[bool, typer.Option(
+        "--allow-existing", help="Also write to resources probe did not create: paths "
+        "without parameters and items that exist already. They are never deleted; probe "
+        "puts back what their GET returned.")] = False,
     max_requests: Annotated[int, typer.Option("--max-requests", min=1,
                                               help="Stop after this many requests "
                                               "(clean-up still runs).")] = 500,
     timeout: Annotated[float, typer.Option("--timeout", min=0.1,
-                                           help="Seconds to wait for each response.")] = 10.0,
+                                           help="Seconds each exchange may take in all "
+                                           "(connect, send, the whole response).")] = 10.0,
     formats: Annotated[Optional[list[str]], Formats] = None,  # noqa: UP045
     outputs: Annotated[Optional[list[Path]], Outputs] = None,  # noqa: UP045
     critical: Annotated[Optional[list[str]], Critical] = None,  # noqa: UP045
     config: Annotated[Optional[Path], ConfigFile] = None,  # noqa: UP045
     fail_on: Annotated[Optional[str], FailOn] = None,  # noqa: UP045
+    root: Annotated[Optional[Path], RefRoot] = None,  # noqa: UP045
+    profile: Annotated[Optional[str], ProfileOpt] = None,  # noqa: UP045
 ) -> None:
     """Drive a running API: create, omit, read back, clean up; report purges (PUT301-PUT304)."""
-    from linter.probe import ProbeSettings, parse_headers, run_probe
+    from linter.probe import ProbeInterrupted, ProbeSettings, parse_headers, run_probe_full
+    from linter.redact import Redactor
+    from linter.source import printable
 
     reports = _report_pairs(formats or [], outputs or [])
-    options = _with_cli(_options(config), critical=critical, fail_on=fail_on, reports=reports)
+    options = _with_cli(_options(config), critical=critical, fail_on=fail_on, reports=reports,
+                        root=_root(root), profile=profile)
+    redact = Redactor.for_probe({}, base_url)
+
+    def say(text: str) -> None:  # every line probe prints itself goes through the redactor
+        typer.echo(printable(redact.text(text)), err=True)
+
     try:
         settings = ProbeSettings(base_url, operations or [], parse_headers(headers or []),
-                                 allow_writes, allow_remote, max_requests, timeout)
-        report, plan = run_probe(spec, options, settings,
-                                 progress=lambda text: typer.echo(f"probe: {text}", err=True))
+                                 allow_writes, allow_remote, max_requests, timeout,
+                                 allow_existing)
+        redact = settings.redactor()
+        run = run_probe_full(spec, options, settings,
+                             progress=lambda text: say(f"probe: {text}"))
     except PutlintError as exc:
-        from linter.source import printable
-
-        typer.echo(printable(f"{exc.place or spec}: error: {exc.message}"), err=True)
+        say(f"{exc.place or spec}: error: {exc.message}")
         raise typer.Exit(2) from None
-    except KeyboardInterrupt:
-        typer.echo("putlint: probe interrupted; every resource it created was deleted",
-                   err=True)
+    except ProbeInterrupted as exc:
+        say(f"putlint: probe interrupted; {exc.ledger.summary()}")
+        for line in exc.ledger.report():
+            say(f"  {line}")
         raise typer.Exit(2) from None
     if not allow_writes:
-        from linter.source import printable
-
         typer.echo("putlint probe: dry run, nothing sent. These are the requests "
                    "--allow-writes would send:")
-        for line in plan:
-            typer.echo(printable(line))
+        for line in run.plan:
+            typer.echo(printable(redact.text(line)))
         raise typer.Exit(0)
-    _emit(report, options)
-    raise typer.Exit(report.exit_code(options.fail_on))
+    if run.ledger.entries:
+        say(f"probe: clean-up: {run.ledger.summary()}")
+        if not run.ledger.clean:
+            for line in run.ledger.report():
+                say(f"  {line}")
+    _emit(run.report, options)
+    if run.unobserved:  # a gate that saw nothing has not passed: the report, then the error
+        say(f"{spec}: error: {run.unobserved}")
+        raise typer.Exit(2)
+    raise typer.Exit(run.report.exit_code(options.fail_on))
 
 
 @app.command()
@@ -273,8 +388,10 @@ def diff(
     select: Annotated[Optional[list[str]], Select] = None,  # noqa: UP045
     ignore: Annotated[Optional[list[str]], Ignore] = None,  # noqa: UP045
     fail_on: Annotated[Optional[str], FailOn] = None,  # noqa: UP045
+    root: Annotated[Optional[Path], RefRoot] = None,  # noqa: UP045
+    profile: Annotated[Optional[str], ProfileOpt] = None,  # noqa: UP045
 ) -> None:
-    """Report the changes from BASE to HEAD that make omission destructive (PUT201-PUT206),
+    """Report the changes from BASE to HEAD that make omission destructive (PUT201-PUT207),
     and the check findings HEAD has that BASE has not."""
     import tempfile
 
@@ -284,7 +401,7 @@ def diff(
         _usage("diff takes BASE HEAD, or --base-ref REV and the paths to compare")
     reports = _report_pairs(formats or [], outputs or [])
     options = _with_cli(_options(config), critical=critical, select=select, ignore=ignore,
-                        fail_on=fail_on, reports=reports)
+                        fail_on=fail_on, reports=reports, root=_root(root), profile=profile)
     if base_ref is not None:  # folders are searched for roots, as `check` does
         from linter.discover import discover
 
@@ -297,7 +414,7 @@ def diff(
             _usage(f"{path}: no such file")
     with tempfile.TemporaryDirectory(prefix="putlint-base-") as workdir:
         try:
-            pairs = git_pairs(base_ref, paths, workdir) if base_ref is not None else \
+            pairs = git_pairs(base_ref, paths, workdir, options) if base_ref is not None else \
                 [(paths[0], paths[1], None)]
         except PutlintError as exc:
             from linter.source import printable
@@ -324,6 +441,8 @@ def suggest(
         "--min-confidence", min=0.0, max=1.0, help="List (and write) only suggestions at "
         "least this confident.")] = 0.35,
     config: Annotated[Optional[Path], ConfigFile] = None,  # noqa: UP045
+    root: Annotated[Optional[Path], RefRoot] = None,  # noqa: UP045
+    profile: Annotated[Optional[str], ProfileOpt] = None,  # noqa: UP045
 ) -> None:
     """Propose the fields of PUT/upsert bodies most likely to be critical, with evidence."""
     import json
@@ -337,7 +456,7 @@ def suggest(
     if write_config is not None and str(write_config) != "-" and \
             write_config.suffix.lower() == ".toml":
         _usage("--write-config writes YAML (putlint.yaml); add TOML entries by hand")
-    options = _options(config)
+    options = _with_cli(_options(config), root=_root(root), profile=profile)
     files, _, problems = _discover(paths, discover)
     run = find_suggestions(files, options, top, min_confidence)
     errors = [*problems, *run.errors]
@@ -355,6 +474,9 @@ def suggest(
                 typer.echo(printable(f"        also {op.label}"))
             for e in s.evidence:
                 typer.echo(printable(f"        - {e.text}"))
+            if s.contract:  # the field's description states a deliberate clear
+                typer.echo("        = propose " + ", ".join(f"{k}: {v}"
+                                                           for k, v in s.contract.items()))
     summary = _suggest_summary(run, len(files), top, min_confidence)
     typer.echo(summary, err=to_stdout or output_format == "json")
     if write_config is not None:
@@ -451,19 +573,12 @@ def _options(config: Path | None) -> Options:
         return load_config(path)
     except PutlintError as exc:
         where = f"{exc.place}: " if exc.place else (f"{config}: " if config else "")
-        typer.echo(f"{where}error: {exc.message}", err=True)
+        _say(f"{where}error: {exc.message}", err=True)
         raise typer.Exit(2) from None
 
 
-def _input_error(exc: PutlintError) -> None:
-    from linter.source import printable
-
-    typer.echo(printable(f"{exc.place or 'putlint'}: error: {exc.message}"), err=True)
-    raise typer.Exit(2)
-
-
-def _usage(message: str) -> None:
-    typer.echo(f"putlint: usage error: {message}", err=True)
+def _usage(message: str) -> NoReturn:
+    _say(f"putlint: usage error: {message}", err=True)
     raise typer.Exit(2)
 
 

@@ -74,7 +74,6 @@ def parse_json(path: Path, display: str, text: str) -> Document:
             raise PutlintError("JSON is nested too deeply to read",
                                Place(display, 1, 1)) from None
         locator = JsonLocator(text)  # the failed load left this one part-read
-    _refuse_lone_surrogates(text, display)
     locator.unique_keys = not duplicates
     doc = Document(path, display, text, data, True, _locator=locator)
     for key in duplicates:
@@ -82,43 +81,6 @@ def parse_json(path: Path, display: str, text: str) -> Document:
         offset = match[-1].start() if match else 0
         doc.warnings.append(duplicate_key_warning(key, Place(display, *line_col_at(text, offset))))
     return doc
-
-
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
-
-
-def _refuse_lone_surrogates(text: str, display: str) -> None:
-    """A `\\ud800` escape without its pair decodes to a lone surrogate: no character, and
-    unwritable as UTF-8 (every report would fail on it). Refused where it is written.
-
-    Only escapes can make one (the bytes were decoded as strict UTF-8), so the text is
-    searched, not the data: one regex scan that finds nothing in real specs.
-    """
-    if "\\u" not in text:
-        return
-    pending = -1  # offset of a high surrogate escape waiting for its low half
-    for match in _SURROGATE_ESCAPE.finditer(text):
-        start = match.start()
-        backslashes, at = 0, start - 1
-        while at >= 0 and text[at] == "\\":
-            backslashes, at = backslashes + 1, at - 1
-        if backslashes % 2:  # `\\\\ud800` is a backslash and text, not an escape
-            continue
-        high = match.group()[3].lower() in "89ab"
-        if pending >= 0 and not high and start == pending + 6:
-            pending = -1
-            continue
-        if pending >= 0 or not high:
-            bad = pending if pending >= 0 else start
-            raise PutlintError("a lone UTF-16 surrogate escape "
-                               f"({text[bad:bad + 6]}): not a character; write the "
-                               "character itself, or its full surrogate pair",
-                               Place(display, *line_col_at(text, bad)))
-        pending = start
-    if pending >= 0:
-        raise PutlintError(f"a lone UTF-16 surrogate escape ({text[pending:pending + 6]}): not "
-                           "a character; write the character itself, or its full surrogate "
-                           "pair", Place(display, *line_col_at(text, pending)))
 
 
 class LongInteger(ValueError):

@@ -75,7 +75,8 @@ class Workspace:
         target = Path(os.path.realpath(path))
         if not _is_within(target, self.root_dir):
             raise PutlintError(f"$ref '{printable(ref)}' leaves the spec's root folder "
-                               f"{self.root_dir}; putlint reads no file outside it")
+                               f"{self.root_dir}; putlint reads no file outside it (a wider "
+                               "root: --root DIR or `root:` in putlint.yaml)")
         if not target.is_file():
             raise PutlintError(f"$ref '{printable(ref)}': file not found (looked for "
                                f"{display_name(target)})")

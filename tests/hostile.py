@@ -203,7 +203,7 @@ GENERATORS = [
     Hostile("long-integer-yaml", long_integer_yaml, ".yaml", INPUT_ERROR, "digits"),
     Hostile("non-finite", non_finite, ".yaml", FINDINGS),
     Hostile("huge-float-json", huge_float_json, ".json", FINDINGS),
-    Hostile("lone-surrogate", lone_surrogate, ".json", INPUT_ERROR, "surrogate"),
+    Hostile("lone-surrogate", lone_surrogate, ".json", FINDINGS, "\\ud800"),
     Hostile("in-place-loop", in_place_loop, ".yaml", INPUT_ERROR, "$ref loop"),
     Hostile("dense-flow", dense_flow, ".yaml", FINDINGS),
 ]

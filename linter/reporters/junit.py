@@ -6,16 +6,26 @@ without turning the run red.
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 from linter.findings import Finding, RunReport
-from linter.reporters import RenderContext, exchange_lines
+from linter.reporters import RenderContext, ReportFormat, exchange_lines
 from linter.source import printable
 from linter.vocab import SEVERITY_RANK
 
+if TYPE_CHECKING:
+    import xml.etree.ElementTree as ET
+
+
+
+FORMAT = ReportFormat("junit", ".xml",
+                      "JUnit XML: one test case per operation checked, failing on findings.",
+                      lists_operations=True)
 
 def render(report: RunReport, ctx: RenderContext | None = None) -> str:
+    import xml.etree.ElementTree as ET  # here: discovering the formats must stay cheap
+
     ctx = ctx or RenderContext()
     threshold = SEVERITY_RANK[ctx.fail_on]
     # Findings by the spec that produced them (two specs may share a method and path), and
@@ -34,8 +44,8 @@ def render(report: RunReport, ctx: RenderContext | None = None) -> str:
         suite = ET.SubElement(root, "testsuite", name=spec.path)
         for error in spec.errors:
             case = ET.SubElement(suite, "testcase", classname=spec.path, name="read spec")
-            node = ET.SubElement(case, "error", type="input-error", message=_clean(error.message))
-            node.text = _clean(str(error))
+            node = ET.SubElement(case, "error", type="input-error", message=error.message)
+            node.text = str(error)
         for op in spec.operations:
             case = ET.SubElement(suite, "testcase", classname=spec.path,
                                  name=op.label + (f" ({op.operation_id})" if op.operation_id
@@ -51,18 +61,23 @@ def render(report: RunReport, ctx: RenderContext | None = None) -> str:
     for key in ("tests", "failures", "errors"):
         root.set(key, str(sum(int(s.get(key, "0")) for s in root)))
     ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, "unicode") + "\n"
+    # XML 1.0 cannot carry most control characters, surrogates, U+FFFE or U+FFFF, and
+    # ElementTree writes them as they are: escape them visibly in the finished document, where
+    # only text from the spec can hold them (markup is ASCII, newlines in attributes are &#10;).
+    body = printable(ET.tostring(root, "unicode"), keep_newlines=True)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
 
 
 def _fill(case: ET.Element, findings: list[Finding], threshold: int) -> None:
+    import xml.etree.ElementTree as ET
+
     failing = [f for f in findings if SEVERITY_RANK[f.severity] >= threshold]
     passing = [f for f in findings if SEVERITY_RANK[f.severity] < threshold]
     for f in failing:
-        node = ET.SubElement(case, "failure", type=f.rule, message=_clean(f.message))
-        node.text = _clean(_describe(f))
+        node = ET.SubElement(case, "failure", type=f.rule, message=f.message)
+        node.text = _describe(f)
     if passing:
-        ET.SubElement(case, "system-out").text = _clean("\n".join(_describe(f)
-                                                                  for f in passing))
+        ET.SubElement(case, "system-out").text = "\n".join(_describe(f) for f in passing)
 
 
 def _describe(f: Finding) -> str:
@@ -78,8 +93,3 @@ def _count(suite: ET.Element) -> None:
     suite.set("tests", str(len(cases)))
     suite.set("failures", str(sum(len(c.findall("failure")) > 0 for c in cases)))
     suite.set("errors", str(sum(len(c.findall("error")) > 0 for c in cases)))
-
-
-def _clean(text: str) -> str:
-    """XML 1.0 cannot carry most control characters: escape them visibly."""
-    return printable(text, keep_newlines=True)
