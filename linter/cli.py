@@ -643,7 +643,7 @@ def _unused_configs(files: list[Path], options: Options) -> list[PutlintError]:
 def _options(config: Path | None) -> Options:
     try:
         path = config if config is not None else find_config(Path.cwd())
-        if config is not None and not config.is_file():
+        if config is not None and not config.exists():
             raise PutlintError("config file not found", None)
         return load_config(path)
     except PutlintError as exc:
@@ -657,8 +657,23 @@ def _usage(message: str) -> NoReturn:
     raise typer.Exit(2)
 
 
+INTERNAL_ERROR = 3  # exit code of a bug in putlint (0 clean, 1 findings, 2 input or usage)
+
+
 def main() -> None:
-    app()
+    try:
+        app()
+    except (SystemExit, KeyboardInterrupt):
+        raise
+    except BaseException as exc:  # a bug, or a dependency's Rust panic (a BaseException)
+        from linter.source import printable
+
+        where = f" in {Path(exc.__traceback__.tb_frame.f_code.co_filename).name}" \
+            if exc.__traceback__ else ""
+        message = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else ""
+        sys.stderr.write(printable(f"putlint: internal error ({type(exc).__name__}{where}): "
+                                   f"{message}") + "\n")
+        sys.exit(INTERNAL_ERROR)
 
 
 if __name__ == "__main__":

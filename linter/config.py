@@ -355,7 +355,7 @@ def find_config(start: Path) -> Path | None:
             if (folder / name).is_file():
                 return folder / name
         pyproject = folder / "pyproject.toml"
-        if pyproject.is_file() and "[tool.putlint]" in pyproject.read_text(errors="replace"):
+        if pyproject.is_file() and "[tool.putlint]" in _read_text(pyproject, errors="replace"):
             return pyproject
     return None
 
@@ -387,9 +387,16 @@ def _relative_to(folder: Path, value: str | None) -> str | None:
     return display_name(folder / value) if not Path(value).is_absolute() else value
 
 
+def _read_text(path: Path, errors: str = "strict") -> str:
+    """A regular file's text (never a device or FIFO; at most 64 MiB): source.read_regular."""
+    from linter.source import read_regular
+
+    return read_regular(path, display_name(path)).decode("utf-8", errors)
+
+
 def _toml(path: Path, display: str) -> tuple[Any, Where]:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = _read_text(path)
         data = tomllib.loads(text)
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise PutlintError(printable(f"cannot read config: {exc}"), Place(display)) from None

@@ -21,6 +21,7 @@ from linter.model import ApiView, Operation, Scope
 from linter.profiles import HINTS, profile_named
 from linter.readback import Readback
 from linter.refs import Loc, Workspace, display_name
+from linter.search import new_spec
 from linter.source import Document, pointer_text
 
 
@@ -55,6 +56,7 @@ def analyse(path: Path, options: Options, root_dir: Path | None = None,
     ``memo`` keeps verdicts between runs by schema content (analysis.field_facts).
     """
     report = SpecReport(display_name(path))
+    new_spec()  # one search budget per spec, whatever its number of fields (linter.search)
     try:
         _analyse(path, options, report, root_dir, overlay, memo)
     except PutlintError as exc:
