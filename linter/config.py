@@ -17,8 +17,9 @@ from typing import Any
 
 from linter.critical import CriticalName
 from linter.errors import Place, PutlintError
+from linter.reading import parse
 from linter.refs import display_name
-from linter.source import parse, printable
+from linter.source import printable
 from linter.vocab import (
     CONTRACT_CHOICES,
     CONTRACT_KEY_NAMES,

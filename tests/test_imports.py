@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from linter.source import parse
+from linter.reading import parse
 
 SPECS = Path(__file__).resolve().parent.parent / "specs"
 
