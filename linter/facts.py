@@ -250,6 +250,24 @@ def locate(bundle: Bundle, path: tuple[str, ...]) -> object | None:
 
 
 @dataclass(frozen=True)
+class LeftScope:
+    """An operation with critical fields in base that head no longer checks as an upsert while
+    its path is still there (`x-upsert: false`, a PUT turned PATCH): `diff` says so, where every
+    other rule would see nothing to compare."""
+
+    base: OperationFacts
+    why: str  # "x-upsert: false", "the path now has PATCH but no PUT"
+    loc: Loc  # where head writes the operation, or its path
+
+    @property
+    def operation(self) -> Operation:
+        return self.base.op
+
+    def suppresses(self, rule: Rule, field_path: str | None) -> bool:
+        return _names(rule, self.base.op.ignore)
+
+
+@dataclass(frozen=True)
 class ProbeFacts:
     """What probe rules read: one observed case, and the contract it is judged by."""
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from linter.facts import (
     FieldFacts,
+    LeftScope,
     MediaFacts,
     OperationFacts,
     OperationPair,
@@ -81,7 +82,7 @@ class Rule:
 
 # Fact types whose rules only one command runs; every other rule runs wherever operations are
 # analysed.
-READERS: dict[type, str] = {ProbeFacts: "probe", OperationPair: "diff"}
+READERS: dict[type, str] = {ProbeFacts: "probe", OperationPair: "diff", LeftScope: "diff"}
 
 
 def verdict_hit(message: str, op: Operation, media: MediaFacts, field: FieldFacts,

@@ -569,3 +569,18 @@ def test_a_bom_or_flow_style_spec_is_found(tmp_path: Path, text: str) -> None:
 
     (tmp_path / "api.yaml").write_text(text, encoding="utf-8")
     assert [f.name for f in discover([tmp_path])[0]] == ["api.yaml"]
+
+
+@pytest.mark.parametrize(("change", "why"), [
+    (lambda t: t.replace("    put:\n", "    put:\n      x-upsert: false\n"), "x-upsert: false"),
+    (lambda t: t.replace("    put:\n", "    patch:\n"), "the path now has PATCH but no PUT")])
+def test_diff_says_when_an_upsert_with_critical_fields_leaves_scope(tmp_path: Path, change,
+                                                                    why: str) -> None:
+    marked = spec_text().replace("minItems: 1\n", "minItems: 1\n" + " " * 18 +
+                                 "x-critical: true\n")
+    base = write(tmp_path, marked, "base.yaml")
+    head = write(tmp_path, change(marked).replace(" " * 18 + "minItems: 1\n", ""), "head.yaml")
+    result = invoke("diff", base, head)
+    assert result.exit_code == 1 and "PUT208" in result.output and why in result.output
+    gone = write(tmp_path, marked.replace("/certs/{id}", "/other/{id}"), "gone.yaml")
+    assert "PUT208" not in invoke("diff", base, gone).output
