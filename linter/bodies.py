@@ -23,10 +23,11 @@ NOT_NULL = ["object", "array", "string", "number", "integer", "boolean"]
 MAX_INLINE_DEPTH = 64
 
 
-def generation_schema(schema: dict, critical: list[tuple[str, ...]]) -> Any:
-    """The bundled request schema, inlined and constrained for full, realistic bodies."""
-    inlined = _inline(schema, schema, (), 0)
-    constraints = [_presence(path) for path in critical]
+def generation_schema(schema: dict, critical: list[tuple[str, ...]], members: int = 1) -> Any:
+    """The bundled request schema, inlined and constrained for full, realistic bodies: a
+    critical collection holds at least `members` distinct members (two for shrink cases)."""
+    inlined = _content(_inline(schema, schema, (), 0))
+    constraints = [_presence(path, members) for path in critical]
     if not constraints:
         return inlined
     return {"allOf": [inlined, *constraints]}
@@ -77,14 +78,39 @@ def _read_only(schema: Any) -> bool:
         _read_only(s) for s in schema.get("allOf", []) if isinstance(s, dict))
 
 
-def _presence(path: tuple[str, ...]) -> dict:
+def _presence(path: tuple[str, ...], members: int = 1) -> dict:
     """A schema that holds when the field at `path` is present, not null and not empty."""
     if not path:
-        return {"type": NOT_NULL, "minItems": 1, "minProperties": 1}
+        out: dict[str, Any] = {"type": NOT_NULL, "minItems": members,
+                               "minProperties": members, "minLength": 1}
+        if members > 1:
+            out["uniqueItems"] = True
+        return out
     step, rest = path[0], path[1:]
     if step == ITEMS:
-        return {"type": "array", "minItems": 1, "items": _presence(rest)}
-    return {"type": "object", "required": [step], "properties": {step: _presence(rest)}}
+        return {"type": "array", "minItems": 1, "items": _presence(rest, members)}
+    return {"type": "object", "required": [step], "properties": {step: _presence(rest, members)}}
+
+
+def _content(node: Any) -> Any:
+    """Ask for content where a real server wants it: a string without `minLength` gets one
+    character at least, a list without `minItems` one item (when its `maxItems` allows). Only
+    generation reads this: validity is still checked against the spec's own schema."""
+    if isinstance(node, list):
+        return [_content(v) for v in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: (v if k in ("enum", "const", "required", "default", "examples", "example")
+               else {n: _content(s) for n, s in v.items()}
+               if k in ("properties", "patternProperties") and isinstance(v, dict)
+               else _content(v)) for k, v in node.items()}
+    kinds = out.get("type")
+    kinds = [kinds] if isinstance(kinds, str) else kinds if isinstance(kinds, list) else []
+    if "string" in kinds and "minLength" not in out and "enum" not in out and "const" not in out:
+        out["minLength"] = 1
+    if "array" in kinds and "minItems" not in out and out.get("maxItems", 1) != 0:
+        out["minItems"] = 1
+    return out
 
 
 def value_at(body: Any, path: tuple[str, ...]) -> tuple[bool, Any]:
@@ -123,6 +149,22 @@ def with_form(body: Any, path: tuple[str, ...], form: Form) -> Any | None:
         del parent[last]
     else:
         parent[last] = None if form is Form.NULL else type(value)()
+    return variant
+
+
+def with_fewer(body: Any, path: tuple[str, ...]) -> Any | None:
+    """A copy of `body` whose collection at `path` keeps only its first member; None when
+    it is no list or map of two members or more."""
+    found, value = value_at(body, path)
+    if not found or not path or not isinstance(value, (list, dict)) or len(value) < 2:
+        return None
+    variant = copy.deepcopy(body)
+    parent = value_at(variant, path[:-1])[1]
+    first = value[:1] if isinstance(value, list) else dict(list(value.items())[:1])
+    if path[-1] == ITEMS:
+        parent[0] = first
+    else:
+        parent[path[-1]] = first
     return variant
 
 

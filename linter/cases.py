@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from linter.analysis import validator_for
-from linter.bodies import concrete, generation_schema, with_form
+from linter.bodies import concrete, generation_schema, with_fewer, with_form
 from linter.config import Options
 from linter.critical import CriticalName
 from linter.errors import PutlintError
@@ -55,8 +55,18 @@ class OmissionCase:
     full: Any
     variant: Any
     admitted: bool
+    # a shrink case: the collection with one member instead of the stored two (`form` is
+    # then EMPTY, the nearest omission form, and `kind` says "shrink")
+    shrink: bool = False
+
+    @property
+    def kind(self) -> str:
+        """absent, null, empty or shrink: what the case sends, as records and plans say."""
+        return "shrink" if self.shrink else self.form.value
 
     def describe(self) -> str:
+        if self.shrink:
+            return f"{self.operation} with a shorter {self.target}"
         verb = {Form.ABSENT: "without", Form.NULL: "with null", Form.EMPTY: "with empty"}
         return f"{self.operation} {verb[self.form]} {self.target}"
 
@@ -68,20 +78,22 @@ class MediaCases:
     media_type: str
     schema: dict
     fields: list[FieldFacts]
-    _full: Any = field(default=None, repr=False)
+    _full: dict[int, Any] = field(default_factory=dict, repr=False)
 
     @functools.cached_property
     def is_valid(self) -> Callable[[Any], bool]:
         return validator_for(self.schema, formats=True)
 
-    def full_bodies(self) -> SearchStrategy[Any]:
-        """Valid bodies in which every critical field is present, not null and not empty."""
-        if self._full is None:
+    def full_bodies(self, members: int = 1) -> SearchStrategy[Any]:
+        """Valid bodies in which every critical field is present, not null and not empty
+        (a critical collection with at least `members` distinct members)."""
+        if members not in self._full:
             from linter.strategies import from_schema
 
-            schema = generation_schema(self.schema, [f.field.path for f in self.fields])
-            self._full = from_schema(schema).filter(self.is_valid)
-        return self._full
+            schema = generation_schema(self.schema, [f.field.path for f in self.fields],
+                                       members)
+            self._full[members] = from_schema(schema).filter(self.is_valid)
+        return self._full[members]
 
     def admits(self, facts: FieldFacts, form: Form) -> bool:
         """The static verdict: can some valid body have this field in this form?"""
@@ -186,6 +198,19 @@ class OperationCases:
         return OmissionCase(self.label, media.media_type, facts.path, concrete(facts.field.path),
                             facts.field.path, form, facts.mark.on_omit, body, variant,
                             media.is_valid(variant))
+
+
+    def shrink_case(self, media: MediaCases, facts: FieldFacts,
+                    body: Any) -> OmissionCase | None:
+        """The body with the critical collection cut to its first member; None when the
+        field is no collection of two or more members in `body`."""
+        variant = with_fewer(body, facts.field.path) if body is not None else None
+        if variant is None:
+            return None
+        return OmissionCase(self.label, media.media_type, facts.path,
+                            concrete(facts.field.path), facts.field.path, Form.EMPTY,
+                            facts.mark.on_omit, body, variant, media.is_valid(variant),
+                            shrink=True)
 
 
 def _forms(wanted: FormsWanted) -> list[Form]:

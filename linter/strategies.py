@@ -14,6 +14,7 @@ way: optional properties go first, lists get shorter, strings and numbers smalle
 
 from __future__ import annotations
 
+import base64
 import datetime
 import math
 from typing import Any
@@ -33,13 +34,17 @@ FORMATS: dict[str, st.SearchStrategy[str]] = {
     "date": st.dates(min_value=datetime.date(1970, 1, 2)).map(datetime.date.isoformat),
     "time": st.times().map(lambda t: t.replace(microsecond=0).isoformat() + "Z"),
     "email": st.emails(),
-    "hostname": provisional.domains(),
-    "idn-hostname": provisional.domains(),
+    # lower case: servers compare host names without case, so two that differ only in case
+    # would be one
+    "hostname": provisional.domains().map(str.lower),
+    "idn-hostname": provisional.domains().map(str.lower),
     "uri": provisional.domains().map("https://{}/".format),
     "url": provisional.domains().map("https://{}/".format),
     "uri-reference": provisional.domains().map("https://{}/".format),
     "ipv4": st.ip_addresses(v=4).map(str),
     "ipv6": st.ip_addresses(v=6).map(str),
+    "byte": st.binary(min_size=1, max_size=24).map(
+        lambda b: base64.b64encode(b).decode("ascii")),
 }
 _TEXT = st.characters(codec="utf-8", exclude_categories=("Cs", "Cc"))
 _KEY = st.characters(codec="ascii", categories=("Ll", "Lu", "Nd"))
@@ -60,6 +65,12 @@ def from_schema(schema: Any, depth: int = 0) -> st.SearchStrategy[Any]:
             rest = {k: v for k, v in schema.items() if k != key}
             return st.one_of([from_schema(merge({"allOf": [rest, b]}), depth)
                               for b in branches])
+    given = _examples(schema)
+    if given:
+        # the spec's own examples first: hypothesis shrinks towards the first branch, so a
+        # set-up body uses them whenever the whole body then validates
+        rest = {k: v for k, v in schema.items() if k not in ("example", "examples")}
+        return st.one_of([*(st.just(e) for e in given), from_schema(rest, depth)])
     if "const" in schema:
         return st.just(schema["const"])
     if isinstance(schema.get("enum"), list) and schema["enum"]:
@@ -67,6 +78,14 @@ def from_schema(schema: Any, depth: int = 0) -> st.SearchStrategy[Any]:
     types = schema.get("type", _guess_types(schema))
     types = [types] if isinstance(types, str) else [t for t in types if t in _TYPES]
     return st.one_of([_of_type(t, schema, depth) for t in types]) if types else st.nothing()
+
+
+def _examples(schema: dict) -> list[Any]:
+    """The schema's `example` and `examples` (a list, as JSON Schema writes them)."""
+    out = [schema["example"]] if "example" in schema else []
+    if isinstance(schema.get("examples"), list):
+        out += schema["examples"][:5]
+    return out
 
 
 def _guess_types(schema: dict) -> list[str]:
@@ -139,7 +158,7 @@ def _string(schema: dict) -> st.SearchStrategy[str]:
     fmt = schema.get("format")
     if isinstance(schema.get("pattern"), str):
         try:
-            base = st.from_regex(schema["pattern"])
+            base = st.from_regex(schema["pattern"], fullmatch=True)
         except Exception:  # a pattern Python's re cannot read: jsonschema rejects it too
             return st.nothing()
     elif fmt in FORMATS:
