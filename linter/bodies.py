@@ -23,11 +23,13 @@ NOT_NULL = ["object", "array", "string", "number", "integer", "boolean"]
 MAX_INLINE_DEPTH = 64
 
 
-def generation_schema(schema: dict, critical: list[tuple[str, ...]], members: int = 1) -> Any:
+def generation_schema(schema: dict, critical: list[tuple[str, ...]], members: int = 1,
+                      maps: frozenset[tuple[str, ...]] = frozenset()) -> Any:
     """The bundled request schema, inlined and constrained for full, realistic bodies: a
-    critical collection holds at least `members` distinct members (two for shrink cases)."""
+    critical list (or a critical map: a path in `maps`) holds at least `members` distinct
+    members (two for shrink cases)."""
     inlined = _content(_inline(schema, schema, (), 0))
-    constraints = [_presence(path, members) for path in critical]
+    constraints = [_presence(path, members, path in maps) for path in critical]
     if not constraints:
         return inlined
     return {"allOf": [inlined, *constraints]}
@@ -78,18 +80,25 @@ def _read_only(schema: Any) -> bool:
         _read_only(s) for s in schema.get("allOf", []) if isinstance(s, dict))
 
 
-def _presence(path: tuple[str, ...], members: int = 1) -> dict:
+def _presence(path: tuple[str, ...], members: int = 1, is_map: bool = False) -> dict:
     """A schema that holds when the field at `path` is present, not null and not empty."""
     if not path:
         out: dict[str, Any] = {"type": NOT_NULL, "minItems": members,
-                               "minProperties": members, "minLength": 1}
+                               "minProperties": members if is_map else 1, "minLength": 1}
         if members > 1:
             out["uniqueItems"] = True
         return out
     step, rest = path[0], path[1:]
     if step == ITEMS:
-        return {"type": "array", "minItems": 1, "items": _presence(rest, members)}
-    return {"type": "object", "required": [step], "properties": {step: _presence(rest, members)}}
+        return {"type": "array", "minItems": 1, "items": _presence(rest, members, is_map)}
+    return {"type": "object", "required": [step],
+            "properties": {step: _presence(rest, members, is_map)}}
+
+
+def is_map(schema: Any) -> bool:
+    """Is this property schema a map (`additionalProperties` and no declared properties)?"""
+    return isinstance(schema, dict) and not schema.get("properties") and \
+        isinstance(schema.get("additionalProperties"), dict)
 
 
 def _content(node: Any) -> Any:

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from linter.analysis import validator_for
-from linter.bodies import concrete, generation_schema, with_fewer, with_form
+from linter.bodies import concrete, generation_schema, is_map, with_fewer, with_form
 from linter.config import Options
 from linter.critical import CriticalName
 from linter.errors import PutlintError
@@ -90,8 +90,10 @@ class MediaCases:
         if members not in self._full:
             from linter.strategies import from_schema
 
+            maps = frozenset(f.field.path for f in self.fields
+                             if f.field.entries and is_map(f.field.entries[-1]))
             schema = generation_schema(self.schema, [f.field.path for f in self.fields],
-                                       members)
+                                       members, maps)
             self._full[members] = from_schema(schema).filter(self.is_valid)
         return self._full[members]
 

@@ -137,21 +137,57 @@ def plan(spec_path: Path, options: Options, wanted: list[str],
     if wanted and not ops:
         raise PutlintError(f"no in-scope operation with critical fields matches "
                            f"{', '.join(wanted)}", None)
+    return spec, [case for op in ops for case in operation_cases(op, bodies or {})]
+
+
+def operation_cases(op: OperationCases, bodies: dict[str, Any]) -> list[PlannedCase]:
+    """The cases of one operation: each critical field absent, null, empty (where the form
+    applies) and shrunk (a collection of two members sent with one), from one full body."""
+    media = op.default_media()
+    full = given_body(op, media, bodies)
+    if full is None:
+        full = minimal_full_body(media)
     cases = []
-    for op in ops:
-        media = op.default_media()
-        full = given_body(op, media, bodies or {})
-        if full is None:
-            full = minimal_full_body(media)
-        for facts in media.fields:
-            for form in Form:
-                case = op.case_of(media, facts, form, full)
-                if case is not None:  # None: the form does not apply, e.g. "empty" for a string
-                    cases.append(PlannedCase(op, media, facts, case))
-            shrink = op.shrink_case(media, facts, full)
-            if shrink is not None:  # a collection of two members or more: shrink it to one
-                cases.append(PlannedCase(op, media, facts, shrink))
-    return spec, cases
+    for facts in media.fields:
+        for form in Form:
+            case = op.case_of(media, facts, form, full)
+            if case is not None:  # None: the form does not apply, e.g. "empty" for a string
+                cases.append(PlannedCase(op, media, facts, case))
+        shrink = op.shrink_case(media, facts, full)
+        if shrink is not None:
+            cases.append(PlannedCase(op, media, facts, shrink))
+    return cases
+
+
+def load_bodies(files: dict[str, str]) -> dict[str, Any]:
+    """Set-up bodies by operation, each read from a JSON or YAML file (`--body OP=FILE`,
+    config `probe.bodies`)."""
+    from linter.refs import display_name
+    from linter.source import parse
+
+    bodies = {}
+    for op, name in files.items():
+        path = Path(name)
+        if not path.is_file():
+            raise PutlintError(f"--body {op}: no such file {name}", None)
+        doc = parse(path, display_name(path))
+        if not isinstance(doc.data, (dict, list)):
+            raise PutlintError(f"the body for {op} must be a JSON or YAML object",
+                               doc.place(()))
+        bodies[op] = doc.data
+    return bodies
+
+
+def parse_bodies(values: Iterable[str]) -> dict[str, str]:
+    """`--body OPERATION=FILE` (repeatable): the operation's set-up body comes from FILE."""
+    out = {}
+    for value in values:
+        op, sep, name = value.rpartition("=")
+        if not sep or not op.strip() or not name:
+            raise PutlintError(f"--body takes OPERATION=FILE (operationId or 'PUT /path'), "
+                               f"not {value!r}", None)
+        out[op.strip()] = name
+    return out
 
 
 def given_body(op: OperationCases, media: MediaCases, bodies: dict[str, Any]) -> Any:
@@ -277,7 +313,7 @@ def run_probe_full(spec_path: Path, options: Options, settings: ProbeSettings,
                                   timeout=settings.timeout, redactor=settings.redactor())
                 ledger = session.ledger
                 try:
-                    observations = _execute(session, cases, progress,
+                    observations = execute(session, cases, progress,
                                             settings.allow_existing)
                 finally:
                     client.close()
@@ -364,7 +400,7 @@ def _rows(cases: list[PlannedCase], observations: list[tuple[PlannedCase, Observ
     return out
 
 
-def _execute(session: Session, cases: list[PlannedCase], progress: Progress | None,
+def execute(session: Session, cases: list[PlannedCase], progress: Progress | None,
              allow_existing: bool = False) -> list[tuple[PlannedCase, Observation]]:
     out: list[tuple[PlannedCase, Observation]] = []
     by_op: dict[str, list[PlannedCase]] = {}

@@ -284,6 +284,94 @@ def _certificate_fields(body: Any) -> dict:
     return {k: body[k] for k in CERT_FIELDS if k in body}
 
 
+class SpecApi:
+    """Any spec's in-scope operations as an in-memory store that validates like a real server:
+    each write must match the operation's request schema (formats checked, host names
+    included), with no empty string anywhere. GET, DELETE and the collection's POST work on
+    every path of those operations. What omission does is whatever the body says: a PUT
+    replaces what was stored. For tests that probe's set-up passes a real server's checks."""
+
+    def __init__(self, spec_path: Any, options: Any = None) -> None:
+        from linter.cases import load_spec
+
+        spec = load_spec(spec_path, options=options)
+        self.items: list[tuple[re.Pattern[str], str, Callable[[Any], list[str]]]] = []
+        self.collections: list[tuple[re.Pattern[str], re.Pattern[str], str]] = []
+        for op in spec.operations:
+            item = _template(op.path)
+            check = _checker(op.default_media().schema)
+            self.items.append((item, op.method, check))
+            if op.facts.op.create_path:
+                self.collections.append((_template(op.facts.op.create_path), item, op.path))
+        self.store: dict[str, Any] = {}
+        self.lock = threading.Lock()
+
+    def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
+        with self.lock:
+            try:
+                status, body, headers = self._handle(environ)
+            except HttpError as exc:
+                status, body, headers = exc.status, {"message": exc.message}, []
+        payload = b"" if body is None else json.dumps(body).encode()
+        start_response(f"{status} {_REASONS.get(status, 'Status')}",
+                       [("Content-Type", "application/json"),
+                        ("Content-Length", str(len(payload))), *headers])
+        return [payload]
+
+    def _handle(self, environ: dict) -> tuple[int, Any, list[tuple[str, str]]]:
+        method, path = environ["REQUEST_METHOD"], environ.get("PATH_INFO", "")
+        for item, write, check in self.items:
+            if not item.match(path):
+                continue
+            if method == "GET":
+                if path not in self.store:
+                    raise HttpError(404, "not found")
+                return 200, self.store[path], []
+            if method == "DELETE":
+                if self.store.pop(path, None) is None:
+                    raise HttpError(404, "not found")
+                return 204, None, []
+            if method == write:
+                body = self._valid(_read_json(environ), check)
+                existed = path in self.store
+                self.store[path] = body
+                return (200 if existed else 201), body, []
+            raise HttpError(405, f"{method} is not allowed here")
+        for collection, item, _ in self.collections:
+            if collection.match(path) and method == "POST":
+                check = next(c for i, _, c in self.items if i is item)
+                body = self._valid(_read_json(environ), check)
+                new = f"{path.rstrip('/')}/{uuid.uuid4()}"
+                self.store[new] = body
+                return 201, {**body, "id": new.rpartition("/")[2]} if isinstance(
+                    body, dict) else body, [("Location", new)]
+        raise HttpError(404, "no such path")
+
+    @staticmethod
+    def _valid(body: Any, check: Callable[[Any], list[str]]) -> Any:
+        _no_empty_strings(body, "")
+        errors = check(body)
+        if errors:
+            raise HttpError(400, f"the body does not match the schema: {errors[0]}")
+        return body
+
+
+def _template(path: str) -> re.Pattern[str]:
+    """A path template as a regex: each `{name}` one segment."""
+    parts = re.split(r"\{[^}/]+\}", path)
+    return re.compile("^" + "[^/]+".join(map(re.escape, parts)) + "/?$")
+
+
+def _checker(schema: Any) -> Callable[[Any], list[str]]:
+    """The schema's errors for a body: formats checked, `hostname` by RFC 1123."""
+    from jsonschema import Draft202012Validator, FormatChecker
+
+    formats = FormatChecker()
+    formats.checks("hostname")(lambda v: not isinstance(v, str) or bool(HOSTNAME.match(v)))
+    validator = Draft202012Validator(schema, format_checker=formats)
+    return lambda body: [e.message[:200] for e in validator.iter_errors(body)][:3]
+
+
 class _Server(ThreadingMixIn, WSGIServer):
     daemon_threads = True
 

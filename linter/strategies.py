@@ -125,10 +125,11 @@ def _object(schema: dict, depth: int) -> st.SearchStrategy[dict]:
     low = int(schema.get("minProperties", 0))
     if low <= len(mandatory):
         return out
-    if extra is not False:  # undeclared keys may make up the numbers
+    missing = low - len(mandatory) - len(optional)
+    if extra is not False and missing > 0:  # undeclared keys make up what declared ones cannot
         keys = st.text(_KEY, min_size=1, max_size=6).filter(lambda k: k not in props)
-        extras = st.dictionaries(keys, from_schema(extra, depth + 1), min_size=low,
-                                 max_size=low)
+        extras = st.dictionaries(keys, from_schema(extra, depth + 1), min_size=missing,
+                                 max_size=missing)
         out = st.tuples(extras, out).map(lambda pair: {**pair[0], **pair[1]})
     return out.filter(lambda d: len(d) >= low)
 
@@ -154,7 +155,10 @@ def _canonical(value: Any) -> str:
 
 
 def _string(schema: dict) -> st.SearchStrategy[str]:
-    low, high = int(schema.get("minLength", 0)), schema.get("maxLength")
+    high = schema.get("maxLength")
+    # a string with no minimum still gets a character: real servers refuse "" where they
+    # want content, and nothing here can tell where they do not
+    low = int(schema.get("minLength", 0 if high == 0 else 1))
     fmt = schema.get("format")
     if isinstance(schema.get("pattern"), str):
         try:
@@ -189,7 +193,7 @@ def _number(schema: dict, kind: str) -> st.SearchStrategy[Any]:
 
 
 def _scalars() -> st.SearchStrategy[Any]:
-    return st.one_of(st.text(_TEXT, max_size=8), st.integers(), st.booleans())
+    return st.one_of(st.text(_TEXT, min_size=1, max_size=8), st.integers(), st.booleans())
 
 
 def merge(schema: dict) -> Any:

@@ -14,8 +14,8 @@ def check(facts: ProbeFacts) -> Iterator[Hit]:
     case = facts.observation.case
     if case.kind != "shrink" and facts.observation.outcome.value == "preserved" and \
             facts.contract == "reject":
-        yield observed_hit(f"the contract says reject ({facts.contract_key}), but the server answered "
-                           "2xx and kept the stored value", facts)
+        yield observed_hit(f"the contract says reject ({facts.contract_key}), but the server "
+                           "answered 2xx and kept the stored value", facts)
 
 
 RULE = Rule(

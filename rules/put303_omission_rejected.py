@@ -19,11 +19,11 @@ def check(facts: ProbeFacts) -> Iterator[Hit]:
     # each form is judged by its own contract key: a null refused under `on-null: reject` is
     # right, whatever `on-omit` says
     if outcome == "rejected" and facts.contract in ("preserve", "clear"):
-        yield observed_hit(f"the contract says {facts.contract_key}: {facts.contract}, but the server "
-                           "rejected it", facts)
+        yield observed_hit(f"the contract says {facts.contract_key}: {facts.contract}, but "
+                           "the server rejected it", facts)
     elif outcome == "preserved" and facts.contract == "clear":
-        yield observed_hit(f"the contract says {facts.contract_key}: clear, but the server kept the "
-                           "stored value", facts)
+        yield observed_hit(f"the contract says {facts.contract_key}: clear, but the server "
+                           "kept the stored value", facts)
 
 
 RULE = Rule(
