@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from linter.rules._specs import reference_api
 
 from linter.config import Options
 from linter.probe import ProbeSettings, run_probe_full
 from linter.refserver import ReferenceApi, SpecApi, running
-from linter.rules._specs import reference_api
 
 ROOT = Path(__file__).resolve().parent.parent
 PUTLINT = str(Path(sys.executable).parent / "putlint")
