@@ -70,7 +70,8 @@ def from_schema(schema: Any, depth: int = 0) -> st.SearchStrategy[Any]:
         # the spec's own examples first: hypothesis shrinks towards the first branch, so a
         # set-up body uses them whenever the whole body then validates
         rest = {k: v for k, v in schema.items() if k not in ("example", "examples")}
-        return st.one_of([*(st.just(e) for e in given), from_schema(rest, depth)])
+        fitting = [e for e in given if _fits(e, rest)]  # generation's constraints included
+        return st.one_of([*(st.just(e) for e in fitting), from_schema(rest, depth)])
     if "const" in schema:
         return st.just(schema["const"])
     if isinstance(schema.get("enum"), list) and schema["enum"]:
@@ -86,6 +87,17 @@ def _examples(schema: dict) -> list[Any]:
     if isinstance(schema.get("examples"), list):
         out += schema["examples"][:5]
     return out
+
+
+def _fits(value: Any, schema: dict) -> bool:
+    """Does an example satisfy the schema as generation constrains it (critical fields
+    present, content where content is wanted)?"""
+    from jsonschema import Draft202012Validator
+
+    try:
+        return bool(Draft202012Validator(schema).is_valid(value))
+    except Exception:  # a schema jsonschema cannot use: the generated branch decides
+        return False
 
 
 def _guess_types(schema: dict) -> list[str]:

@@ -4,6 +4,7 @@ by their own contract keys, and behaviour recorded so that a change fails CI (PU
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -156,7 +157,7 @@ def test_record_then_a_flip_to_purge_fails_with_put306_on_snis(tmp_path: Path) -
         same = probe(spec, url, "--expect", str(record))
         app.configure(mode="purge")  # the deploy of 2025-11-06
         changed = probe(spec, url, "--expect", str(record), "--format", "json")
-    assert first.returncode == 0, first.stdout + first.stderr
+    assert first.returncode == 0 and second.returncode == 0, first.stdout + first.stderr
     assert record.read_bytes() == again.read_bytes()
     lines = record.read_text().splitlines()
     assert lines[2:] == sorted(lines[2:]) and len(lines) == 2 + 4
@@ -184,6 +185,20 @@ def test_expect_reports_new_and_disappeared_cases(tmp_path: Path) -> None:
     assert proc.returncode == 1 and len(messages) == 2
     assert any("a new case" in m for m in messages)
     assert any("sans: shrink: recorded" in m and "no such case" in m for m in messages)
+
+
+def test_the_record_holds_no_secret_and_no_identifier(tmp_path: Path) -> None:
+    spec = spec_file(tmp_path)
+    record = tmp_path / "behaviour.yaml"
+    app = ReferenceApi("preserve", clear="reject")
+    with running(app) as url:
+        proc = probe(spec, url, "--record", str(record), "-H",
+                     "Authorization: Bearer sekr1t-t0ken-value")
+    assert proc.returncode == 0, proc.stderr
+    text = record.read_text()
+    assert "sekr1t" not in text and "<new" not in text
+    assert not re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-", text)  # no uuid
+    assert app.requests > 10
 
 
 def test_a_malformed_record_is_an_input_error(tmp_path: Path) -> None:
