@@ -79,6 +79,7 @@ class MediaCases:
     schema: dict
     fields: list[FieldFacts]
     _full: dict[int, Any] = field(default_factory=dict, repr=False)
+    examples: list[Any] = field(default_factory=list)  # the media type's own example(s)
 
     @functools.cached_property
     def is_valid(self) -> Callable[[Any], bool]:
@@ -215,6 +216,26 @@ class OperationCases:
                             shrink=True)
 
 
+def media_examples(schema_loc: Any) -> list[Any]:
+    """The `example` and `examples` (their `value`s) of the media type object that holds the
+    request schema at `schema_loc`: the spec author's own bodies."""
+    node = getattr(getattr(schema_loc, "doc", None), "data", None)
+    for step in tuple(getattr(schema_loc, "pointer", ()))[:-1]:
+        if isinstance(node, dict):
+            node = node.get(step)
+        elif isinstance(node, list) and str(step).isdigit() and int(step) < len(node):
+            node = node[int(step)]
+        else:
+            return []
+    if not isinstance(node, dict):
+        return []
+    out = [node["example"]] if "example" in node else []
+    named = node.get("examples")
+    if isinstance(named, dict):
+        out += [e["value"] for e in named.values() if isinstance(e, dict) and "value" in e]
+    return out
+
+
 def _forms(wanted: FormsWanted) -> list[Form]:
     if wanted in ("admitted", "all"):
         return list(Form)
@@ -255,7 +276,8 @@ def load_spec(path: str | Path, critical: Iterable[str] = (),
         raise report.errors[0]
     operations = []
     for facts in report.operations:
-        media = [MediaCases(m.body.media_type, m.fields[0].bundle.schema, m.fields)
+        media = [MediaCases(m.body.media_type, m.fields[0].bundle.schema, m.fields,
+                            examples=media_examples(m.body.schema_loc))
                  for m in facts.media if m.fields]
         if media:
             operations.append(OperationCases(facts, media))

@@ -146,6 +146,8 @@ def operation_cases(op: OperationCases, bodies: dict[str, Any]) -> list[PlannedC
     media = op.default_media()
     full = given_body(op, media, bodies)
     if full is None:
+        full = example_body(media)
+    if full is None:
         full = minimal_full_body(media)
     cases = []
     for facts in media.fields:
@@ -206,6 +208,26 @@ def given_body(op: OperationCases, media: MediaCases, bodies: dict[str, Any]) ->
                                    "critical field must hold something for probe to see "
                                    "whether an omission loses it", None)
         return body
+    return None
+
+
+def example_body(media: MediaCases) -> Any:
+    """The media type's own example, when it is a valid body holding every critical field
+    with content (two members in each critical collection preferred, for the shrink cases)."""
+    from linter.bodies import value_at
+
+    def full(body: Any, members: int) -> bool:
+        for facts in media.fields:
+            found, value = value_at(body, facts.field.path)
+            if not found or value in (None, "", [], {}) or (
+                    isinstance(value, (list, dict)) and len(value) < members):
+                return False
+        return media.is_valid(body)
+
+    for members in (2, 1):
+        chosen = next((e for e in media.examples if full(e, members)), None)
+        if chosen is not None:
+            return chosen
     return None
 
 

@@ -114,6 +114,20 @@ def test_the_specs_own_example_is_the_set_up_body(tmp_path: Path) -> None:
     assert any('"snis": ["api.example.com", "www.example.com"]' in line for line in run.plan)
 
 
+def test_the_media_types_own_example_comes_first(tmp_path: Path) -> None:
+    spec = tmp_path / "spec.yaml"
+    text = reference_api("reject").replace(
+        "            schema:\n",
+        "            examples:\n              short: {value: {cert: A, key: B, snis: [one.test]}}"
+        "\n              full: {value: {cert: PEM, key: KEY, snis: [a.test, b.test]}}\n"
+        "            schema:\n", 1)
+    spec.write_text(text, encoding="utf-8")
+    run = run_probe_full(spec, Options(), ProbeSettings("http://127.0.0.1:9"))
+    # the one with two SNIs, so that the shrink case can run
+    assert any('{"cert": "PEM", "key": "KEY", "snis": ["a.test", "b.test"]}' in line
+               for line in run.plan), run.plan
+
+
 def test_a_refused_set_up_reports_the_servers_answer(tmp_path: Path) -> None:
     spec = spec_file(tmp_path)
     body = tmp_path / "body.json"
