@@ -327,3 +327,49 @@ def test_a_clear_that_changes_other_fields_is_a_purge(tmp_path: Path) -> None:
         run = run_probe_full(spec, Options(), ProbeSettings(url, allow_writes=True))
     purged = [f for f in run.report.findings if f.rule == "PUT301"]
     assert len(purged) == 1 and "other fields changed too" in purged[0].message
+
+
+SETTINGS = """openapi: 3.1.0
+info: {title: Settings, version: '1'}
+paths:
+  /sites/{id}/settings:
+    parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+    get: {responses: {'200': {description: them}}}
+    delete: {responses: {'204': {description: gone}}}
+    put:
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [properties]
+              properties:
+                properties:
+                  type: object
+                  additionalProperties: {type: string}
+                  x-critical: {on-shrink: keep}
+      responses: {'200': {description: stored}, '400': {description: refused}}
+"""
+
+
+def test_a_map_is_shrunk_too(tmp_path: Path) -> None:
+    """App Service settings: a shorter map replaces the stored one (the store replaces), where
+    the contract says keep: PUT305, an error."""
+    spec = tmp_path / "settings.yaml"
+    spec.write_text(SETTINGS, encoding="utf-8")
+    app = SpecApi(spec)
+    with running(app) as url:
+        run = run_probe_full(spec, Options(), ProbeSettings(url, allow_writes=True))
+    assert outcomes(run)["settings properties"].endswith("shrink: replaced")
+    found = [(f.rule, f.severity) for f in run.report.findings if f.rule == "PUT305"]
+    assert found == [("PUT305", "error")] and not app.store
+
+
+def test_record_and_expect_wait_for_allow_writes(tmp_path: Path) -> None:
+    spec = spec_file(tmp_path)
+    record = tmp_path / "behaviour.yaml"
+    proc = subprocess.run([PUTLINT, "probe", str(spec), "--base-url", "http://127.0.0.1:9",
+                           "--record", str(record)], capture_output=True, text=True)
+    assert proc.returncode == 0 and "take effect with --allow-writes" in proc.stdout
+    assert not record.exists()
