@@ -498,6 +498,9 @@ class Runner:
             # the set-up (or the restore after the last case) did not take: an omission now
             # would "preserve" nothing, and prove nothing
             return done(Outcome.INCONCLUSIVE, f"the resource holds no {case.target} to lose")
+        if case.shrink and (not isinstance(stored, (list, dict)) or len(stored) < 2):
+            return done(Outcome.INCONCLUSIVE, f"the resource holds {_short(stored)}: fewer "
+                        f"than two members of {case.target} to shrink")
         sent = self._write(log, resource.entry, self.op.method, resource.url, case.variant,
                            resource.media_type)
         if sent.error is None and sent.status is not None and 400 <= sent.status < 500:

@@ -128,9 +128,11 @@ class ReferenceApi:
         if path == "/_refserver":  # the switch, for demos that run the server in a process
             if method == "PUT":
                 body = _read_json(environ)
+                if not isinstance(body, dict):
+                    raise HttpError(400, "send a JSON object: {\"mode\": \"purge\"}")
                 try:
-                    self.configure(**body) if isinstance(body, dict) else self.configure(x=0)
-                except (ValueError, TypeError) as exc:
+                    self.configure(**body)
+                except ValueError as exc:
                     raise HttpError(400, str(exc)) from None
             elif method != "GET":
                 raise HttpError(405, f"{method} is not allowed here")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from linter.rules._specs import reference_api
 
@@ -26,7 +27,7 @@ def check(facts: ProbeFacts) -> Iterator[Hit]:
     hit = observed_hit(f"the contract says on-shrink: {contract}, but the server "
                        f"{outcome} " + ("the stored collection: members were lost"
                                         if lost else "it"), facts)
-    yield Hit(**{**hit.__dict__, "severity": "error" if lost else "warning"})
+    yield replace(hit, severity="error" if lost else "warning")
 
 
 RULE = Rule(

@@ -373,3 +373,30 @@ def test_record_and_expect_wait_for_allow_writes(tmp_path: Path) -> None:
                            "--record", str(record)], capture_output=True, text=True)
     assert proc.returncode == 0 and "take effect with --allow-writes" in proc.stdout
     assert not record.exists()
+
+
+def test_the_reference_server_is_switched_over_http() -> None:
+    import httpx
+
+    app = ReferenceApi("preserve")
+    with running(app) as url, httpx.Client(base_url=url) as client:
+        assert client.put("/_refserver", json={"mode": "purge", "shrink": "keep"}).json() == \
+            {"mode": "purge", "clear": "omit", "shrink": "keep", "validate": False}
+        assert (app.mode, app.shrink) == ("purge", "keep")
+        assert client.put("/_refserver", json={"mode": "delete-all"}).status_code == 400
+        assert client.put("/_refserver", json=["purge"]).status_code == 400
+        assert app.mode == "purge"
+
+
+def test_a_validating_reference_server_refuses_what_a_real_one_refuses() -> None:
+    import httpx
+
+    cert = "/v2/control-planes/cp/core-entities/certificates/c1"
+    with running(ReferenceApi("reject", validate=True)) as url, \
+            httpx.Client(base_url=url) as client:
+        assert client.put(cert, json={"cert": "", "key": "k", "snis": ["a.test"]}) \
+            .status_code == 400
+        assert client.put(cert, json={"cert": "c", "key": "k", "snis": ["-bad-.test"]}) \
+            .status_code == 400
+        assert client.put(cert, json={"cert": "c", "key": "k", "snis": ["ok.test"]}) \
+            .status_code == 201
