@@ -57,6 +57,20 @@ def test_set_up_passes_a_validating_server_for_every_bundled_spec(spec: Path) ->
     assert run.ledger.clean and not app.store
 
 
+@pytest.mark.parametrize("spec", sorted((ROOT / "specs").glob("konnect-*.yaml")),
+                         ids=lambda p: p.name)
+def test_set_up_passes_the_validating_reference_server(spec: Path) -> None:
+    """The Konnect specs against the certificates server itself, validating: every case is
+    observed (nothing inconclusive)."""
+    app = ReferenceApi("reject", validate=True)
+    with running(app) as url:
+        run = run_probe_full(spec, Options(), ProbeSettings(url, allow_writes=True))
+    assert not [f.message for f in run.report.findings if f.rule == "PUT304"]
+    assert all("inconclusive" not in fr.observed for s in run.report.specs
+               for row in s.operations for fr in row.fields)
+    assert run.ledger.clean and not app.store.certificates
+
+
 HOSTS = """openapi: 3.1.0
 info: {title: Hosts, version: '1'}
 paths:
