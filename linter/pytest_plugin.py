@@ -61,6 +61,7 @@ class Behaviour:
         self.record = record
         self.expect = expect
         self.observed: list[Any] = []  # ProbeFacts, of every operation
+        self.ran: set[str] = set()  # the operations whose tests ran their fixed cases
         self._expected: dict[str, Any] | None = None
 
     @property
@@ -91,6 +92,18 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[BEHAVIOUR] = Behaviour(
         _setting(config, "--putlint-record", "putlint_record"),
         _setting(config, "--putlint-expect", "putlint_expect"))
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Operations the record has that no test of this session ran: said, not failed (a run
+    with -k selects tests on purpose)."""
+    behaviour = terminalreporter.config.stash.get(BEHAVIOUR, None)
+    if behaviour is None or behaviour.expect is None or not behaviour.ran:
+        return
+    missing = sorted({e.operation for e in behaviour.expected().values()} - behaviour.ran)
+    if missing:
+        terminalreporter.write_line(f"putlint: {behaviour.expect} records operations no test "
+                                    f"ran here: {', '.join(missing)}", yellow=True)
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
@@ -204,6 +217,7 @@ class OperationCheck:
         observed = [ProbeFacts(p.op, p.field, o)
                     for p, o in execute(session, operation_cases(self.op, {}), None)]
         self.behaviour.observed += observed
+        self.behaviour.ran.add(self.op.label)
         if self.behaviour.expect is None:
             return
         # only this operation's part of the record: the others are other tests'

@@ -270,6 +270,23 @@ def test_the_pytest_plugin_records_and_expects(pytester: pytest.Pytester, tmp_pa
     assert (pytester.path / "rec.yaml").read_text().count("\n") == 2 + 4
 
 
+def test_the_plugin_names_recorded_operations_no_test_ran(pytester: pytest.Pytester,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    spec_file(pytester.path)
+    pytester.makepyfile(test_certs=PLUGIN_TEST)
+    line = ('- {"operation": "PUT /gone/{id}", "media-type": "application/json", '
+            '"field": "x", "form": "absent", "outcome": "rejected"}\n')
+    with running(ReferenceApi("preserve", clear="reject")) as url:
+        monkeypatch.setenv("REFERENCE_URL", url)
+        pytester.runpytest_subprocess("-p", "no:cacheprovider", "--putlint-record", "rec.yaml")
+        record = pytester.path / "rec.yaml"
+        record.write_text(record.read_text() + line)
+        result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--putlint-expect",
+                                               "rec.yaml")
+    result.assert_outcomes(passed=1)
+    assert "records operations no test ran here: PUT /gone/{id}" in result.stdout.str()
+
+
 pytest_plugins = ["pytester"]
 
 
