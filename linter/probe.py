@@ -137,6 +137,11 @@ def plan(spec_path: Path, options: Options, wanted: list[str],
     if wanted and not ops:
         raise PutlintError(f"no in-scope operation with critical fields matches "
                            f"{', '.join(wanted)}", None)
+    unknown = [key for key in bodies or {} if not any(op.matches(key) for op in spec.operations)]
+    if unknown:
+        raise PutlintError(f"a set-up body is given for {unknown[0]}, which names no in-scope "
+                           "operation with critical fields (an operationId or 'PUT /path' as "
+                           "the spec writes it)", None)
     return spec, [case for op in ops for case in operation_cases(op, bodies or {})]
 
 

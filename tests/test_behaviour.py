@@ -167,6 +167,9 @@ def test_a_given_body_is_sent_and_an_empty_critical_collection_in_it_refused(
     bad = subprocess.run([PUTLINT, "probe", str(spec), "--base-url", "http://127.0.0.1:9",
                           "--body", f"PUT {_path()}={empty}"], capture_output=True, text=True)
     assert bad.returncode == 2 and "empty snis" in bad.stderr and "Traceback" not in bad.stderr
+    typo = subprocess.run([PUTLINT, "probe", str(spec), "--base-url", "http://127.0.0.1:9",
+                           "--body", f"PUT /certificate={good}"], capture_output=True, text=True)
+    assert typo.returncode == 2 and "names no in-scope operation" in typo.stderr
 
 
 def _path() -> str:
