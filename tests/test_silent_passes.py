@@ -584,3 +584,13 @@ def test_diff_says_when_an_upsert_with_critical_fields_leaves_scope(tmp_path: Pa
     assert result.exit_code == 1 and "PUT208" in result.output and why in result.output
     gone = write(tmp_path, marked.replace("/certs/{id}", "/other/{id}"), "gone.yaml")
     assert "PUT208" not in invoke("diff", base, gone).output
+
+
+def test_an_x_putlint_ignore_that_names_no_rule_is_a_warning(tmp_path: Path) -> None:
+    text = spec_text(op_extra="      x-putlint-ignore: [PUT00, PUT005]\n").replace(
+        "minItems: 1\n", "minItems: 1\n" + " " * 18 + "x-critical: true\n")
+    result = invoke("check", write(tmp_path, text))
+    assert "names no rule" not in result.output  # a prefix (PUT00) and an id: fine
+    typo = text.replace("[PUT00, PUT005]", "[PUT0O5]")
+    result = invoke("check", write(tmp_path, typo, "typo.yaml"))
+    assert "warning: x-putlint-ignore names no rule: 'PUT0O5'" in result.output
