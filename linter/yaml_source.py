@@ -145,9 +145,10 @@ def _fast_yaml(text: str) -> Any:
     starts = _DOCUMENT_START.findall(text)
     if len(starts) > 1 or (starts and not text.lstrip().startswith("---")):
         return _SLOW
-    if _has_aliases(text):
+    if _has_aliases(text) and not _expansion_fits(text):
         # yaml-rs copies what an alias names (8 MB x 300 aliases: 2.35 GB) and limits only
-        # the number of events; PyYAML shares the node, and the expansion is then counted.
+        # the number of events: past the byte limit, PyYAML reads the text (sharing the
+        # aliased nodes) and refuses it with its place.
         return _SLOW
     try:
         return yaml_rs.loads(text, parse_datetime=False, alias_limits=_ALIAS_LIMITS)
@@ -186,6 +187,45 @@ def _has_aliases(text: str) -> bool:
         return True
     anchors = _names_after(text, "&")
     return bool(anchors) and bool(_names_after(text, "*", anchors))
+
+
+def _expansion_fits(text: str) -> bool:
+    """Would the text, with every alias written out, stay within MAX_EXPANDED_BYTES?
+
+    Counted from libyaml's events, before yaml-rs builds anything: an anchored node's size is
+    its span of text plus what the aliases inside it add; each alias adds the size of the
+    node it names. Memory stays flat (events are streamed); a text libyaml cannot read goes
+    to PyYAML, which says why.
+    """
+    sizes: dict[str, int] = {}
+    stack: list[list] = []  # open collections: [anchor, start offset, bytes aliases add]
+    added = 0  # bytes the aliases outside every collection add
+    try:
+        for event in yaml.parse(text, Loader=_BASE_LOADER):
+            if isinstance(event, yaml.AliasEvent):
+                grow = sizes.get(event.anchor, 0)
+                if stack:
+                    stack[-1][2] += grow
+                else:
+                    added += grow
+            elif isinstance(event, yaml.ScalarEvent):
+                if event.anchor is not None:
+                    sizes[event.anchor] = len(event.value)
+            elif isinstance(event, yaml.CollectionStartEvent):
+                stack.append([event.anchor, event.start_mark.index, 0])
+            elif isinstance(event, yaml.CollectionEndEvent) and stack:
+                anchor, start, extra = stack.pop()
+                if anchor is not None:
+                    sizes[anchor] = event.end_mark.index - start + extra
+                if stack:
+                    stack[-1][2] += extra
+                else:
+                    added += extra
+            if added > MAX_EXPANDED_BYTES:
+                return False
+    except yaml.YAMLError:
+        return False
+    return len(text) + added <= MAX_EXPANDED_BYTES
 
 
 _SLOW = object()
