@@ -234,8 +234,12 @@ def checker(schema: Any, formats: bool = False, per_spec: bool = True) -> Any:
         except RecursionError:
             is_valid.why = "the schema nests too deeply to validate"  # type: ignore[attr-defined]
             return None
-        except Exception:  # an invalid regex or similar in the spec's schema
-            return False
+        except Exception as exc:  # a keyword of the wrong type (`maximum: "X"`) or similar
+            # Not "invalid": that would judge the field impossible to omit and report nothing,
+            # a silent pass. Undecided, with the reason, is reported.
+            is_valid.why = (  # type: ignore[attr-defined]
+                f"jsonschema cannot evaluate the schema ({type(exc).__name__})")
+            return None
         finally:
             used = allowed - max(_Meter.left, 0)
             if per_spec:

@@ -594,3 +594,14 @@ def test_an_x_putlint_ignore_that_names_no_rule_is_a_warning(tmp_path: Path) -> 
     typo = text.replace("[PUT00, PUT005]", "[PUT0O5]")
     result = invoke("check", write(tmp_path, typo, "typo.yaml"))
     assert "warning: x-putlint-ignore names no rule: 'PUT0O5'" in result.output
+
+
+def test_a_schema_jsonschema_cannot_evaluate_is_undecided_not_invalid() -> None:
+    """`maximum: "X"` makes jsonschema raise: judging the body invalid would make the field
+    look impossible to omit and report nothing."""
+    from linter.analysis import validator_for
+
+    is_valid = validator_for({"type": "object", "properties": {"a": {"maximum": "X"}},
+                              "required": ["a"]})
+    assert is_valid({"a": 1}) is None
+    assert "cannot evaluate" in is_valid.why
