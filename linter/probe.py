@@ -170,7 +170,7 @@ def load_bodies(files: dict[str, str]) -> dict[str, Any]:
     """Set-up bodies by operation, each read from a JSON or YAML file (`--body OP=FILE`,
     config `probe.bodies`)."""
     from linter.refs import display_name
-    from linter.source import parse
+    from linter.reading import parse
 
     bodies = {}
     for op, name in files.items():
