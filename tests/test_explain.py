@@ -48,7 +48,8 @@ def test_diff_examples_say_which_is_base() -> None:
 
 
 LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # what str.splitlines splits on
-plain_line = st.text(st.characters(blacklist_characters="#" + LINE_BREAKS), max_size=30).map(str.rstrip).filter(lambda s: s.strip())
+plain_line = st.text(st.characters(blacklist_characters="#" + LINE_BREAKS), max_size=30) \
+    .map(str.rstrip).filter(lambda s: s.strip())
 
 
 @settings(max_examples=150, deadline=None, derandomize=True)
