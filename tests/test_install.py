@@ -68,6 +68,8 @@ def test_the_wheel_installs_and_runs_outside_the_checkout(wheel: Path, tmp_path:
                "typer>=0.29", "pytest", cwd=tmp_path)
     assert done.returncode == 0, done.stderr[-3000:]
     assert run(bin_ / "pip", "check", cwd=tmp_path).returncode == 0
+    typer = run(bin_ / "python", "-c", "import typer; print(typer.__version__)", cwd=tmp_path)
+    assert tuple(int(p) for p in typer.stdout.split(".")[:2]) >= (0, 29), typer.stdout
 
     project = tmp_path / "project"
     project.mkdir()
