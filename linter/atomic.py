@@ -18,6 +18,17 @@ from linter.errors import Place, PutlintError
 def write_atomic(path: Path | str, text: str) -> None:
     """Replace ``path`` with ``text`` (UTF-8), or raise PutlintError and change nothing."""
     target = Path(path)
+    try:
+        _write(target, text.encode("utf-8"))
+    except UnicodeEncodeError:  # a lone surrogate: callers escape them, this is the last guard
+        raise PutlintError("cannot write: the text holds a character UTF-8 cannot encode",
+                           Place(str(target))) from None
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in a path from a config file
+        message = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise PutlintError(f"cannot write: {message}", Place(str(target))) from None
+
+
+def _write(target: Path, data: bytes) -> None:
     folder = target.parent if str(target.parent) else Path(".")
     if target.is_dir():
         raise PutlintError("cannot write: it is a folder", Place(str(target)))
@@ -30,8 +41,8 @@ def write_atomic(path: Path | str, text: str) -> None:
     tmp_name = None
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         if target.exists():  # keep the permissions the user gave the old file
@@ -40,8 +51,6 @@ def write_atomic(path: Path | str, text: str) -> None:
             os.chmod(tmp_name, 0o666 & ~_umask())
         os.replace(tmp_name, target)
         tmp_name = None
-    except OSError as exc:
-        raise PutlintError(f"cannot write: {exc.strerror or exc}", Place(str(target))) from None
     finally:
         if tmp_name is not None:
             with contextlib.suppress(OSError):

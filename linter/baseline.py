@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from linter.findings import Finding, RunReport
 
 VERSION = 2
 _KEYS = ("spec", "rule", "method", "path", "media_type", "field", "message")
+MAX_BYTES = 64 * 1024 * 1024  # the spec files' limit: a baseline is far smaller than its specs
 
 
 def key(f: Finding, spec: str | None) -> dict[str, Any]:
@@ -58,28 +60,79 @@ def write(report: RunReport, path: Path, root: str | None = None) -> int:
                      key=lambda e: tuple(str(e.get(k) or "") for k in
                                          ("spec", "rule", "path", "method", "media_type",
                                           "field")))
-    write_atomic(path, json.dumps({"version": VERSION, "entries": entries}, indent=2) + "\n")
+    # ASCII JSON: a lone surrogate in a spec's path is kept as its \\u escape and reads back
+    # as the same key; write_atomic leaves the old baseline whole if the write fails
+    write_atomic(path, json.dumps({"version": VERSION, "entries": entries}, indent=2,
+                                  allow_nan=False) + "\n")
     return len(entries)
 
 
 def load(path: Path) -> list[dict[str, Any]]:
+    """The entries of a baseline file; anything else than what `write` makes (now or in
+    version 1) is refused with one PutlintError: a key putlint cannot match would silently
+    accept nothing."""
     place = Place(str(path))
-    if path.exists() and not path.is_file():
-        raise PutlintError("cannot read baseline: not a regular file", place)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(_read(path))
     except (OSError, ValueError, RecursionError) as exc:
-        raise PutlintError(f"cannot read baseline: {exc}", place) from None
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else \
+            "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+        raise PutlintError(f"cannot read baseline: {reason}", place) from None
     if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
         raise PutlintError("not a putlint baseline (no 'entries' list)", place)
-    entries = []
-    for i, entry in enumerate(data["entries"]):
-        if not isinstance(entry, dict) or not isinstance(entry.get("rule"), str) or any(
-                not isinstance(entry.get(k), (str, type(None))) for k in _KEYS):
-            raise PutlintError(f"baseline entry {i + 1} is not a putlint baseline entry "
-                               "(rule, spec, method, path, media_type, field: texts)", place)
-        entries.append(entry)
-    return entries
+    if data.get("version", 1) not in (1, VERSION):
+        raise PutlintError(f"baseline version {_shown(data['version'])} is not one this "
+                           f"putlint reads (1 or {VERSION})", place)
+    for number, entry in enumerate(data["entries"], start=1):
+        problem = entry_problem(entry)
+        if problem:
+            raise PutlintError(f"baseline entry {number} {problem}", place)
+    return list(data["entries"])
+
+
+# what `key` writes: every entry has these (version 1 entries have no "spec", run-level ones
+# also have "message"); "count" was written by early versions and is ignored
+REQUIRED_KEYS = ("rule", "method", "path", "media_type", "field")
+
+
+def entry_problem(entry: Any) -> str | None:
+    """What makes ``entry`` something `key` never writes, or None."""
+    if not isinstance(entry, dict):
+        return f"is {_shown(entry)}, not a mapping"
+    for name in entry:
+        if name not in _KEYS and name != "count":
+            return f"has a key {_shown(name)} putlint does not write"
+    missing = [name for name in REQUIRED_KEYS if name not in entry]
+    if missing:
+        return f"has no {', '.join(repr(m) for m in missing)}"
+    for name, value in entry.items():
+        if name == "count":
+            if not isinstance(value, int) or isinstance(value, bool):
+                return f"'count' is {_shown(value)}, not a whole number"
+        elif not (isinstance(value, str) or (value is None and name != "rule")):
+            return f"'{name}' is {_shown(value)}, not text"
+    return None
+
+
+def _shown(value: Any) -> str:
+    """A value quoted in a message, cut short (a hostile baseline can hold megabytes)."""
+    if isinstance(value, (str, int, float, bool, type(None))):
+        return json.dumps(value)[:60]
+    return {"dict": "a mapping", "list": "a list"}.get(type(value).__name__, "a value")
+
+
+def _read(path: Path) -> str:
+    """The file's text: a regular file of at most MAX_BYTES (a FIFO or /dev/zero behind the
+    name is refused before it is read; O_NONBLOCK keeps a FIFO from blocking the open)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise PutlintError("cannot read baseline: not a regular file", Place(str(path)))
+        raw = handle.read(MAX_BYTES + 1)
+    if len(raw) > MAX_BYTES:
+        raise PutlintError(f"cannot read baseline: over the {MAX_BYTES // (1024 * 1024)} MiB "
+                           "limit", Place(str(path)))
+    return raw.decode("utf-8")
 
 
 def apply(report: RunReport, entries: list[dict[str, Any]], root: str | None = None,

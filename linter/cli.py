@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any, NoReturn, Optional
 
 import typer
 
@@ -97,6 +99,8 @@ def check(
         validate=validate, reports=reports, baseline=str(baseline) if baseline else None,
         jobs=jobs, show_examples=show_examples or None,
         require_critical=require_critical or None)
+    # --write-baseline records every finding: the baseline it replaces is not read
+    accepted = _baseline_entries(options.baseline) if write_baseline is None else None
     files, searched, errors = _discover(paths, discover)
     progress = _progress_bar() if sys.stderr.isatty() and len(files) >= PROGRESS_AFTER else None
     report = run(files, options, searched, jobs=options.jobs, progress=progress)
@@ -110,16 +114,13 @@ def check(
             count = write(report, write_baseline, options.project_root)
         except PutlintError as exc:
             _input_error(exc)
-        typer.echo(f"putlint: wrote {count} baseline entr{'y' if count == 1 else 'ies'} to "
-                   f"{write_baseline}")
+        _say(f"putlint: wrote {count} baseline entr{'y' if count == 1 else 'ies'} to "
+             f"{write_baseline}")
         raise typer.Exit(2 if report.errors else 0)
-    if options.baseline:
-        from linter.baseline import apply, load
+    if accepted is not None:
+        from linter.baseline import apply
 
-        try:
-            apply(report, load(Path(options.baseline)), options.project_root, options.baseline)
-        except PutlintError as exc:
-            report.errors.append(exc)
+        apply(report, accepted, options.project_root, options.baseline)
     _emit(report, options)
     raise typer.Exit(report.exit_code(options.fail_on, options.require_critical))
 
@@ -145,6 +146,19 @@ def _discover(paths: list[Path], discover):  # type: ignore[no-untyped-def]
     return files, searched, errors
 
 
+def _baseline_entries(path: str | None) -> list[dict] | None:
+    """The --baseline's entries, read before the run: a baseline putlint cannot use ends the
+    run at once with one line (a run filtered by half a baseline would mislead)."""
+    if path is None:
+        return None
+    from linter.baseline import load
+
+    try:
+        return load(Path(path))
+    except PutlintError as exc:
+        _input_error(exc)
+
+
 def _report_pairs(formats: list[str], outputs: list[Path]) -> list[tuple[str, str | None]]:
     """Pair each --format with the --output in the same position; the rest go to stdout."""
     for name in formats:
@@ -156,35 +170,99 @@ def _report_pairs(formats: list[str], outputs: list[Path]) -> list[tuple[str, st
              for i, name in enumerate(formats)]
     if sum(1 for _, out in pairs if out is None) > 1:
         _usage("only one --format can go to the terminal; give the others an --output")
+    named = [os.path.abspath(out) for _, out in pairs if out is not None]
+    if len(set(named)) < len(named):  # the second report would silently replace the first
+        _usage("two --output options name the same file")
     return pairs
 
 
 def _emit(report, options: Options) -> None:  # type: ignore[no-untyped-def]
+    """Every report to its file (atomically) or the terminal. A report that cannot be written
+    is one line on stderr; the others are still written, and the run then exits 2."""
     from linter import __version__
+    from linter.atomic import write_atomic
     from linter.reporters import RenderContext, get_renderer
 
     context = RenderContext(
         fail_on=options.fail_on, show_examples=options.show_examples,
         color=use_color(sys.stdout, os.environ), tool_version=__version__)
     to_terminal = False
+    failed: list[PutlintError] = []
     for name, output in options.reports:
         text = get_renderer(name)(report, context)
         if output is None:
-            sys.stdout.write(text)
+            _write_stdout(text, STDOUT_ESCAPES.get(name, "backslashreplace"))
             to_terminal = True
         else:
-            Path(output).write_text(text, encoding="utf-8")
-    if not to_terminal:
+            try:
+                write_atomic(output, text)
+            except PutlintError as exc:
+                failed.append(exc)
+    if not to_terminal and sys.stdout is not None:  # the summary, unless stdout is closed
         from linter.reporters.text import problem_lines, summary
 
-        for line in problem_lines(report.errors, "error"):
-            typer.echo(line)
-        typer.echo(summary(report))
+        _write_stdout("".join(line + "\n" for line in
+                              [*problem_lines(report.errors, "error"), summary(report)]))
+    for exc in failed:
+        _say(f"{exc.place or '<output>'}: error: {exc.message}", err=True)
+    if failed:
+        raise typer.Exit(2)
+
+
+# How a character the terminal's encoding cannot carry is written, so that each format stays
+# itself: a JSON escape inside JSON's strings (the only place non-ASCII text can be), a
+# character reference in XML, a backslash escape elsewhere.
+STDOUT_ESCAPES = {"json": "putlint-json", "sarif": "putlint-json", "junit": "xmlcharrefreplace"}
+
+
+def _json_escape(error: UnicodeError) -> tuple[str, int]:
+    assert isinstance(error, UnicodeEncodeError)
+    units = error.object[error.start:error.end].encode("utf-16-be", "surrogatepass")
+    return "".join(f"\\u{int.from_bytes(units[i:i + 2], 'big'):04x}"
+                   for i in range(0, len(units), 2)), error.end
+
+
+codecs.register_error("putlint-json", _json_escape)
+
+
+def _write_stdout(text: str, errors: str = "backslashreplace") -> None:
+    """Write to stdout whatever its encoding (a character it cannot carry is escaped as
+    ``errors`` says). A reader that went away (`putlint ... | head`) ends the run with exit 2
+    and no traceback; a stdout that cannot take the text (`> /dev/full`, closed) with one line
+    on stderr and exit 2."""
+    if sys.stdout is None:  # started with stdout closed (`>&-`)
+        _input_error(PutlintError("cannot write the report: standard output is closed"))
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    try:
+        sys.stdout.write(text.encode(encoding, errors).decode(encoding))
+        sys.stdout.flush()
+    except OSError as exc:
+        # the interpreter flushes stdout again at exit: point it at nothing first
+        with contextlib.suppress(OSError, ValueError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        if isinstance(exc, BrokenPipeError):
+            raise typer.Exit(2) from None
+        _input_error(PutlintError("cannot write the report to standard output: "
+                                  f"{exc.strerror or exc}"))
+
+
+def _say(line: str, err: bool = False) -> None:
+    """One line of putlint's own, with any text quoted from input made printable."""
+    from linter.source import printable
+
+    typer.echo(printable(line), err=err)
+
+
+def _input_error(exc: PutlintError) -> NoReturn:
+    """An input or output error that ends the run: one escaped line on stderr, exit 2."""
+    _say(f"{exc.place or 'putlint'}: error: {exc.message}", err=True)
+    raise typer.Exit(2)
 
 
 def use_color(stream, environ) -> bool:  # type: ignore[no-untyped-def]
     """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
-    return bool(stream.isatty()) and "NO_COLOR" not in environ
+    return stream is not None and bool(stream.isatty()) and "NO_COLOR" not in environ
 
 
 def _progress_bar():  # type: ignore[no-untyped-def]
@@ -451,19 +529,12 @@ def _options(config: Path | None) -> Options:
         return load_config(path)
     except PutlintError as exc:
         where = f"{exc.place}: " if exc.place else (f"{config}: " if config else "")
-        typer.echo(f"{where}error: {exc.message}", err=True)
+        _say(f"{where}error: {exc.message}", err=True)
         raise typer.Exit(2) from None
 
 
-def _input_error(exc: PutlintError) -> None:
-    from linter.source import printable
-
-    typer.echo(printable(f"{exc.place or 'putlint'}: error: {exc.message}"), err=True)
-    raise typer.Exit(2)
-
-
-def _usage(message: str) -> None:
-    typer.echo(f"putlint: usage error: {message}", err=True)
+def _usage(message: str) -> NoReturn:
+    _say(f"putlint: usage error: {message}", err=True)
     raise typer.Exit(2)
 
 

@@ -12,6 +12,7 @@ folder) is exported at REV into a temporary directory.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import tarfile
 from io import BytesIO
@@ -97,21 +98,55 @@ def base_from_git(rev: str, path: Path, workdir: Path) -> tuple[Path | None, str
     """Export the folder of `path` at `rev` into `workdir`; the base spec's path in it (None
     when the spec did not exist at `rev`) and a label for messages."""
     path = path.resolve()
-    top = Path(_git(["rev-parse", "--show-toplevel"], path.parent).decode().strip())
-    folder = path.parent.relative_to(top)
+    top = Path(os.fsdecode(_git(["rev-parse", "--show-toplevel"], path.parent).strip()))
+    try:
+        folder = path.parent.relative_to(top.resolve())
+    except ValueError:
+        raise PutlintError(f"{path} is not inside the git work tree {top}", None) from None
     _git(["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], top)
     label = f"{rev}:{(folder / path.name).as_posix()}"
     listed = _git(["ls-tree", "-r", "--name-only", rev, "--", folder.as_posix() or "."], top)
     if not listed.strip():
         return None, label
     archive = _git(["archive", "--format=tar", rev, "--", folder.as_posix() or "."], top)
-    with tarfile.open(fileobj=BytesIO(archive)) as tar:
-        if hasattr(tarfile, "data_filter"):
-            tar.extractall(workdir, filter="data")  # no links out, no absolute paths
-        else:  # Python releases before the extraction filters: git archive of a commit
-            tar.extractall(workdir)
+    refused = _extract(archive, workdir)
+    name = (folder / path.name).as_posix()
+    if name in refused:
+        raise PutlintError(f"{label}: {refused[name]}; the base version is not read", None)
     base = workdir / folder / path.name
     return (base if base.is_file() else None), label
+
+
+def _extract(archive: bytes, workdir: Path) -> dict[str, str]:
+    """Unpack a `git archive` into workdir, leaving out every member that would land or point
+    outside it (an absolute symlink, a link through `..`); the names left out, with why."""
+    refused: dict[str, str] = {}
+
+    def keep(member: tarfile.TarInfo, dest: str) -> tarfile.TarInfo | None:
+        if data_filter is None:  # Python without extraction filters: no links at all
+            if member.issym() or member.islnk() or not (member.isfile() or member.isdir()):
+                refused[member.name] = "a link, which this Python cannot unpack safely"
+                return None
+            if member.name.startswith("/") or ".." in member.name.split("/"):
+                refused[member.name] = "a path leading out of the folder"
+                return None
+            return member
+        try:
+            return data_filter(member, dest)  # type: ignore[no-any-return]
+        except tarfile.FilterError as exc:
+            refused[member.name] = f"a link or path leading out of the folder ({exc})"
+            return None
+
+    data_filter = getattr(tarfile, "data_filter", None)
+    try:
+        with tarfile.open(fileobj=BytesIO(archive)) as tar:
+            if data_filter is not None:
+                tar.extractall(workdir, filter=keep)
+            else:
+                tar.extractall(workdir, members=[m for m in tar if keep(m, str(workdir))])
+    except (tarfile.TarError, OSError) as exc:
+        raise PutlintError(f"cannot unpack the base version: {exc}", None) from None
+    return refused
 
 
 def git_pairs(rev: str, paths: list[Path],

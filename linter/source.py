@@ -127,14 +127,30 @@ def parse(path: Path, display: str) -> Document:
     return parse_yaml(path, display, text)
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_CONTROL_BUT_NEWLINE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+# Control characters (and so ANSI sequences), the bidirectional and line-separator controls that
+# make a log line read differently from what it holds, surrogates (no UTF-8 stream can carry
+# one: a write would raise) and U+FFFE/U+FFFF (which XML 1.0 cannot carry).
+_UNSAFE = (r"\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+           r"\ud800-\udfff\ufffe\uffff")
+_CONTROL = re.compile(rf"[\n{_UNSAFE}]")
+_CONTROL_BUT_NEWLINE = re.compile(f"[{_UNSAFE}]")
 
 
 def printable(text: str, keep_newlines: bool = False) -> str:
-    """Escape control characters (and so ANSI sequences) in text quoted from a spec."""
+    """Text quoted from a spec made safe for a terminal, a log and XML: each unsafe character
+    becomes its Python escape (``\\x1b``, ``\\u202e``, ``\\ud800``), visible and one line."""
     pattern = _CONTROL_BUT_NEWLINE if keep_newlines else _CONTROL
-    return pattern.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    return pattern.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code in _SHORT:
+        return _SHORT[code]
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+_SHORT = {0x09: "\\t", 0x0A: "\\n", 0x0D: "\\r"}
 
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -37,12 +36,14 @@ def exchange_lines(finding: Finding) -> list[str]:
 
 def exchange_text(exchange: dict) -> str:
     """`PUT /x {"a": 1} -> 200 {...}`: one request and its answer, from its recorded form."""
-    sent = f" {json.dumps(exchange['body'], sort_keys=True)}" if "body" in exchange else ""
+    from linter.reporters.safe_json import dumps
+
+    sent = f" {dumps(exchange['body'], sort_keys=True)}" if "body" in exchange else ""
     got = exchange.get("error") or str(exchange.get("status"))
     if exchange.get("response") is not None:
         response = exchange["response"]
         got += " " + (response if isinstance(response, str)
-                      else json.dumps(response, sort_keys=True))
+                      else dumps(response, sort_keys=True))
     return f"{exchange['method']} {exchange['url']}{sent} -> {got}"
 
 

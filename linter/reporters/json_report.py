@@ -1,12 +1,14 @@
-"""JSON: the stable machine format documented in the README."""
+"""JSON: the stable machine format documented in the README.
+
+Values JSON cannot spell (infinity, NaN, lone surrogates) are written as safe_json says.
+"""
 
 from __future__ import annotations
-
-import json
 
 from linter.errors import PutlintError
 from linter.findings import RunReport
 from linter.reporters import RenderContext
+from linter.reporters.safe_json import dumps
 
 SCHEMA_VERSION = 1
 
@@ -28,7 +30,7 @@ def render(report: RunReport, ctx: RenderContext | None = None) -> str:
     }
     if report.suppressed or report.stale:
         data["baseline"] = {"suppressed": report.suppressed, "stale": report.stale}
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
 def _problem(error: PutlintError) -> dict:

@@ -34,8 +34,8 @@ def render(report: RunReport, ctx: RenderContext | None = None) -> str:
         suite = ET.SubElement(root, "testsuite", name=spec.path)
         for error in spec.errors:
             case = ET.SubElement(suite, "testcase", classname=spec.path, name="read spec")
-            node = ET.SubElement(case, "error", type="input-error", message=_clean(error.message))
-            node.text = _clean(str(error))
+            node = ET.SubElement(case, "error", type="input-error", message=error.message)
+            node.text = str(error)
         for op in spec.operations:
             case = ET.SubElement(suite, "testcase", classname=spec.path,
                                  name=op.label + (f" ({op.operation_id})" if op.operation_id
@@ -51,18 +51,21 @@ def render(report: RunReport, ctx: RenderContext | None = None) -> str:
     for key in ("tests", "failures", "errors"):
         root.set(key, str(sum(int(s.get(key, "0")) for s in root)))
     ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, "unicode") + "\n"
+    # XML 1.0 cannot carry most control characters, surrogates, U+FFFE or U+FFFF, and
+    # ElementTree writes them as they are: escape them visibly in the finished document, where
+    # only text from the spec can hold them (markup is ASCII, newlines in attributes are &#10;).
+    body = printable(ET.tostring(root, "unicode"), keep_newlines=True)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
 
 
 def _fill(case: ET.Element, findings: list[Finding], threshold: int) -> None:
     failing = [f for f in findings if SEVERITY_RANK[f.severity] >= threshold]
     passing = [f for f in findings if SEVERITY_RANK[f.severity] < threshold]
     for f in failing:
-        node = ET.SubElement(case, "failure", type=f.rule, message=_clean(f.message))
-        node.text = _clean(_describe(f))
+        node = ET.SubElement(case, "failure", type=f.rule, message=f.message)
+        node.text = _describe(f)
     if passing:
-        ET.SubElement(case, "system-out").text = _clean("\n".join(_describe(f)
-                                                                  for f in passing))
+        ET.SubElement(case, "system-out").text = "\n".join(_describe(f) for f in passing)
 
 
 def _describe(f: Finding) -> str:
@@ -78,8 +81,3 @@ def _count(suite: ET.Element) -> None:
     suite.set("tests", str(len(cases)))
     suite.set("failures", str(sum(len(c.findall("failure")) > 0 for c in cases)))
     suite.set("errors", str(sum(len(c.findall("error")) > 0 for c in cases)))
-
-
-def _clean(text: str) -> str:
-    """XML 1.0 cannot carry most control characters: escape them visibly."""
-    return printable(text, keep_newlines=True)

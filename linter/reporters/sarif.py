@@ -8,14 +8,15 @@ around does not make GitHub see new alerts.
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import PurePath
 from typing import Any
+from urllib.parse import quote
 
 from linter.errors import PutlintError
 from linter.findings import Finding, RunReport
 from linter.registry import all_rules
 from linter.reporters import RenderContext, exchange_lines
+from linter.reporters.safe_json import dumps
 from linter.urls import DOCUMENTATION, rule_page
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -44,7 +45,7 @@ def render(report: RunReport, ctx: RenderContext | None = None) -> str:
         }],
     }
     sarif = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
-    return json.dumps(sarif, indent=2, ensure_ascii=False) + "\n"
+    return dumps(sarif, indent=2, ensure_ascii=False) + "\n"
 
 
 def _rule(rule: Any) -> dict[str, Any]:
@@ -67,7 +68,9 @@ def _pascal(name: str) -> str:
 
 
 def _uri(file: str) -> str:
-    return PurePath(file).as_posix()
+    """A relative URI reference: every character outside RFC 3986's unreserved set and `/`
+    percent-encoded (UTF-8), so a space, `%`, `#` or `:` in a file name stays part of the path."""
+    return quote(PurePath(file).as_posix().encode("utf-8", "surrogatepass"), safe="/")
 
 
 def _location(file: str, line: int, column: int) -> dict[str, Any]:
@@ -81,7 +84,8 @@ def fingerprint(f: Finding) -> str:
     op = f.operation or {}
     key = "\x1f".join([f.rule, op.get("method", ""), op.get("path", ""), f.media_type or "",
                        f.field or "", "" if f.operation else f.message])
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+    # surrogatepass: a lone surrogate from a YAML escape still gives its own fingerprint
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def _result(f: Finding, index: dict[str, int]) -> dict[str, Any]:
@@ -93,7 +97,7 @@ def _result(f: Finding, index: dict[str, int]) -> dict[str, Any]:
     if f.exchanges:
         text += "\n" + "\n".join(exchange_lines(f))
     elif f.has_example:
-        text += "\nA body the contract accepts: " + json.dumps(f.example, sort_keys=True)
+        text += "\nA body the contract accepts: " + dumps(f.example, sort_keys=True)
     result: dict[str, Any] = {
         "ruleId": f.rule,
         "ruleIndex": index[f.rule],

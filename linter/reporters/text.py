@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 from linter.errors import PutlintError
 from linter.findings import Finding, RunReport
 from linter.reporters import RenderContext, exchange_lines
+from linter.reporters.safe_json import dumps
 from linter.source import printable
 
 _COLORS = {"error": "\x1b[31m", "warning": "\x1b[33m", "info": "\x1b[36m"}
@@ -21,8 +20,8 @@ def render(report: RunReport, ctx: RenderContext | None = None) -> str:
         lines.append(_line(finding, color))
         lines += ["    " + printable(line) for line in exchange_lines(finding)]
         if show_examples and finding.has_example and not finding.exchanges:
-            lines.append("    example body: " + printable(json.dumps(finding.example,
-                                                                   sort_keys=True)))
+            lines.append("    example body: " + printable(dumps(finding.example,
+                                                              sort_keys=True)))
     for entry in report.stale:
         lines.append(printable("baseline: stale entry, nothing matches it any more: "
                                + describe_key(entry)))
@@ -31,10 +30,11 @@ def render(report: RunReport, ctx: RenderContext | None = None) -> str:
 
 
 def describe_key(entry: dict) -> str:
-    parts = [entry["rule"]]
+    """`PUT001 PUT /x application/json snis`: a baseline entry, whatever keys it lacks."""
+    parts = [str(entry.get("rule", "?"))]
     if entry.get("method"):
-        parts.append(f"{entry['method']} {entry['path']}")
-    parts += [p for p in (entry.get("media_type"), entry.get("field")) if p]
+        parts.append(f"{entry['method']} {entry.get('path') or ''}".rstrip())
+    parts += [str(p) for p in (entry.get("media_type"), entry.get("field")) if p]
     return " ".join(parts)
 
 
