@@ -13,9 +13,10 @@ from typing import Any
 from linter.bundle import Bundle, closure
 from linter.errors import PutlintError
 from linter.facts import CriticalField, FieldFacts, Mark
+from linter.profiles import NONE, Profile
 from linter.refs import Loc
 from linter.search import ITEMS, Form, decide
-from linter.vocab import CONTRACT_KEY_NAMES, DEFAULT_ON_OMIT, ON_OMIT
+from linter.vocab import CONTRACT_CHOICES, CONTRACT_KEY_NAMES, contract_attr
 
 MAX_CRITICAL_PATHS = 1000
 
@@ -40,12 +41,16 @@ def parse_mark(value: Any, where: Loc | None = None) -> Mark | None:
     if unknown:
         raise PutlintError(f"x-critical has an unknown key '{unknown[0]}' (known: "
                            f"{', '.join(CONTRACT_KEY_NAMES)})", place)
-    on_omit = value.get("on-omit", DEFAULT_ON_OMIT)
-    if on_omit not in ON_OMIT:
-        raise PutlintError(f"x-critical on-omit must be one of {', '.join(ON_OMIT)}, "
-                           f"not {_shown(on_omit)}", place)
+    values: dict[str, Any] = {}
+    for key in CONTRACT_CHOICES:
+        given = value.get(key.name, key.default)
+        if given not in key.values:
+            raise PutlintError(f"x-critical {key.name} must be one of {', '.join(key.values)}, "
+                               f"not {_shown(given)}", place)
+        values[contract_attr(key.name)] = given
     reason = value.get("reason")
-    return Mark(on_omit, str(reason) if reason is not None else None)
+    stated = frozenset(k for k in value if k in CONTRACT_KEY_NAMES and k != "reason")
+    return Mark(reason=str(reason) if reason is not None else None, stated=stated, **values)
 
 
 def _shown(value: Any) -> str:
@@ -154,15 +159,31 @@ def validator_for(schema: dict, formats: bool = False) -> Callable[[Any], bool]:
     return is_valid
 
 
-def field_facts(bundle: Bundle) -> list[FieldFacts]:
+def field_facts(bundle: Bundle, profile: Profile = NONE) -> list[FieldFacts]:
     fields = critical_fields(bundle)
     if not fields:
         return []
     is_valid = validator_for(bundle.schema)
     out = []
     for f in fields:
-        read_only = any(n.get("readOnly") is True for n in closure(f.entries[-1], bundle.schema))
+        why = read_only_why(f.entries[-1], bundle.schema, profile)
         verdicts = {form: decide(bundle.schema, f.path, form, is_valid) for form in Form}
-        out.append(FieldFacts(f, bundle, read_only, verdicts[Form.ABSENT],
-                              verdicts[Form.NULL], verdicts[Form.EMPTY]))
+        out.append(FieldFacts(f, bundle, why is not None, verdicts[Form.ABSENT],
+                              verdicts[Form.NULL], verdicts[Form.EMPTY], read_only_why=why))
     return out
+
+
+def read_only_why(entry: Any, root: dict, profile: Profile) -> str | None:
+    """Why a request can never carry this property: `readOnly`, or the profile's extension
+    that lists the operations a field may be sent in, without `update`."""
+    nodes = list(closure(entry, root))
+    if any(n.get("readOnly") is True for n in nodes):
+        return "readOnly"
+    if profile.updatable is not None:
+        extension, value = profile.updatable
+        for node in nodes:
+            listed = node.get(extension)
+            if isinstance(listed, list) and value not in listed:
+                shown = ", ".join(str(v) for v in listed)
+                return f"{extension}: [{shown}], without {value}"
+    return None

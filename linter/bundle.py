@@ -51,10 +51,15 @@ class Bundler:
     """Bundles request schemas of one spec; external critical marks are injected by location."""
 
     def __init__(self, ws: Workspace, version: str,
-                 marks: dict[tuple[str, tuple[str, ...]], CriticalName] | None = None) -> None:
+                 marks: dict[tuple[str, tuple[str, ...]], CriticalName] | None = None,
+                 keep: tuple[str, ...] = ()) -> None:
         self.ws = ws
         self.version = version
         self.marks = marks or {}
+        # putlint's own extensions, and those a profile reads (`x-ms-secret`)
+        self.keep = frozenset(OWN_EXTENSIONS) | frozenset(keep)
+        # Every other `x-` key met (a profile hint looks for a family's prefix).
+        self.extensions: set[str] = set()
         # The critical names that marked a property of a bundled body: a name missing here
         # protects nothing (PUT007), even when it names a property somewhere.
         self.reached: set[str] = set()
@@ -122,7 +127,15 @@ class _State:
             if key == "$ref":
                 out.update(self.ref(self.bundler.ws.resolve(sub, loc.child("$ref"))))
             elif key in _MAP and isinstance(sub, dict):
-                out[key] = {str(n): self.normalise(s, loc.child(key, n)) for n, s in sub.items()}
+                # The map itself may be a $ref (DigitalOcean: `properties: {$ref: ...}`): a
+                # map of schemas, not a property named `$ref` - which a schema may have
+                # (Kubernetes' JSONSchemaProps): then its value is a schema, not a string.
+                map_loc = loc.child(key)
+                if isinstance(sub.get("$ref"), str):
+                    sub, map_loc = self.bundler.ws.deref(sub, map_loc)
+                if isinstance(sub, dict):
+                    out[key] = {str(n): self.normalise(s, map_loc.child(n))
+                                for n, s in sub.items()}
             elif key in _MANY and isinstance(sub, list):
                 out[key] = [self.normalise(s, loc.child(key, i)) for i, s in enumerate(sub)]
             elif key in _ONE:
@@ -139,9 +152,10 @@ class _State:
                 if sub == "file" and version == "2.0":
                     continue
                 out[key] = sub
-            elif key in _PLAIN or key in OWN_EXTENSIONS:
+            elif key in _PLAIN or key in self.bundler.keep:
                 out[key] = sub
             elif isinstance(key, str) and key.startswith("x-"):
+                self.bundler.extensions.add(key)
                 self._typo(key, loc)
         self._drop_read_only_required(out)
         name = self.bundler.marks.get(loc.key)

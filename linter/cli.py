@@ -11,8 +11,9 @@ from typing import Annotated, Any, NoReturn, Optional
 
 import typer
 
-from linter.config import FORMATS, Options, find_config, load_config
+from linter.config import Options, find_config, load_config
 from linter.errors import PutlintError
+from linter.reporters import format_names
 from linter.vocab import SEVERITIES
 
 app = typer.Typer(
@@ -38,10 +39,13 @@ Critical = typer.Option("--critical", help="Mark a field critical: Schema.path, 
 ConfigFile = typer.Option("--config",
                           help="Config file (default: putlint.yaml or pyproject.toml, upward).")
 Formats = typer.Option("--format", "-f",
-                       help=f"Report format: {', '.join(FORMATS)} (repeatable).")
+                       help=f"Report format: {', '.join(format_names())} (repeatable).")
 Outputs = typer.Option("--output", "-o", help="Write the report of the --format in the same "
                        "position to this file (repeatable); the terminal still gets the text "
                        "summary.")
+RefRoot = typer.Option("--root", help="The folder $refs may reach (default: the top of the git "
+                       "work tree holding the spec, else the spec's folder).")
+ProfileOpt = typer.Option("--profile", help="A preset of API conventions: azure-arm.")
 Select = typer.Option("--select", help="Run only these rules (ids, id prefixes or names).")
 Ignore = typer.Option("--ignore", help="Do not run these rules.")
 PROGRESS_AFTER = 8  # files; a progress bar for fewer would only flicker
@@ -88,6 +92,8 @@ def check(
     require_critical: Annotated[bool, typer.Option(
         "--require-critical", help="Exit 1 when the run checks no critical field at "
         "all.")] = False,
+    root: Annotated[Optional[Path], RefRoot] = None,  # noqa: UP045
+    profile: Annotated[Optional[str], ProfileOpt] = None,  # noqa: UP045
 ) -> None:
     """Report PUT/upsert operations that let a critical field be omitted, nulled or emptied."""
     from linter.discover import discover
@@ -98,7 +104,7 @@ def check(
         _options(config), critical=critical, select=select, ignore=ignore, fail_on=fail_on,
         validate=validate, reports=reports, baseline=str(baseline) if baseline else None,
         jobs=jobs, show_examples=show_examples or None,
-        require_critical=require_critical or None)
+        require_critical=require_critical or None, root=_root(root), profile=profile)
     # --write-baseline records every finding: the baseline it replaces is not read
     accepted = _baseline_entries(options.baseline) if write_baseline is None else None
     files, searched, errors = _discover(paths, discover)
@@ -123,6 +129,15 @@ def check(
         apply(report, accepted, options.project_root, options.baseline)
     _emit(report, options)
     raise typer.Exit(report.exit_code(options.fail_on, options.require_critical))
+
+
+def _root(root: Path | None) -> str | None:
+    """`--root`: a folder that exists (a typo would otherwise refuse every file $ref)."""
+    if root is None:
+        return None
+    if not root.is_dir():
+        _usage(f"--root {root}: no such folder")
+    return str(root)
 
 
 def _with_cli(options: Options, **given: object) -> Options:
@@ -162,8 +177,8 @@ def _baseline_entries(path: str | None) -> list[dict] | None:
 def _report_pairs(formats: list[str], outputs: list[Path]) -> list[tuple[str, str | None]]:
     """Pair each --format with the --output in the same position; the rest go to stdout."""
     for name in formats:
-        if name not in FORMATS:
-            _usage(f"--format must be one of {', '.join(FORMATS)}")
+        if name not in format_names():
+            _usage(f"--format must be one of {', '.join(format_names())}")
     if len(outputs) > len(formats):
         _usage("each --output needs a --format before it")
     pairs = [(name, str(outputs[i]) if i < len(outputs) else None)
@@ -303,12 +318,15 @@ def probe(
     critical: Annotated[Optional[list[str]], Critical] = None,  # noqa: UP045
     config: Annotated[Optional[Path], ConfigFile] = None,  # noqa: UP045
     fail_on: Annotated[Optional[str], FailOn] = None,  # noqa: UP045
+    root: Annotated[Optional[Path], RefRoot] = None,  # noqa: UP045
+    profile: Annotated[Optional[str], ProfileOpt] = None,  # noqa: UP045
 ) -> None:
     """Drive a running API: create, omit, read back, clean up; report purges (PUT301-PUT304)."""
     from linter.probe import ProbeSettings, parse_headers, run_probe
 
     reports = _report_pairs(formats or [], outputs or [])
-    options = _with_cli(_options(config), critical=critical, fail_on=fail_on, reports=reports)
+    options = _with_cli(_options(config), critical=critical, fail_on=fail_on, reports=reports,
+                        root=_root(root), profile=profile)
     try:
         settings = ProbeSettings(base_url, operations or [], parse_headers(headers or []),
                                  allow_writes, allow_remote, max_requests, timeout)
@@ -351,8 +369,10 @@ def diff(
     select: Annotated[Optional[list[str]], Select] = None,  # noqa: UP045
     ignore: Annotated[Optional[list[str]], Ignore] = None,  # noqa: UP045
     fail_on: Annotated[Optional[str], FailOn] = None,  # noqa: UP045
+    root: Annotated[Optional[Path], RefRoot] = None,  # noqa: UP045
+    profile: Annotated[Optional[str], ProfileOpt] = None,  # noqa: UP045
 ) -> None:
-    """Report the changes from BASE to HEAD that make omission destructive (PUT201-PUT206),
+    """Report the changes from BASE to HEAD that make omission destructive (PUT201-PUT207),
     and the check findings HEAD has that BASE has not."""
     import tempfile
 
@@ -362,7 +382,7 @@ def diff(
         _usage("diff takes BASE HEAD, or --base-ref REV and the paths to compare")
     reports = _report_pairs(formats or [], outputs or [])
     options = _with_cli(_options(config), critical=critical, select=select, ignore=ignore,
-                        fail_on=fail_on, reports=reports)
+                        fail_on=fail_on, reports=reports, root=_root(root), profile=profile)
     if base_ref is not None:  # folders are searched for roots, as `check` does
         from linter.discover import discover
 
@@ -375,7 +395,7 @@ def diff(
             _usage(f"{path}: no such file")
     with tempfile.TemporaryDirectory(prefix="putlint-base-") as workdir:
         try:
-            pairs = git_pairs(base_ref, paths, workdir) if base_ref is not None else \
+            pairs = git_pairs(base_ref, paths, workdir, options) if base_ref is not None else \
                 [(paths[0], paths[1], None)]
         except PutlintError as exc:
             from linter.source import printable
@@ -402,6 +422,8 @@ def suggest(
         "--min-confidence", min=0.0, max=1.0, help="List (and write) only suggestions at "
         "least this confident.")] = 0.35,
     config: Annotated[Optional[Path], ConfigFile] = None,  # noqa: UP045
+    root: Annotated[Optional[Path], RefRoot] = None,  # noqa: UP045
+    profile: Annotated[Optional[str], ProfileOpt] = None,  # noqa: UP045
 ) -> None:
     """Propose the fields of PUT/upsert bodies most likely to be critical, with evidence."""
     import json
@@ -415,7 +437,7 @@ def suggest(
     if write_config is not None and str(write_config) != "-" and \
             write_config.suffix.lower() == ".toml":
         _usage("--write-config writes YAML (putlint.yaml); add TOML entries by hand")
-    options = _options(config)
+    options = _with_cli(_options(config), root=_root(root), profile=profile)
     files, _, problems = _discover(paths, discover)
     run = find_suggestions(files, options, top, min_confidence)
     errors = [*problems, *run.errors]
@@ -433,6 +455,9 @@ def suggest(
                 typer.echo(printable(f"        also {op.label}"))
             for e in s.evidence:
                 typer.echo(printable(f"        - {e.text}"))
+            if s.contract:  # the field's description states a deliberate clear
+                typer.echo("        = propose " + ", ".join(f"{k}: {v}"
+                                                           for k, v in s.contract.items()))
     summary = _suggest_summary(run, len(files), top, min_confidence)
     typer.echo(summary, err=to_stdout or output_format == "json")
     if write_config is not None:

@@ -19,7 +19,14 @@ from linter.critical import CriticalName
 from linter.errors import Place, PutlintError
 from linter.refs import display_name
 from linter.source import parse, printable
-from linter.vocab import CONTRACT_KEY_NAMES, ON_OMIT, SEVERITIES, edit_distance
+from linter.vocab import (
+    CONTRACT_CHOICES,
+    CONTRACT_KEY_NAMES,
+    PUT_SEMANTICS,
+    SEVERITIES,
+    contract_attr,
+    edit_distance,
+)
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -27,7 +34,6 @@ else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
 CONFIG_NAMES = ("putlint.yaml", "putlint.yml", ".putlint.yaml")
-FORMATS = ("text", "json", "sarif", "junit", "github", "markdown")
 
 
 class Where:
@@ -115,34 +121,62 @@ def _critical(value: Any, where: Where, key: str) -> list[CriticalName]:
             names.append(CriticalName(entry, origin=where.at(key, i)))
             continue
         if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
-            raise where.error(f"each '{key}' entry is a name or {{name, on-omit, reason}}",
-                              key, i)
+            raise where.error(f"each '{key}' entry is a name or {{name, "
+                              f"{', '.join(CONTRACT_KEY_NAMES)}}}", key, i)
         unknown = [str(k) for k in entry if k != "name" and k not in CONTRACT_KEY_NAMES]
         if unknown:
             raise where.error(f"unknown key '{unknown[0]}' in a '{key}' entry (known: name, "
                               f"{', '.join(CONTRACT_KEY_NAMES)})", key, i)
-        on_omit = entry.get("on-omit")
-        if on_omit is not None and on_omit not in ON_OMIT:
-            raise where.error(f"on-omit must be one of {', '.join(ON_OMIT)}, not {on_omit!r}",
-                              key, i)
+        contract: dict[str, str] = {}
+        for choice in CONTRACT_CHOICES:
+            given = entry.get(choice.name)
+            if given is not None and given not in choice.values:
+                raise where.error(f"{choice.name} must be one of {', '.join(choice.values)}, "
+                                  f"not {given!r}", key, i)
+            if given is not None:
+                contract[contract_attr(choice.name)] = given
         reason = entry.get("reason")
-        names.append(CriticalName(entry["name"], on_omit,
-                                  str(reason) if reason is not None else None,
-                                  where.at(key, i)))
+        names.append(CriticalName(entry["name"], reason=str(reason) if reason is not None
+                                  else None, origin=where.at(key, i), **contract))
     return names
 
 
+def _profile(value: Any, where: Where, key: str) -> str:
+    from linter.profiles import PROFILES
+
+    if value not in PROFILES:
+        raise where.error(f"'{key}' must be one of {', '.join(PROFILES)}, not {value!r}", key)
+    return str(value)
+
+
+def _put_semantics(value: Any, where: Where, key: str) -> dict[str, str]:
+    """`{operationId: merge, "PUT /things/{id}": replace}`."""
+    if not isinstance(value, dict):
+        raise where.error(f"'{key}' maps operationIds or 'METHOD /path' to "
+                          f"{' or '.join(PUT_SEMANTICS)}", key)
+    out = {}
+    for name, semantics in value.items():
+        if semantics not in PUT_SEMANTICS:
+            raise where.error(f"'{key}' gives {name} {semantics!r}; it is one of "
+                              f"{', '.join(PUT_SEMANTICS)}", key, str(name))
+        out[str(name)] = str(semantics)
+    return out
+
+
 def _reports(value: Any, where: Where, key: str) -> list[tuple[str, str | None]]:
+    from linter.reporters import format_names
+
+    formats = format_names()
     if not isinstance(value, list):
         raise where.error(f"'{key}' must be a list", key)
     reports = []
     for i, entry in enumerate(value):
         if isinstance(entry, str):
             entry = {"format": entry}
-        if not isinstance(entry, dict) or entry.get("format") not in FORMATS or \
+        if not isinstance(entry, dict) or entry.get("format") not in formats or \
                 set(entry) - {"format", "output"}:
             raise where.error(f"each report is {{format, output}} with a format of "
-                              f"{', '.join(FORMATS)}", key, i)
+                              f"{', '.join(formats)}", key, i)
         output = entry.get("output")
         if output is not None and (not isinstance(output, str) or not output):
             raise where.error("a report's output must be a file path", key, i)
@@ -166,9 +200,19 @@ class Key:
 KEYS: tuple[Key, ...] = (
     Key("critical", "critical", _critical, list, "extend",
         "Fields to treat as critical: `Schema.path`, `#/json/pointer` or `file#/pointer`, or "
-        "`{name, on-omit, reason}`. A contract stated here replaces the spec's own."),
+        "`{name, on-omit, on-null, on-empty, on-shrink, reason}`. A contract key stated here "
+        "replaces the spec's value of that key; keys not stated keep the spec's."),
     Key("upsert-operations", "upsert_operations", lambda v, w, k: frozenset(_strings(v, w, k)),
         frozenset, "extend", "operationIds of non-PUT operations that create or replace."),
+    Key("put-semantics", "put_semantics", _put_semantics, dict, "extend",
+        "What an operation does with fields a body leaves out, by operationId or "
+        "`METHOD /path`: `replace` (default) or `merge` (overrides `x-put-semantics`)."),
+    Key("profile", "profile", _profile, lambda: None, "override",
+        "A named preset of API conventions: `azure-arm` (a `default` error response counts "
+        "as the documented rejection; `x-ms-mutability`, `x-ms-secret` are read)."),
+    Key("root", "root", _path, lambda: None, "override",
+        "The folder `$ref`s may reach (default: the top of the git work tree holding the "
+        "spec, else the spec's folder). Nothing outside it is read.", paths=True),
     Key("select", "select", _rules, lambda: None, "extend",
         "Run only these rules (ids, id prefixes or names)."),
     Key("ignore", "ignore", _rules, frozenset, "extend", "Do not run these rules."),
@@ -217,6 +261,9 @@ def check_rule_token(token: str, where: Where, key: str, *steps: str | int) -> N
 class Options:
     critical: list[CriticalName] = field(default_factory=list)
     upsert_operations: frozenset[str] = frozenset()
+    put_semantics: dict[str, str] = field(default_factory=dict)
+    profile: str | None = None
+    root: str | None = None
     select: frozenset[str] | None = None  # None: every rule on by default
     ignore: frozenset[str] = frozenset()
     fail_on: str = "error"
@@ -237,7 +284,10 @@ class Options:
     @property
     def wants_operations(self) -> bool:
         """Do the reports list every operation checked (not only findings)?"""
-        return any(fmt in ("junit", "markdown") for fmt, _ in self.reports)
+        from linter.reporters import formats
+
+        declared = formats()
+        return any(declared[fmt].lists_operations for fmt, _ in self.reports)
 
     def origin(self, key: str) -> str:
         return self.origins.get(key, "default")
@@ -272,6 +322,8 @@ def _from_cli(key: Key, value: Any) -> Any:
     """A command-line value in the type the key holds (rule tokens checked, names wrapped)."""
     if key.attr == "critical":
         return [CriticalName(n) for n in value]
+    if key.check is _profile:
+        return _profile(value, COMMAND_LINE, "--profile")
     if key.check is _rules:
         for i, token in enumerate(value):
             check_rule_token(token, COMMAND_LINE, f"--{key.name}", i)
@@ -286,8 +338,8 @@ def _shown(value: Any) -> Any:
     if isinstance(value, dict):
         return dict(sorted(value.items()))
     if isinstance(value, list) and value and isinstance(value[0], CriticalName):
-        return [n.name if n.on_omit is None and not n.reason else
-                {"name": n.name, **({"on-omit": n.on_omit} if n.on_omit else {}),
+        return [n.name if not n.stated() and not n.reason else
+                {"name": n.name, **n.stated(),
                  **({"reason": n.reason} if n.reason else {})} for n in value]
     if isinstance(value, list) and value and isinstance(value[0], tuple):
         return [{"format": f, **({"output": o} if o else {})} for f, o in value]
@@ -321,6 +373,7 @@ def load_config(path: Path | None) -> Options:
     options.config_file = display
     options.project_root = str(folder)
     options.baseline = _relative_to(folder, options.baseline)
+    options.root = _relative_to(folder, options.root)
     options.reports = [(fmt, _relative_to(folder, out)) for fmt, out in options.reports]
     return options
 

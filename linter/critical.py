@@ -11,14 +11,14 @@ starts with wins.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from linter.errors import Place, PutlintError
 from linter.facts import Mark
 from linter.refs import Loc, Workspace
 from linter.source import parse_pointer
-from linter.vocab import DEFAULT_ON_OMIT
+from linter.vocab import CONTRACT_CHOICES, contract_attr
 
 
 @dataclass(frozen=True)
@@ -27,24 +27,57 @@ class CriticalName:
     on_omit: str | None = None  # None: the entry states no contract (the spec's own wins)
     reason: str | None = None
     origin: Place | None = None  # the config line; None for --critical
+    on_null: str | None = None  # the other contract keys: None when the entry does not say
+    on_empty: str | None = None
+    on_shrink: str | None = None
+
+    def stated(self) -> dict[str, str]:
+        """The contract keys this entry states, by their spelling (`{"on-omit": "purge"}`)."""
+        out = {}
+        for key in CONTRACT_CHOICES:
+            given = getattr(self, contract_attr(key.name))
+            if given is not None:
+                out[key.name] = given
+        return out
 
     def mark_over(self, own: Any) -> Mark | None:
         """The mark this name puts on a property whose own `x-critical` is ``own``.
 
-        None keeps the spec's own contract: the entry states none, or the same one. A stated
-        contract that differs replaces the spec's, and the findings say so.
+        An entry overrides only what it states: a key it does not state keeps the spec's
+        value. None keeps the spec's own mark: the entry states nothing that differs. What
+        differs replaces the spec's, and the findings say so.
         """
-        stated = Mark(self.on_omit or DEFAULT_ON_OMIT, self.reason)
+        stated = self.stated()
         if own is True or isinstance(own, dict):
-            spec_on_omit = own.get("on-omit", DEFAULT_ON_OMIT) if isinstance(own, dict) \
-                else DEFAULT_ON_OMIT
-            if self.on_omit is None or self.on_omit == spec_on_omit:
+            spec_mark = _own_mark(own)
+            if spec_mark is None:  # malformed: the analysis reports it where it stands
                 return None
-            where = str(self.origin) if self.origin else "--critical"
-            return Mark(self.on_omit, self.reason,
-                        note=f"on-omit: {self.on_omit} from {where} overrides the spec's "
-                             f"on-omit: {spec_on_omit}")
-        return stated
+        else:
+            spec_mark = None
+        if spec_mark is None:  # the spec does not mark the field: the entry's contract alone
+            return Mark(reason=self.reason, stated=frozenset(stated),
+                        **{contract_attr(k): v for k, v in stated.items()})
+        changed = {k: v for k, v in stated.items() if spec_mark.value(k) != v}
+        if not changed:
+            return None
+        where = str(self.origin) if self.origin else "--critical"
+        note = ", ".join(f"{k}: {v}" for k, v in changed.items())
+        was = ", ".join(f"{k}: {spec_mark.value(k)}" for k in changed)
+        return replace(spec_mark, reason=self.reason or spec_mark.reason,
+                       stated=spec_mark.stated | frozenset(changed),
+                       note=f"{note} from {where} overrides the spec's {was}",
+                       **{contract_attr(k): v for k, v in changed.items()})
+
+
+def _own_mark(own: Any) -> Mark | None:
+    """The spec's own mark on the property, when it is one (a malformed one is reported
+    where the analysis reads it, so here it counts as none)."""
+    from linter.analysis import parse_mark
+
+    try:
+        return parse_mark(own)
+    except PutlintError:
+        return None
 
 
 def resolve_names(ws: Workspace, version: str,
@@ -118,10 +151,15 @@ def _property_entries(ws: Workspace, loc: Loc, name: str) -> Iterator[Loc]:
     """Locations of `properties/<name>` in the schema at ``loc`` or anything it is made of."""
     found = False
     for node, node_loc in _closure(ws, loc):
-        props = node.get("properties")
+        props, props_loc = node.get("properties"), node_loc.child("properties")
+        if isinstance(props, dict) and isinstance(props.get("$ref"), str):  # the map as a $ref
+            try:
+                props, props_loc = ws.deref(props, props_loc)
+            except PutlintError:
+                continue
         if isinstance(props, dict) and name in props:
             found = True
-            yield node_loc.child("properties", name)
+            yield props_loc.child(name)
     if not found:  # look through an array to its items, as `Upstream.targets.target` reads
         for item_loc in _items(ws, loc):
             yield from _property_entries(ws, item_loc, name)

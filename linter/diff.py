@@ -6,8 +6,8 @@ change rules (PUT201-PUT206) read each pair. On top, every `check` finding of he
 does not have - keyed as baselines key findings, by rule, operation, media type and field - is
 reported, so an old unfixed finding never blocks an unrelated change and a new one always does.
 
-`--base-ref REV` reads base from git: the folder of each spec (a spec's `$ref`s never leave its
-folder) is exported at REV into a temporary directory.
+`--base-ref REV` reads base from git: the `$ref` root of each spec (the folder its `$ref`s may
+reach: `--root`, else the work tree's top) is exported at REV into a temporary directory.
 """
 
 from __future__ import annotations
@@ -53,14 +53,18 @@ def compare(base: SpecReport, base_findings: list[Finding], head: SpecReport,
 
 
 def diff_specs(base_path: Path | None, head_path: Path, options: Options,
-               show_all: bool = False, base_label: str | None = None) -> SpecResult:
-    """Compare two root specs; base_path None means "the spec did not exist in base"."""
+               show_all: bool = False, base_label: str | None = None,
+               base_root: Path | None = None) -> SpecResult:
+    """Compare two root specs; base_path None means "the spec did not exist in base".
+
+    ``base_root`` is the folder base's `$ref`s may reach when base was exported from git
+    (the copy of head's root); two files given by hand each have their own root."""
     head = analyse(head_path, options)
     head_result = result_of(head, options)
     if base_path is None:
         base, base_findings = SpecReport(base_label or "base"), []
     else:
-        base = analyse(base_path, options)
+        base = analyse(base_path, options, base_root)
         base_findings = result_of(base, options).findings
     errors = list(head.errors) + [_in_base(e, base_label) for e in base.errors]
     findings = compare(base, base_findings, head, head_result.findings, options, show_all)
@@ -74,9 +78,12 @@ def _in_base(error: PutlintError, label: str | None) -> PutlintError:
     return PutlintError(f"in base{f' ({label})' if label else ''}: {error.message}", error.place)
 
 
-def run_diff(pairs: list[tuple[Path | None, Path, str | None]], options: Options,
-             show_all: bool = False) -> RunReport:
-    specs = [diff_specs(base, head, options, show_all, label) for base, head, label in pairs]
+Pair = tuple  # (base or None, head, label or None[, base's $ref root])
+
+
+def run_diff(pairs: list[Pair], options: Options, show_all: bool = False) -> RunReport:
+    specs = [diff_specs(base, head, options, show_all, label, *rest)
+             for base, head, label, *rest in pairs]
     return report_of(specs, options, command="diff")
 
 
@@ -94,27 +101,34 @@ def _git(args: list[str], cwd: Path) -> bytes:
     return done.stdout
 
 
-def base_from_git(rev: str, path: Path, workdir: Path) -> tuple[Path | None, str]:
-    """Export the folder of `path` at `rev` into `workdir`; the base spec's path in it (None
-    when the spec did not exist at `rev`) and a label for messages."""
+def base_from_git(rev: str, path: Path, workdir: Path,
+                  root: Path | None = None) -> tuple[Path | None, str, Path]:
+    """Export the `$ref` root of `path` (its folder, or ``root`` when that is inside the work
+    tree) at `rev` into `workdir`; the base spec's path in it (None when the spec did not
+    exist at `rev`), a label for messages, and the exported root."""
     path = path.resolve()
-    top = Path(os.fsdecode(_git(["rev-parse", "--show-toplevel"], path.parent).strip()))
+    top = Path(os.fsdecode(_git(["rev-parse", "--show-toplevel"], path.parent).strip())).resolve()
     try:
-        folder = path.parent.relative_to(top.resolve())
+        folder = path.parent.relative_to(top)
     except ValueError:
         raise PutlintError(f"{path} is not inside the git work tree {top}", None) from None
+    root = Path(os.path.realpath(root)) if root is not None else path.parent
+    try:
+        export = root.relative_to(top)
+    except ValueError:  # a root outside the work tree: export the spec's folder alone
+        export = folder
     _git(["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], top)
     label = f"{rev}:{(folder / path.name).as_posix()}"
     listed = _git(["ls-tree", "-r", "--name-only", rev, "--", folder.as_posix() or "."], top)
     if not listed.strip():
-        return None, label
-    archive = _git(["archive", "--format=tar", rev, "--", folder.as_posix() or "."], top)
+        return None, label, workdir / export
+    archive = _git(["archive", "--format=tar", rev, "--", export.as_posix() or "."], top)
     refused = _extract(archive, workdir)
     name = (folder / path.name).as_posix()
     if name in refused:
         raise PutlintError(f"{label}: {refused[name]}; the base version is not read", None)
     base = workdir / folder / path.name
-    return (base if base.is_file() else None), label
+    return (base if base.is_file() else None), label, workdir / export
 
 
 def _extract(archive: bytes, workdir: Path) -> dict[str, str]:
@@ -149,12 +163,17 @@ def _extract(archive: bytes, workdir: Path) -> dict[str, str]:
     return refused
 
 
-def git_pairs(rev: str, paths: list[Path],
-              workdir: str) -> list[tuple[Path | None, Path, str | None]]:
-    pairs: list[tuple[Path | None, Path, str | None]] = []
+def git_pairs(rev: str, paths: list[Path], workdir: str,
+              options: Options | None = None) -> list[Pair]:
+    """Each path with its base exported from git, and the root base's `$ref`s may reach:
+    the copy of the root head's `$ref`s may reach."""
+    from linter.load import ref_root
+
+    pairs: list[Pair] = []
     for i, path in enumerate(paths):
         target = Path(workdir) / str(i)
         target.mkdir()
-        base, label = base_from_git(rev, path, target)
-        pairs.append((base, path, label))
+        root = ref_root(path, options or Options())
+        base, label, base_root = base_from_git(rev, path, target, root)
+        pairs.append((base, path, label, base_root))
     return pairs

@@ -22,7 +22,7 @@ from linter.errors import Place
 from linter.model import Operation, RequestBody
 from linter.refs import Loc
 from linter.search import ITEMS, Verdict
-from linter.vocab import DEFAULT_ON_OMIT
+from linter.vocab import DEFAULT_ON_OMIT, contract_attr
 
 if TYPE_CHECKING:
     from linter.cases import OperationCases
@@ -43,6 +43,22 @@ class Mark:
     reason: str | None = None
     # Where a contract given in the config replaced the spec's own: findings say so.
     note: str | None = None
+    on_null: str = "reject"  # `clear`: null empties the field on purpose
+    on_empty: str = "reject"  # `clear`: [] / {} empties the field on purpose
+    on_shrink: str = "replace"  # a shorter list replaces, is rejected, or keeps the rest
+    # The contract keys the mark states; in a merge operation an unstated `on-omit` is
+    # `preserve`, not the default.
+    stated: frozenset[str] = frozenset()
+
+    def value(self, key: str) -> str | None:
+        """The value of a contract key by its spelling (`on-omit`)."""
+        return getattr(self, contract_attr(key))
+
+    @property
+    def guards_omission(self) -> bool:
+        """Must a request without the field be rejected (PUT005)? Also when a shorter list
+        must be."""
+        return self.on_omit != "preserve" or self.on_shrink == "reject"
 
 
 @dataclass(frozen=True)
@@ -74,6 +90,12 @@ class FieldFacts:
     omittable: Verdict
     nullable: Verdict
     emptiable: Verdict
+    # Why a request can never carry the field (`readOnly`, or a profile's `x-ms-mutability`
+    # without `update`); None when read_only is False.
+    read_only_why: str | None = None
+    # Why a read-modify-write client sends the field back missing: the GET of the same path
+    # does not return it (absent, writeOnly, x-ms-secret); None when it does or is unknown.
+    unreadable: str | None = None
 
     @property
     def path(self) -> str:
@@ -135,6 +157,11 @@ class OperationFacts:
     # field that lost its mark still exists)
     bundles: dict[str, Bundle] = field(default_factory=dict)
     api_paths: tuple[str, ...] = ()  # every path of the spec (PUT101 looks for child resources)
+    # Does the operation document a rejection (400, 422, 4XX; a profile may count more, as
+    # azure-arm counts a `default` error response)?
+    rejection_documented: bool = False
+    # what counts as one, in the words of findings ("400, 422 or 4XX response")
+    rejection_words: str = "400, 422 or 4XX response"
 
     def fields(self) -> Iterator[tuple[MediaFacts, FieldFacts]]:
         for media in self.media:
@@ -156,6 +183,12 @@ class OperationFacts:
     def guarded_fields(self) -> list[tuple[MediaFacts, FieldFacts]]:
         """Critical fields whose omission must be rejected (every mode but `preserve`)."""
         return [(m, f) for m, f in self.fields() if f.mark.on_omit != "preserve"]
+
+    @property
+    def rejecting_fields(self) -> list[tuple[MediaFacts, FieldFacts]]:
+        """Critical fields for which some request must be rejected: an omission (every
+        `on-omit` but `preserve`) or a shorter list (`on-shrink: reject`)."""
+        return [(m, f) for m, f in self.fields() if f.mark.guards_omission]
 
 
 @dataclass
@@ -185,6 +218,11 @@ class OperationPair:
             return False, None
         node = locate(bundle, path)
         return node is not None, bundle.loc_of(node) if node is not None else None
+
+    def base_field(self, media_type: str, path: tuple[str, ...]) -> bool:
+        """Did base's body of this media type have the field (critical or not)?"""
+        bundle = self.base.bundles.get(media_type)
+        return bundle is not None and locate(bundle, path) is not None
 
     def head_body(self, media_type: str) -> Loc:
         for body in self.head.op.bodies:

@@ -7,7 +7,7 @@ a spec through `analyse`, so what one of them sees every other sees too.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,9 @@ from linter.config import Options
 from linter.critical import CriticalName, resolve_names
 from linter.errors import Place, PutlintError
 from linter.facts import FieldFacts, MediaFacts, OperationFacts
-from linter.model import ApiView, Scope
+from linter.model import ApiView, Operation, Scope
+from linter.profiles import HINTS, profile_named
+from linter.readback import Readback
 from linter.refs import Loc, Workspace, display_name
 from linter.source import Document, pointer_text
 
@@ -45,7 +47,8 @@ class SpecReport:
 def analyse(path: Path, options: Options, root_dir: Path | None = None) -> SpecReport:
     """Load one root spec and compute the facts of every in-scope operation.
 
-    ``root_dir`` is the folder `$ref`s may reach (the spec's own folder by default).
+    ``root_dir`` is the folder `$ref`s may reach; by default `options.root`, else the top
+    of the git work tree holding the spec, else the spec's own folder (ref_root).
     """
     report = SpecReport(display_name(path))
     try:
@@ -59,9 +62,10 @@ def analyse(path: Path, options: Options, root_dir: Path | None = None) -> SpecR
 
 
 def _analyse(path: Path, options: Options, report: SpecReport, root_dir: Path | None) -> None:
-    ws = report.workspace = Workspace(path, root_dir)
+    ws = report.workspace = Workspace(path, root_dir or ref_root(path, options))
     report.warnings.extend(ws.root.warnings)
-    api = ApiView(ws, Scope(options.upsert_operations))
+    profile = profile_named(options.profile)
+    api = ApiView(ws, Scope(options.upsert_operations, tuple(options.put_semantics.items())))
     validation = None
     if options.validate:
         from linter.validate import start_validation
@@ -69,12 +73,16 @@ def _analyse(path: Path, options: Options, report: SpecReport, root_dir: Path | 
         validation = start_validation(ws)
     marks = resolve_names(ws, api.version or "", options.critical)
     report.named_properties = {name.name for name in marks.values()}
-    bundler = Bundler(ws, api.version or "", marks)
+    bundler = Bundler(ws, api.version or "", marks, keep=profile.schema_extensions)
+    readback = Readback(ws, api.version or "", profile)
     cache: dict[tuple[str, tuple[str, ...]], tuple[Bundle | None, list[FieldFacts]]] = {}
     paths = ws.root.data.get("paths")
     api_paths = tuple(str(p) for p in paths) if isinstance(paths, dict) else ()
     for op in api.operations():
-        facts = OperationFacts(op, api.version or "", api_paths=api_paths)
+        facts = OperationFacts(op, api.version or "", api_paths=api_paths,
+                               rejection_documented=profile.documents_rejection(
+                                   op.responses, op.default_has_schema),
+                               rejection_words=profile.rejection_words)
         for body in op.bodies:
             try:
                 # Operations usually share a body through a $ref: key the analysis by the
@@ -83,7 +91,7 @@ def _analyse(path: Path, options: Options, report: SpecReport, root_dir: Path | 
                 key = where.key
                 if key not in cache:
                     bundle = bundler.bundle(schema, where)
-                    cache[key] = (bundle, field_facts(bundle))
+                    cache[key] = (bundle, field_facts(bundle, profile))
             except PutlintError as exc:
                 report.errors.append(exc)
                 key = body.schema_loc.key
@@ -92,11 +100,15 @@ def _analyse(path: Path, options: Options, report: SpecReport, root_dir: Path | 
             if bundle is not None:
                 facts.bundles[body.media_type] = bundle
             if fields:
+                fields = [readback.of(op, _in_operation(op, f)) for f in fields]
                 facts.media.append(MediaFacts(body, fields))
         report.operations.append(facts)
     report.errors.extend(api.errors)
     report.warnings.extend(api.warnings)
     report.warnings.extend(bundler.typos.values())
+    hint = _profile_hint(options, api.extensions | bundler.extensions, ws.root)
+    if hint is not None:
+        report.warnings.append(hint)
     report.reached_names = set(bundler.reached)
     for name in options.critical:
         if name.name in report.named_properties and name.name not in report.reached_names:
@@ -106,6 +118,40 @@ def _analyse(path: Path, options: Options, report: SpecReport, root_dir: Path | 
     report.real_files = [str(d.path) for d in ws.documents]
     for doc in ws.documents[1:]:
         report.warnings.extend(doc.warnings)
+
+
+def ref_root(path: Path, options: Options) -> Path:
+    """The folder `$ref`s of this spec may reach: `--root` / `root:`, else the top of the git
+    work tree that holds the spec (found by its `.git`, without running git), else the
+    spec's own folder."""
+    if options.root:
+        return Path(options.root)
+    folder = Path(os.path.realpath(path)).parent
+    for candidate in (folder, *folder.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return folder
+
+
+def _in_operation(op: Operation, field: FieldFacts) -> FieldFacts:
+    """A field's facts as one operation sees them: in a `merge` operation an `on-omit` the
+    mark does not state is `preserve` (omission keeps the stored value)."""
+    mark = field.mark
+    if op.semantics != "merge" or "on-omit" in mark.stated or mark.on_omit == "preserve":
+        return field
+    return replace(field, field=replace(field.field, mark=replace(mark, on_omit="preserve")))
+
+
+def _profile_hint(options: Options, extensions: set[str], root: Document) -> PutlintError | None:
+    """One line for a spec written in a family's conventions checked without its profile."""
+    if options.profile is not None:
+        return None
+    for prefix, name in HINTS.items():
+        if any(key.startswith(prefix) for key in extensions):
+            return PutlintError(f"this spec uses {prefix}* extensions: check it with "
+                                f"--profile {name} (or `profile: {name}` in putlint.yaml) to "
+                                "read them", Place(root.display, 1, 1))
+    return None
 
 
 def _bodies_with(operations: list[OperationFacts], name: CriticalName,

@@ -9,7 +9,7 @@ from typing import Any
 
 from linter.errors import PutlintError
 from linter.refs import Loc, Workspace
-from linter.vocab import near_annotation
+from linter.vocab import DEFAULT_PUT_SEMANTICS, PUT_SEMANTICS, near_annotation
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 FORM_MEDIA_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -41,6 +41,12 @@ class Operation:
     path_params: dict[str, Any] = field(default_factory=dict)
     siblings: frozenset[str] = frozenset()  # the other methods of the same path (GET, DELETE)
     create_path: str | None = None  # the collection whose POST creates this resource
+    default_has_schema: bool = False  # a `default` response with a body (an error schema)
+    semantics: str = DEFAULT_PUT_SEMANTICS  # `x-put-semantics` or the config's put-semantics
+    semantics_from: str | None = None  # where a `merge` came from, for messages
+    # The schema of the GET of the same path's 2xx response (read-modify-write clients send
+    # back what it returns), and where it is; None without such a GET.
+    readback: tuple[Any, Loc] | None = None
 
     @property
     def label(self) -> str:
@@ -56,6 +62,26 @@ class Scope:
     """Which operations are upserts: every PUT, plus what the spec or config says."""
 
     upsert_operation_ids: frozenset[str] = frozenset()
+    # operationId or `METHOD /path` -> replace | merge, from the config
+    put_semantics: tuple[tuple[str, str], ...] = ()
+
+    def semantics(self, method: str, path: str, node: dict,
+                  loc: Loc) -> tuple[str, str | None]:
+        """What the operation does with fields a body leaves out, and where that is said.
+
+        The configuration wins over the spec's `x-put-semantics` (it is how specs that cannot
+        be edited are described)."""
+        config = dict(self.put_semantics)
+        for key in (node.get("operationId"), f"{method.upper()} {path}"):
+            if isinstance(key, str) and key in config:
+                return config[key], f"put-semantics: {key}"
+        if "x-put-semantics" not in node:
+            return DEFAULT_PUT_SEMANTICS, None
+        value = node["x-put-semantics"]
+        if value not in PUT_SEMANTICS:
+            raise PutlintError(f"x-put-semantics must be one of {', '.join(PUT_SEMANTICS)}, "
+                               f"not {value!r}", loc.child("x-put-semantics").place())
+        return str(value), "x-put-semantics"
 
     def includes(self, method: str, node: dict, loc: Loc | None = None) -> bool:
         if "x-upsert" in node:
@@ -108,6 +134,7 @@ class ApiView:
         # Errors met while reading single operations; the rest of the spec is still checked.
         self.errors: list[PutlintError] = []
         self.warnings: list[PutlintError] = []  # near misses of putlint's extensions
+        self.extensions: set[str] = set()  # every `x-` key of an operation (profile hints)
 
     def operations(self) -> Iterator[Operation]:
         paths = self.ws.root.data.get("paths") or {}
@@ -144,6 +171,8 @@ class ApiView:
         """An operation key a typo away from one putlint reads (`x-upsrt`) is said, not
         ignored."""
         for key in node:
+            if isinstance(key, str) and key.startswith("x-"):
+                self.extensions.add(key)
             intended = near_annotation(key) if isinstance(key, str) else None
             if intended is not None:
                 self.warnings.append(PutlintError(
@@ -164,11 +193,56 @@ class ApiView:
         )
         op.path_params = self._path_params(node, item, item_loc, loc)
         op.create_path = self._collection_post(path)
+        op.semantics, op.semantics_from = self.scope.semantics(method, path, node, loc)
+        op.default_has_schema = self._default_has_schema(responses.get("default"),
+                                                         op.responses_loc.child("default"))
+        op.readback = self._readback(item, item_loc)
         if self.version == "2.0":
             op.bodies = list(self._swagger_bodies(node, item, item_loc, loc))
         else:
             op.bodies = list(self._openapi3_bodies(node, loc))
         return op
+
+    def _response_schema(self, response: Any, loc: Loc) -> tuple[Any, Loc] | None:
+        """The body schema of one response (2.0 `schema`; 3.x the JSON media type's, else the
+        first), or None."""
+        try:
+            response, loc = self.ws.deref(response, loc)
+        except PutlintError:
+            return None
+        if not isinstance(response, dict):
+            return None
+        if self.version == "2.0":
+            return (response["schema"], loc.child("schema")) if "schema" in response else None
+        content = response.get("content")
+        if not isinstance(content, dict) or not content:
+            return None
+        media_types = sorted(content, key=lambda m: "json" not in str(m))
+        for media_type in media_types:
+            media = content[media_type]
+            if isinstance(media, dict) and "schema" in media:
+                return media["schema"], loc.child("content", media_type, "schema")
+        return None
+
+    def _default_has_schema(self, response: Any, loc: Loc) -> bool:
+        return response is not None and self._response_schema(response, loc) is not None
+
+    def _readback(self, item: dict, item_loc: Loc) -> tuple[Any, Loc] | None:
+        """The GET of the same path's first 2xx response schema."""
+        try:
+            get, get_loc = self.ws.deref(item.get("get"), item_loc.child("get"))
+        except PutlintError:
+            return None
+        responses = get.get("responses") if isinstance(get, dict) else None
+        if not isinstance(responses, dict):
+            return None
+        for code in sorted(str(c) for c in responses):
+            if code.startswith("2"):
+                raw = responses.get(code, responses.get(_int_or(code)))
+                found = self._response_schema(raw, get_loc.child("responses", code))
+                if found is not None:
+                    return found
+        return None
 
     def _openapi3_bodies(self, node: dict, loc: Loc) -> Iterator[RequestBody]:
         if "requestBody" not in node:
@@ -261,6 +335,11 @@ def _form_schema(form: list[tuple[dict, Loc]], loc: Loc) -> tuple[dict, Loc]:
         if param.get("required") is True:
             required.append(name)
     return {"type": "object", "properties": properties, "required": required}, loc
+
+
+def _int_or(code: str) -> Any:
+    """YAML reads `200:` as an int key."""
+    return int(code) if code.isdigit() else code
 
 
 def _ignore_list(value: Any) -> frozenset[str]:

@@ -100,7 +100,8 @@ class Workspace:
             target = Path(os.path.realpath(at.doc.path.parent / unquote(file_part)))
             if not _is_within(target, self.root_dir):
                 raise PutlintError(f"$ref '{ref}' leaves the spec's root folder {self.root_dir}; "
-                                   "putlint reads no file outside it", at.place())
+                                   "putlint reads no file outside it (a wider root: --root "
+                                   "DIR or `root:` in putlint.yaml)", at.place())
             if not target.is_file():
                 raise PutlintError(f"$ref '{ref}': file not found (looked for "
                                    f"{display_name(target)})", at.place())

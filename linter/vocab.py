@@ -24,6 +24,11 @@ def at_least(severity: str, threshold: str) -> bool:
 
 ON_OMIT = ("reject", "preserve", "purge")  # what a PUT that omits the field does
 DEFAULT_ON_OMIT = "reject"
+ON_NULL = ("reject", "clear")  # what a PUT that sends the field as null does
+ON_EMPTY = ("reject", "clear")  # ... as [] or {}
+ON_SHRINK = ("replace", "reject", "keep")  # ... as a list or map shorter than the stored one
+PUT_SEMANTICS = ("replace", "merge")  # what a PUT does with the fields it leaves out
+DEFAULT_PUT_SEMANTICS = "replace"
 
 
 @dataclass(frozen=True)
@@ -40,9 +45,26 @@ CONTRACT_KEYS = (
     ContractKey("on-omit", ON_OMIT, DEFAULT_ON_OMIT,
                 "What a PUT without the field does: reject it (400), preserve the stored "
                 "value, or purge it."),
+    ContractKey("on-null", ON_NULL, "reject",
+                "What a PUT that sends the field as `null` does: reject it, or `clear` the "
+                "field on purpose (a documented way to empty it: no PUT002)."),
+    ContractKey("on-empty", ON_EMPTY, "reject",
+                "What a PUT that sends the field as `[]` or `{}` does: reject it, or `clear` "
+                "the field on purpose (no PUT003)."),
+    ContractKey("on-shrink", ON_SHRINK, "replace",
+                "What a list or map shorter than the stored one does: `replace` it (members "
+                "not listed are removed), `reject` it (PUT005 then asks for a documented "
+                "rejection), or `keep` the members it does not list."),
     ContractKey("reason", None, None, "Why the field is critical; shown in findings."),
 )
 CONTRACT_KEY_NAMES = tuple(k.name for k in CONTRACT_KEYS)
+# The contract keys with a fixed set of values (every key but `reason`).
+CONTRACT_CHOICES = tuple(k for k in CONTRACT_KEYS if k.values is not None)
+
+
+def contract_attr(key: str) -> str:
+    """The Mark attribute of a contract key: `on-omit` -> `on_omit`."""
+    return key.replace("-", "_")
 
 # -- spec extensions putlint reads ----------------------------------------------------------------
 
@@ -61,6 +83,10 @@ ANNOTATIONS = (
                "A rule id or a list of them not to report here."),
     Annotation("x-upsert", ("operation",),
                "`true` marks a non-PUT operation as an upsert; `false` takes a PUT out."),
+    Annotation("x-put-semantics", ("operation",),
+               "`replace` (default) or `merge`: what the operation does with fields a body "
+               "leaves out. In a `merge` operation a critical field's `on-omit` defaults to "
+               "`preserve`."),
 )
 SCHEMA_ANNOTATIONS = tuple(a.name for a in ANNOTATIONS if "schema" in a.where)
 OPERATION_ANNOTATIONS = tuple(a.name for a in ANNOTATIONS if "operation" in a.where)

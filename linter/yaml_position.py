@@ -302,5 +302,7 @@ def _strip_comment(rest: str) -> str:
     """The value without a trailing ` # comment` (only for unquoted, simple values)."""
     if not rest or rest[0] in "\"'":
         return rest
+    if rest.startswith("#"):  # `key:  # comment`: the value is the block below
+        return ""
     cut = rest.find(" #")
     return rest[:cut].rstrip() if cut != -1 else rest

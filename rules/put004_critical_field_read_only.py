@@ -11,8 +11,11 @@ from linter.rule import Hit, Rule
 def check(facts: OperationFacts) -> Iterator[Hit]:
     for media, field in facts.fields():
         if field.read_only:
-            yield Hit(f"critical field '{field.path}' is readOnly, so a request can never carry "
-                      "it and every PUT replaces it with nothing", field.loc(),
+            why = field.read_only_why or "readOnly"
+            what = "is readOnly, so a request can never carry it" if why == "readOnly" else \
+                f"cannot be sent on update ({why})"
+            yield Hit(f"critical field '{field.path}' {what} and every PUT replaces it with "
+                      "nothing", field.loc(),
                       media.body.media_type, field.path,
                       related=field.related(facts.op))
 

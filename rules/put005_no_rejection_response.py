@@ -9,12 +9,14 @@ from linter.rule import Hit, Rule
 
 
 def check(facts: OperationFacts) -> Iterator[Hit]:
-    guarded = facts.guarded_fields
-    if not guarded or facts.op.documents_rejection:
+    guarded = facts.rejecting_fields
+    if not guarded or facts.rejection_documented:
         return
     names = ", ".join(sorted({f.path for _, f in guarded}))
-    yield Hit(f"{facts.op.label} documents no 400, 422 or 4XX response for a request that "
-              f"leaves out its critical fields ({names})", facts.op.responses_loc,
+    what = "leaves out" if all(f.mark.on_omit != "preserve" for _, f in guarded) else \
+        "leaves out or shortens"  # `on-shrink: reject` asks for a rejection too
+    yield Hit(f"{facts.op.label} documents no {facts.rejection_words} for a request that "
+              f"{what} its critical fields ({names})", facts.op.responses_loc,
               related=tuple(("critical field", f.loc()) for _, f in guarded[:1]
                             if f.loc() is not None))
 
@@ -26,7 +28,10 @@ RULE = Rule(
     summary="An upsert with critical fields documents no 400 (or 422, or 4XX) response.",
     what_it_does=(
         "Finds PUT/upsert operations that carry critical fields not declared "
-        "`on-omit: preserve` but list no `400`, `422` or `4XX` response."),
+        "`on-omit: preserve` (or declared `on-shrink: reject`: a shorter list must be "
+        "refused) but list no `400`, `422` or `4XX` response. With `profile: azure-arm` a "
+        "`default` response with an error schema counts as the documented rejection, as ARM "
+        "writes every error."),
     why_bad=(
         "Kong's fix for the Konnect incident was to answer 400 when a critical field is "
         "missing. A contract that documents no rejection tells clients and server authors that "

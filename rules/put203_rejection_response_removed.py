@@ -13,12 +13,12 @@ HEAD_SPEC = certificates(rejection=False, at_responses="PUT203, PUT005")
 
 
 def check(pair: OperationPair) -> Iterator[Hit]:
-    if not pair.base.op.documents_rejection or pair.head.op.documents_rejection:
+    if not pair.base.rejection_documented or pair.head.rejection_documented:
         return
-    guarded = pair.head.guarded_fields
+    guarded = pair.head.rejecting_fields
     if guarded:
         names = ", ".join(sorted({f.path for _, f in guarded}))
-        yield Hit(f"{pair.head.op.label} no longer documents a 400, 422 or 4XX response, "
+        yield Hit(f"{pair.head.op.label} no longer documents a {pair.head.rejection_words}, "
                   f"though it has critical fields ({names})", pair.head.op.responses_loc)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.rules._specs import certificates, change, unmarked
+from linter.rules._specs import certificates, change
 
 from linter.facts import OperationPair
 from linter.rule import Hit, Rule
@@ -34,8 +34,10 @@ RULE = Rule(
         "transition); if the server derives it, make sure nothing erases it."),
     # base, then head after the separator line: `putlint diff` reports the change
     example=change(certificates(), HEAD_SPEC),
-    # the reverse change is safe: no finding
-    use_instead=change(unmarked(HEAD_SPEC), certificates()),
+    # keep the field, kept when left out, for a transition (adding it back as `reject` would
+    # be PUT207's)
+    use_instead=change(certificates(), certificates(
+        required="[cert]", mark="x-critical: {on-omit: preserve}")),
     fix=(
         "If the data moved to another resource, mark the field `x-critical: {on-omit: "
         "preserve}` for a transition instead of removing it; otherwise make sure no PUT erases "

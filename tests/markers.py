@@ -2,7 +2,9 @@
 
     snis:                # expect: PUT001, PUT003   -> findings of these rules on this line
     # expect-run: PUT007                            -> a finding not tied to a line
-    # putlint: --critical Cert.snis --select PUT00  -> arguments for the run (first lines)
+    # putlint: --critical Cert.snis --select PUT00  -> arguments for the run (first lines);
+                                                       also --upsert ID, --profile NAME and
+                                                       --put-semantics ID=merge
     # reference-server: purge                       -> probe the spec against the reference
                                                        server in this mode, instead of check
 """
@@ -62,6 +64,11 @@ def options_for(root: Path) -> Options:
             select.append(value)
         elif flag == "--upsert":
             options.upsert_operations = options.upsert_operations | {value}
+        elif flag == "--profile":
+            options.profile = value
+        elif flag == "--put-semantics":  # operationId=merge
+            name, _, semantics = value.partition("=")
+            options.put_semantics = {**options.put_semantics, name: semantics}
         else:
             raise ValueError(f"unsupported marker argument {flag}")
         i += 2

@@ -40,11 +40,12 @@ from linter.engine import run
 from linter.errors import Place, PutlintError
 from linter.findings import FieldRow, Finding, OperationRow, RunReport, SpecResult
 from linter.registry import get_rule
-from linter.reporters import FORMATS, RenderContext, get_renderer
+from linter.reporters import RenderContext, format_names, get_renderer
 from linter.reporters.safe_json import jsonable
 from linter.reporters.safe_json import text as json_text
 from linter.source import printable
 
+FORMATS = format_names()
 ROOT = Path(__file__).resolve().parent.parent
 SARIF_SCHEMA = ROOT.parent / "shared" / "schemas" / "sarif-2.1.0.json"
 

@@ -19,10 +19,11 @@ from linter.config import Options
 from linter.critical import CriticalName
 from linter.engine import report_of, result_of, run
 from linter.load import analyse
-from linter.reporters import FORMATS, RenderContext, get_renderer
+from linter.reporters import RenderContext, format_names, get_renderer
 from tests.planting import planted_names
 from tests.test_corpus import CORPUS, corpus_roots
 
+FORMATS = format_names()
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden"
 SARIF_SCHEMA = ROOT.parent / "shared" / "schemas" / "sarif-2.1.0.json"
@@ -219,7 +220,7 @@ def test_several_formats_in_one_run(tmp_path: Path) -> None:
     result = _invoke("check", "specs", "-f", "sarif", "-o", str(sarif), "-f", "junit",
                      "-o", str(junit))
     assert result.exit_code == 1
-    assert result.output.strip().startswith("putlint: 7 specs checked")  # the summary only
+    assert result.output.strip().startswith("putlint: 12 specs checked")  # the summary only
     assert json.loads(sarif.read_text())["version"] == "2.1.0"
     assert ET.parse(junit).getroot().tag == "testsuites"
     result = _invoke("check", "specs", "-f", "json", "-f", "markdown")
@@ -308,3 +309,17 @@ def test_summary_mode_escapes_input_errors(tmp_path: Path) -> None:
                      cwd=tmp_path)
     assert result.exit_code == 2
     assert "\x1b" not in result.output and "bad\\x1b[2J.yaml" in result.output
+
+
+def test_formats_are_discovered_from_the_reporter_modules() -> None:
+    """Every module in linter/reporters that declares a FORMAT is a format, and only those."""
+    import pkgutil
+
+    import linter.reporters as package
+    from linter.reporters import formats
+
+    declared = {name for name in (info.name for info in pkgutil.iter_modules(package.__path__))
+                if hasattr(__import__(f"linter.reporters.{name}", fromlist=["x"]), "FORMAT")}
+    assert len(declared) == len(formats()) == 6
+    assert next(iter(formats())) == "text"
+    assert {f.name for f in formats().values() if f.lists_operations} == {"junit", "markdown"}

@@ -1,16 +1,33 @@
-"""Reporters: pure functions from a run's results to text. One module per format."""
+"""Reporters: pure functions from a run's results to text. One module per format.
+
+Formats are discovered like rules: every module here that declares a `FORMAT` (its name, the
+suffix of a file it writes, whether it lists every operation checked) and a `render` function is
+a format; there is no second list to edit. Modules keep heavy imports (hashlib, xml) inside
+their functions, so discovering them costs the start-up almost nothing.
+"""
 
 from __future__ import annotations
 
 import importlib
+import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
-from linter.config import FORMATS
 from linter.findings import Finding, RunReport
 
-__all__ = ["FORMATS", "RenderContext", "Renderer", "exchange_lines", "exchange_text",
-           "get_renderer"]
+__all__ = ["RenderContext", "Renderer", "ReportFormat", "exchange_lines", "exchange_text",
+           "format_names", "formats", "get_renderer"]
+
+
+@dataclass(frozen=True)
+class ReportFormat:
+    """What a reporter module declares about its format."""
+
+    name: str  # as `--format` and the config's `reports:` spell it
+    suffix: str  # of a report file written with `--output`, in examples and docs
+    doc: str
+    lists_operations: bool = False  # lists every operation checked, not only findings
 
 
 @dataclass(frozen=True)
@@ -47,10 +64,29 @@ def exchange_text(exchange: dict) -> str:
     return f"{exchange['method']} {exchange['url']}{sent} -> {got}"
 
 
+@cache
+def _discovered() -> dict[str, tuple[ReportFormat, Renderer]]:
+    found = {}
+    for info in pkgutil.iter_modules(__path__):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        declared = getattr(module, "FORMAT", None)
+        if isinstance(declared, ReportFormat):
+            found[declared.name] = (declared, module.render)
+    # text first (the terminal's format), then by name
+    return dict(sorted(found.items(), key=lambda item: (item[0] != "text", item[0])))
+
+
+def formats() -> dict[str, ReportFormat]:
+    return {name: fmt for name, (fmt, _) in _discovered().items()}
+
+
+def format_names() -> tuple[str, ...]:
+    return tuple(_discovered())
+
+
 def get_renderer(name: str) -> Renderer:
-    """The render function of a format; each module is imported only when asked for."""
-    if name not in FORMATS:
-        raise ValueError(f"unknown format {name!r}")
-    module = importlib.import_module(f"linter.reporters.{name}_report" if name == "json"
-                                     else f"linter.reporters.{name}")
-    return module.render  # type: ignore[no-any-return]
+    """The render function of a format."""
+    try:
+        return _discovered()[name][1]
+    except KeyError:
+        raise ValueError(f"unknown format {name!r}") from None

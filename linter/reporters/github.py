@@ -8,12 +8,16 @@ from __future__ import annotations
 
 from linter.errors import PutlintError
 from linter.findings import Finding, RunReport
-from linter.reporters import RenderContext, exchange_lines
+from linter.reporters import RenderContext, ReportFormat, exchange_lines
 from linter.reporters.text import summary
 from linter.source import printable
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 
+
+
+FORMAT = ReportFormat("github", ".txt",
+                      "GitHub Actions workflow commands: annotations on the pull request.")
 
 def escape_data(text: str) -> str:
     return printable(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))

@@ -7,11 +7,15 @@ from __future__ import annotations
 
 from linter.errors import PutlintError
 from linter.findings import RunReport
-from linter.reporters import RenderContext
+from linter.reporters import RenderContext, ReportFormat
 from linter.reporters.safe_json import dumps
 
 SCHEMA_VERSION = 1
 
+
+
+FORMAT = ReportFormat("json", ".json",
+                      "The whole run as JSON (`\"version\": 1`), for scripts.")
 
 def render(report: RunReport, ctx: RenderContext | None = None) -> str:
     data = {

@@ -6,16 +6,26 @@ without turning the run red.
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 from linter.findings import Finding, RunReport
-from linter.reporters import RenderContext, exchange_lines
+from linter.reporters import RenderContext, ReportFormat, exchange_lines
 from linter.source import printable
 from linter.vocab import SEVERITY_RANK
 
+if TYPE_CHECKING:
+    import xml.etree.ElementTree as ET
+
+
+
+FORMAT = ReportFormat("junit", ".xml",
+                      "JUnit XML: one test case per operation checked, failing on findings.",
+                      lists_operations=True)
 
 def render(report: RunReport, ctx: RenderContext | None = None) -> str:
+    import xml.etree.ElementTree as ET  # here: discovering the formats must stay cheap
+
     ctx = ctx or RenderContext()
     threshold = SEVERITY_RANK[ctx.fail_on]
     # Findings by the spec that produced them (two specs may share a method and path), and
@@ -59,6 +69,8 @@ def render(report: RunReport, ctx: RenderContext | None = None) -> str:
 
 
 def _fill(case: ET.Element, findings: list[Finding], threshold: int) -> None:
+    import xml.etree.ElementTree as ET
+
     failing = [f for f in findings if SEVERITY_RANK[f.severity] >= threshold]
     passing = [f for f in findings if SEVERITY_RANK[f.severity] < threshold]
     for f in failing:

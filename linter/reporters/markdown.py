@@ -14,7 +14,7 @@ import re
 
 from linter.findings import Finding, RunReport
 from linter.registry import get_rule
-from linter.reporters import RenderContext, exchange_lines
+from linter.reporters import RenderContext, ReportFormat, exchange_lines
 from linter.reporters.safe_json import dumps
 from linter.reporters.text import summary
 from linter.source import printable
@@ -30,6 +30,11 @@ _BLOCK_START = re.compile(r"^(\d{1,9})(?=[.)])|^(?=[-+=])")
 _EDGE_SPACES = re.compile(r"^\s+|\s+$")  # Unicode spaces too: some parsers trim them
 _BACKTICKS = re.compile(r"`+")
 
+
+
+FORMAT = ReportFormat("markdown", ".md",
+                      "A Markdown summary for a pull-request comment, every operation listed.",
+                      lists_operations=True)
 
 def cell(text: str, table: bool = False) -> str:
     """Prose from the spec, rendered as exactly its (printable) text and nothing else: safe in a

@@ -7,7 +7,6 @@ around does not make GitHub see new alerts.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import PurePath
 from typing import Any
 from urllib.parse import quote
@@ -15,13 +14,17 @@ from urllib.parse import quote
 from linter.errors import PutlintError
 from linter.findings import Finding, RunReport
 from linter.registry import all_rules
-from linter.reporters import RenderContext, exchange_lines
+from linter.reporters import RenderContext, ReportFormat, exchange_lines
 from linter.reporters.safe_json import dumps
 from linter.urls import DOCUMENTATION, rule_page
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 
+
+
+FORMAT = ReportFormat("sarif", ".sarif",
+                      "SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.")
 
 def render(report: RunReport, ctx: RenderContext | None = None) -> str:
     ctx = ctx or RenderContext()
@@ -85,6 +88,8 @@ def fingerprint(f: Finding) -> str:
     key = "\x1f".join([f.rule, op.get("method", ""), op.get("path", ""), f.media_type or "",
                        f.field or "", "" if f.operation else f.message])
     # surrogatepass: a lone surrogate from a YAML escape still gives its own fingerprint
+    import hashlib  # here, not at the top: discovering the formats must stay cheap
+
     return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from linter.errors import PutlintError
 from linter.findings import Finding, RunReport
-from linter.reporters import RenderContext, exchange_lines
+from linter.reporters import RenderContext, ReportFormat, exchange_lines
 from linter.reporters.safe_json import dumps
 from linter.source import printable
 
 _COLORS = {"error": "\x1b[31m", "warning": "\x1b[33m", "info": "\x1b[36m"}
 _RESET = "\x1b[0m"
 
+
+
+FORMAT = ReportFormat("text", ".txt",
+                      "Lines for a terminal or a log: file:line:column, rule, severity, message.")
 
 def render(report: RunReport, ctx: RenderContext | None = None) -> str:
     ctx = ctx or RenderContext()

@@ -25,6 +25,7 @@ from linter.model import Operation, path_template
 from linter.refs import Loc, Workspace, display_name
 from linter.search import ITEMS
 from linter.source import pointer_text
+from linter.suggest.contract import stated_clears
 from linter.suggest.evidence import NAME, Evidence, evidence_for
 from linter.suggest.facts import SpecFacts, segments, spellings
 from linter.suggest.schema import (
@@ -67,6 +68,9 @@ class Suggestion:
     # every config name that marks it: a spec that repeats one schema inline for each copy of
     # a path (Kong EE's `/{workspace}/...`) needs each copy marked
     names: list[str] = field(default_factory=list)
+    # the contract the field's own words state: {"on-null": "clear"} for "set to null to
+    # disable" (written into the config entry with the name)
+    contract: dict[str, str] = field(default_factory=dict)
 
     @property
     def field(self) -> str:
@@ -114,7 +118,7 @@ class Suggestion:
                                 "operation_id": op.operation_id} for op in self.operations],
                 "evidence": [{"kind": e.kind, "weight": e.weight, "text": e.text}
                              for e in self.evidence],
-                "description": self.description,
+                "description": self.description, "contract": self.contract,
                 "file": place.file if place else None, "line": place.line if place else None}
 
 
@@ -256,7 +260,8 @@ def _collect(found: dict[str, Suggestion], op: Operation, media_type: str, bundl
         name = config_name(loc, ws)
         if name not in found:
             found[name] = Suggestion(spec, name, path, loc, media_type, names=[name],
-                                     description=" ".join(text.split())[:300] if text else None)
+                                     description=" ".join(text.split())[:300] if text else None,
+                                     contract=stated_clears(text))
         elif len(path) < len(found[name].path):  # named by the shortest way to reach it
             found[name].path = path
         found[name].add(op, evidence)

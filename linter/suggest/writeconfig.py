@@ -18,6 +18,7 @@ import yaml
 
 from linter.errors import Place, PutlintError
 from linter.suggest import Suggestion
+from linter.vocab import CONTRACT_CHOICES
 
 HEADER = ("# Critical fields suggested by `putlint suggest`: review each entry, keep it or",
           "# delete it, then commit this file (putlint.yaml) or pass it with --config.")
@@ -41,6 +42,10 @@ def comment_text(text: str) -> str:
     return "".join(out)
 
 
+# The contract keys a suggestion may write, with their values (vocab's, nothing else).
+_CONTRACT_WORDS = {key.name: key.values for key in CONTRACT_CHOICES}
+
+
 def yaml_string(text: str) -> str:
     """A double-quoted, one-line, ASCII YAML scalar that reads back as exactly `text`."""
     dumped = yaml.safe_dump(text, default_style='"', allow_unicode=False, width=1 << 30,
@@ -61,8 +66,31 @@ def entry_lines(s: Suggestion, names: list[str], indent: int) -> list[str]:
         where += f" (and {len(ops) - 1} more operation{'s' if len(ops) > 2 else ''})"
     lines = [f"{pad}# {s.confidence:.2f} {comment_text(s.field)}: {comment_text(where)}"]
     lines += [f"{pad}#   - {comment_text(e.text)}" for e in s.evidence]
-    lines += [f"{pad}- {yaml_string(name)}" for name in names]
+    if _contract(s):
+        lines.append(f"{pad}#   - its description states " + ", ".join(
+            f"{k}: {v}" for k, v in _contract(s).items()))
+    lines += [f"{pad}- {entry_text(s, name)}" for name in names]
     return lines
+
+
+def entry_value(s: Suggestion, name: str) -> str | dict[str, str]:
+    """What the entry reads back as: the name, or the name with the contract its description
+    states (keys and values from vocab's fixed vocabulary, never text from the spec)."""
+    contract = _contract(s)
+    return {"name": name, **contract} if contract else name
+
+
+def entry_text(s: Suggestion, name: str) -> str:
+    contract = _contract(s)
+    if not contract:
+        return yaml_string(name)
+    keys = ", ".join(f"{k}: {v}" for k, v in contract.items())
+    return f"{{name: {yaml_string(name)}, {keys}}}"
+
+
+def _contract(s: Suggestion) -> dict[str, str]:
+    return {k: v for k, v in s.contract.items()
+            if k in _CONTRACT_WORDS and v in (_CONTRACT_WORDS[k] or ())}
 
 
 def _existing_names(entries: Any) -> set[str]:
@@ -106,11 +134,12 @@ def merge(existing: str | None, suggestions: Iterable[Suggestion], where: str = 
         raise PutlintError("cannot add to it: 'critical' is not a list", Place(where))
     plan = _plan(suggestions, _existing_names(current))
     added = [n for _, names in plan for n in names]
+    values = [entry_value(s, n) for s, names in plan for n in names]
     if not plan:
         return existing or _fresh([]), []
     text = _edit(base, root, plan)
     expected = dict(data)
-    expected["critical"] = [*(current or []), *added]
+    expected["critical"] = [*(current or []), *values]
     if yaml.safe_load(text) != expected:  # never write what would not read back as meant
         raise PutlintError("cannot add to it safely: the result would not read back as the "
                            "entries meant; edit it by hand", Place(where))
@@ -141,7 +170,7 @@ def _edit(base: str, root: yaml.Node | None, plan: list[tuple[Suggestion, list[s
     if isinstance(value, yaml.SequenceNode) and value.value:  # a flow list: `[a, b]`
         # new names go before its `]`, their evidence on comment lines above `critical:`
         close = value.end_mark.index - 1
-        added = "".join(f", {yaml_string(n)}" for _, names in plan for n in names)
+        added = "".join(f", {entry_text(s, n)}" for s, names in plan for n in names)
         line_start = base.rfind("\n", 0, key.start_mark.index) + 1
         notes = [line for s, names in plan for line in
                  entry_lines(s, names, key.start_mark.column) if line.lstrip().startswith("#")]
