@@ -133,6 +133,9 @@ def _cell(text: str) -> str:
 TYPES = {
     "critical": "list of names, or of `{name, on-omit, reason}`",
     "upsert-operations": "list of operationIds",
+    "put-semantics": "map of operationId or `METHOD /path` to `replace` or `merge`",
+    "profile": "a profile name (`azure-arm`)",
+    "root": "folder path",
     "select": "list of rule ids, id prefixes or names",
     "ignore": "list of rule ids, id prefixes or names",
     "fail-on": "`error`, `warning` or `info`",
@@ -149,7 +152,8 @@ TYPES = {
 def config_page() -> str:
     import yaml
 
-    from linter.config import CONFIG_NAMES, FORMATS, KEYS
+    from linter.config import CONFIG_NAMES, KEYS
+    from linter.reporters import format_names
 
     missing = [k.name for k in KEYS if k.name not in TYPES]
     if missing:
@@ -176,7 +180,7 @@ def config_page() -> str:
                          if key.paths else "")
         out.append(f"| `{key.name}` | {TYPES[key.name]} | `{shown}` | {key.merge} | "
                    f"{_cell(doc)} |")
-    out += ["", f"Report formats: {', '.join(f'`{f}`' for f in FORMATS)}.", ""]
+    out += ["", f"Report formats: {', '.join(f'`{f}`' for f in format_names())}.", ""]
     return "\n".join(out)
 
 
@@ -202,7 +206,7 @@ def vocabulary_page() -> str:
         default = f"`{k.default}`" if k.default else "none"
         out.append(f"| `{k.name}` | {values} | {default} | {_cell(k.doc)} |")
     out += ["", f"`on-omit` values: {', '.join(f'`{v}`' for v in ON_OMIT)}; "
-            f"what each asks of a contract is on [Annotating specs](../annotating.md).", "",
+            f"what each key asks of a contract is on [Annotating specs](../annotating.md).", "",
             "## Severities", "",
             f"From most to least severe: {', '.join(f'`{s}`' for s in SEVERITIES)}. "
             "`--fail-on` (default `error`) sets the lowest one that makes putlint exit 1.", ""]

@@ -8,9 +8,9 @@ Pictures are never drawn by hand: each is a page rendered from putlint's own out
 photographed by headless Chromium, so running this again after a change to a reporter shows the
 change. Made here:
 
-* terminal-check.png: `putlint check specs/` as a colour terminal shows it (run under a
-  pseudo-terminal, so putlint colours it as it would for a person; the ANSI colours are turned
-  into HTML);
+* terminal-check.png: `putlint check` on three bundled specs as a colour terminal shows it
+  (run under a pseudo-terminal, so putlint colours it as it would for a person; the ANSI
+  colours are turned into HTML, carriage returns overwrite as a terminal's do);
 * markdown-report.png: the Markdown report of `putlint diff` on the Konnect release of
   2025-11-06, rendered as a pull-request comment (GitHub-flavoured Markdown, GitHub's look).
 """
@@ -67,7 +67,17 @@ def in_terminal(args: list[str]) -> str:
         chunks.append(data)
     proc.wait(timeout=120)
     os.close(primary)
-    return b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+    return as_shown(b"".join(chunks).decode("utf-8"))
+
+
+def as_shown(output: str) -> str:
+    """What stays on the screen: a carriage return goes back to the start of the line, which
+    the text after it overwrites (a progress bar), and ESC[K erases what is left of it."""
+    lines = []
+    for line in output.replace("\r\n", "\n").split("\n"):
+        *_, last = line.split("\r")
+        lines.append(last.replace("\x1b[K", ""))
+    return "\n".join(lines)
 
 
 def ansi_to_html(text: str) -> str:
@@ -169,7 +179,8 @@ def photograph(page: str, target: Path, height: int) -> None:
 
 
 def main() -> None:
-    command = ["check", "specs/"]
+    command = ["check", "specs/kong-gateway/", "specs/konnect-certificates-2025-11-06.yaml",
+               "specs/kustomer-certificates.yaml"]
     output = in_terminal(command)
     lines = sum(1 + len(line) // 140 for line in output.splitlines()) + 1
     photograph(terminal_page("putlint " + " ".join(command), output),

@@ -37,3 +37,8 @@ def test_text_is_escaped_and_spans_balance(parts: list[str]) -> None:
     # what is left without our spans is the text itself, escaped: nothing of it became markup
     bare = re.sub(r'<span style="[^"<>]*">|</span>', "", page)
     assert "<" not in bare and html.unescape(bare) == pictures.ANSI.sub("", text)
+
+
+def test_a_carriage_return_overwrites_as_a_terminal_does() -> None:
+    shown = pictures.as_shown("[..] 0/9 a.yaml\x1b[K\r[##] 1/9 b.yaml\x1b[K\r\x1b[Kdone\r\nnext\n")
+    assert shown == "done\nnext\n"
