@@ -308,11 +308,16 @@ def probe(
     allow_remote: Annotated[bool, typer.Option(
         "--allow-remote", help="Allow a base URL that is not loopback (a test environment "
         "you own).")] = False,
+    allow_existing: Annotated[bool, typer.Option(
+        "--allow-existing", help="Also write to resources probe did not create: paths "
+        "without parameters and items that exist already. They are never deleted; probe "
+        "puts back what their GET returned.")] = False,
     max_requests: Annotated[int, typer.Option("--max-requests", min=1,
                                               help="Stop after this many requests "
                                               "(clean-up still runs).")] = 500,
     timeout: Annotated[float, typer.Option("--timeout", min=0.1,
-                                           help="Seconds to wait for each response.")] = 10.0,
+                                           help="Seconds each exchange may take in all "
+                                           "(connect, send, the whole response).")] = 10.0,
     formats: Annotated[Optional[list[str]], Formats] = None,  # noqa: UP045
     outputs: Annotated[Optional[list[Path]], Outputs] = None,  # noqa: UP045
     critical: Annotated[Optional[list[str]], Critical] = None,  # noqa: UP045
@@ -322,35 +327,49 @@ def probe(
     profile: Annotated[Optional[str], ProfileOpt] = None,  # noqa: UP045
 ) -> None:
     """Drive a running API: create, omit, read back, clean up; report purges (PUT301-PUT304)."""
-    from linter.probe import ProbeSettings, parse_headers, run_probe
+    from linter.probe import ProbeInterrupted, ProbeSettings, parse_headers, run_probe_full
+    from linter.redact import Redactor
+    from linter.source import printable
 
     reports = _report_pairs(formats or [], outputs or [])
     options = _with_cli(_options(config), critical=critical, fail_on=fail_on, reports=reports,
                         root=_root(root), profile=profile)
+    redact = Redactor.for_probe({}, base_url)
+
+    def say(text: str) -> None:  # every line probe prints itself goes through the redactor
+        typer.echo(printable(redact.text(text)), err=True)
+
     try:
         settings = ProbeSettings(base_url, operations or [], parse_headers(headers or []),
-                                 allow_writes, allow_remote, max_requests, timeout)
-        report, plan = run_probe(spec, options, settings,
-                                 progress=lambda text: typer.echo(f"probe: {text}", err=True))
+                                 allow_writes, allow_remote, max_requests, timeout,
+                                 allow_existing)
+        redact = settings.redactor()
+        run = run_probe_full(spec, options, settings,
+                             progress=lambda text: say(f"probe: {text}"))
     except PutlintError as exc:
-        from linter.source import printable
-
-        typer.echo(printable(f"{exc.place or spec}: error: {exc.message}"), err=True)
+        say(f"{exc.place or spec}: error: {exc.message}")
         raise typer.Exit(2) from None
-    except KeyboardInterrupt:
-        typer.echo("putlint: probe interrupted; every resource it created was deleted",
-                   err=True)
+    except ProbeInterrupted as exc:
+        say(f"putlint: probe interrupted; {exc.ledger.summary()}")
+        for line in exc.ledger.report():
+            say(f"  {line}")
         raise typer.Exit(2) from None
     if not allow_writes:
-        from linter.source import printable
-
         typer.echo("putlint probe: dry run, nothing sent. These are the requests "
                    "--allow-writes would send:")
-        for line in plan:
-            typer.echo(printable(line))
+        for line in run.plan:
+            typer.echo(printable(redact.text(line)))
         raise typer.Exit(0)
-    _emit(report, options)
-    raise typer.Exit(report.exit_code(options.fail_on))
+    if run.ledger.entries:
+        say(f"probe: clean-up: {run.ledger.summary()}")
+        if not run.ledger.clean:
+            for line in run.ledger.report():
+                say(f"  {line}")
+    _emit(run.report, options)
+    if run.unobserved:  # a gate that saw nothing has not passed: the report, then the error
+        say(f"{spec}: error: {run.unobserved}")
+        raise typer.Exit(2)
+    raise typer.Exit(run.report.exit_code(options.fail_on))
 
 
 @app.command()

@@ -1,18 +1,23 @@
 """`putlint probe`: what does an omission really do on a running API?
 
 For each in-scope operation with critical fields, each critical field and each omission form
-(absent, null, empty - whether the contract admits it or not), probe creates a resource of its
-own with a minimal full body, sends the omission, reads the resource back, restores the full
-body and, at the end, deletes what it created. The observed outcome is compared with the
-contract's `on-omit` by the probe rules (PUT301-PUT304).
+(absent, null, empty - whether the contract admits it or not), probe proves a place empty,
+creates a resource of its own there with a minimal full body, sends the omission, reads the
+resource back, restores the full body and, at the end, deletes what it created (`linter.live`
+says how). The observed outcome is compared with the contract's `on-omit` by the probe rules
+(PUT301-PUT304).
 
 Without `allow_writes` nothing is sent: the plan (every request, with its body) is the report.
+A run that observed no case at all says why (`ProbeRun.unobserved`): the command exits 2.
 """
 
 from __future__ import annotations
 
-import ipaddress
-from collections.abc import Callable, Iterable
+import re
+import signal
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,16 +30,19 @@ from linter.facts import FieldFacts, ProbeFacts, RunFacts
 from linter.findings import FieldRow, Finding, OperationRow, RunReport, SpecResult
 from linter.live import (
     BudgetExceeded,
+    Exchange,
+    Ledger,
     Observation,
     Outcome,
     Runner,
     Session,
     SetUpFailed,
-    client_for,
     expand,
 )
+from linter.redact import Redactor, url_secrets
 from linter.runner import Runner as RuleRunner
 from linter.search import Form
+from linter.transport import guarded_client, is_loopback_host
 
 
 @dataclass
@@ -46,34 +54,66 @@ class ProbeSettings:
     allow_remote: bool = False
     max_requests: int = 500
     timeout: float = 10.0
+    allow_existing: bool = False
+
+    def redactor(self) -> Redactor:
+        return Redactor.for_probe(self.headers, self.base_url)
+
+
+@dataclass
+class ProbeRun:
+    """What `run_probe_full` found: the report, the plan, what the run wrote and cleaned up,
+    and, when no case could be observed at all, why."""
+
+    report: RunReport
+    plan: list[str]
+    ledger: Ledger
+    unobserved: str | None = None
+
+
+class ProbeInterrupted(Exception):
+    """Ctrl-C or SIGTERM: the run stopped, after cleaning up what it could."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        super().__init__(ledger.summary())
+        self.ledger = ledger
 
 
 def check_base_url(url: str, allow_remote: bool) -> None:
     """Refuse anything but http(s) to loopback, unless remote hosts are allowed explicitly."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise PutlintError(f"--base-url must be an http:// or https:// URL, not '{url}'", None)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        raise PutlintError("--base-url must be an http:// or https:// URL, not "
+                           f"'{Redactor(url_secrets(url)).text(url)}'", None)
     if allow_remote:
         return
     host = parts.hostname
-    try:
-        loopback = ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        loopback = host == "localhost" or host.endswith(".localhost")
-    if not loopback:
+    if not is_loopback_host(host):  # decided on the text alone: no name is looked up
         raise PutlintError(
             f"refusing to probe {host}: probe writes to the API it tests, so it only talks to "
-            "loopback (localhost, 127.0.0.1, ::1) unless --allow-remote says this host is a "
-            "test environment", None)
+            "loopback (localhost, *.localhost, 127.0.0.0/8, ::1) unless --allow-remote says "
+            "this host is a test environment", None)
+
+
+_TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
 
 
 def parse_headers(values: Iterable[str]) -> dict[str, str]:
     headers = {}
     for value in values:
         name, sep, content = value.partition(":")
-        if not sep or not name.strip():
-            raise PutlintError("--header takes 'Name: value' (the value is never printed)", None)
-        headers[name.strip()] = content.strip()
+        name = name.strip()
+        if not sep or not _TOKEN.match(name) or any(c in content for c in "\r\n\0"):
+            raise PutlintError("--header takes 'Name: value' on one line (the value is never "
+                               "printed)", None)
+        if not content.isascii():
+            raise PutlintError(f"--header {name}: HTTP header values are ASCII (the value is "
+                               "never printed)", None)
+        headers[name] = content.strip()
     return headers
 
 
@@ -117,28 +157,54 @@ def minimal_full_body(media: MediaCases) -> Any:
         return None
 
 
-def plan_lines(cases: list[PlannedCase]) -> list[str]:
+def plan_lines(cases: list[PlannedCase], allow_existing: bool = False) -> list[str]:
     """The requests probe would send, per operation, with bodies (placeholders for new ids)."""
     import json
 
     lines = []
     seen: set[str] = set()
+    skipped: set[str] = set()
     for planned in cases:
         op, case = planned.op, planned.case
+        if op.label in skipped:
+            continue
         params = {name: f"<new {name}>" for name in op.path_params}
         url = expand(op.path, params).replace("%3C", "<").replace("%3E", ">").replace("%20", " ")
         if op.label not in seen:
             seen.add(op.label)
+            lines.append(op.label)
+            refusal = _refusal(op, allow_existing)
+            if refusal:
+                skipped.add(op.label)
+                lines.append(f"  skipped:  {refusal}; nothing is sent")
+                continue
             body = json.dumps(case.full, sort_keys=True) if case.full is not None else \
                 "(no valid full body could be generated: the operation is skipped)"
-            lines += [f"{op.label}", f"  set up:   {op.method} {url} {body}",
-                      f"  read:     GET {url}"]
+            lines += [f"  prove:    GET {url} answers 404 or 410 (else no write: "
+                      + ("--allow-existing writes to it, and puts it back)"
+                         if allow_existing else "the case is inconclusive)"),
+                      f"  set up:   {op.method} {url} {body}"]
+            if op.facts.op.create_path:
+                collection = expand(op.facts.op.create_path, params)
+                lines.append(f"            (on 404/405: POST {collection} {body}, then the "
+                             "item its Location or id names)")
+            lines.append(f"  read:     GET {url}")
         if case.variant is not None:
             lines.append(f"  {case.form.value:<8}  {op.method} {url} "
                          f"{json.dumps(case.variant, sort_keys=True)}  then GET, then restore")
-    if seen:
-        lines.append("  clean up: DELETE every resource created")
+    if seen - skipped:
+        lines.append("  clean up: DELETE what this run created; never what existed before")
     return lines
+
+
+def _refusal(op: OperationCases, allow_existing: bool) -> str | None:
+    """Why an operation gets no request at all, known before sending anything."""
+    if "get" not in op.siblings:
+        return "the path has no GET: probe could neither prove the resource new nor read it back"
+    if not allow_existing and not any("{" + name + "}" in op.path for name in op.path_params):
+        return ("a path without parameters: what lives there is not probe's "
+                "(--allow-existing lets it write here)")
+    return None
 
 
 Progress = Callable[[str], None]
@@ -147,18 +213,35 @@ Progress = Callable[[str], None]
 def run_probe(spec_path: Path, options: Options, settings: ProbeSettings,
               progress: Progress | None = None) -> tuple[RunReport, list[str]]:
     """Probe one spec. Returns the report and the plan (what was, or would be, sent)."""
+    run = run_probe_full(spec_path, options, settings, progress)
+    return run.report, run.plan
+
+
+def run_probe_full(spec_path: Path, options: Options, settings: ProbeSettings,
+                   progress: Progress | None = None) -> ProbeRun:
+    """Probe one spec: the report, the plan, the ledger of what was written. Ctrl-C and
+    SIGTERM clean up, then raise ProbeInterrupted, which says what was cleaned up."""
     check_base_url(settings.base_url, settings.allow_remote)
-    spec, cases = plan(spec_path, options, settings.operations)
-    lines = plan_lines(cases)
-    observations: list[tuple[PlannedCase, Observation]] = []
-    if settings.allow_writes:
-        client = client_for(settings.base_url, settings.headers, settings.timeout)
-        session = Session(client, settings.headers.values(), settings.max_requests)
-        try:
-            observations = _execute(session, cases, progress)
-        finally:
-            client.close()
-    findings = _findings(observations, options)  # in the order of the plan: absent, null, empty
+    ledger = Ledger()
+    try:
+        with _sigterm_as_interrupt():
+            spec, cases = plan(spec_path, options, settings.operations)
+            observations: list[tuple[PlannedCase, Observation]] = []
+            if settings.allow_writes:
+                client = guarded_client(settings.base_url, settings.headers, settings.timeout,
+                                        loopback_only=not settings.allow_remote)
+                session = Session(client, max_requests=settings.max_requests,
+                                  timeout=settings.timeout, redactor=settings.redactor())
+                ledger = session.ledger
+                try:
+                    observations = _execute(session, cases, progress,
+                                            settings.allow_existing)
+                finally:
+                    client.close()
+            # in the order of the plan: absent, null, empty
+            findings = _findings(observations, options)
+    except KeyboardInterrupt:
+        raise ProbeInterrupted(ledger) from None
     analysis = spec.analysis
     result = SpecResult(spec.path, findings, [], list(analysis.warnings),
                         analysis.reached_names, [spec.path],
@@ -168,7 +251,43 @@ def run_probe(spec_path: Path, options: Options, settings: ProbeSettings,
                         candidates=analysis.candidates)
     # PUT007: a critical name that reached nothing here probes nothing either
     findings += RuleRunner(options).findings(RunFacts.of(options.critical, [result]))
-    return RunReport([result], findings, [], result.warnings, command="probe"), lines
+    report = RunReport([result], findings, [], result.warnings, command="probe")
+    unobserved = _unobserved(observations) if settings.allow_writes else None
+    return ProbeRun(report, plan_lines(cases, settings.allow_existing), ledger, unobserved)
+
+
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """SIGTERM (how CI cancels a job) stops the run as Ctrl-C does: clean-up first."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _unobserved(observations: list[tuple[PlannedCase, Observation]]) -> str | None:
+    """Why no case was observed, when none was; None when at least one was."""
+    if not observations:
+        return "nothing to probe: no in-scope operation has a critical field to omit"
+    if any(o.outcome is not Outcome.INCONCLUSIVE for _, o in observations):
+        return None
+    counts: dict[str, int] = {}
+    for _, observation in observations:
+        reason = observation.reason if len(observation.reason) <= 400 else \
+            observation.reason[:397] + "..."
+        counts[reason] = counts.get(reason, 0) + 1
+    top = sorted(counts.items(), key=lambda item: -item[1])[:3]
+    more = f"; and {len(counts) - 3} other reasons" if len(counts) > 3 else ""
+    return (f"probe observed no case: all {len(observations)} were inconclusive: "
+            + "; ".join(f"{reason} ({n}x)" for reason, n in top) + more)
 
 
 def _rows(cases: list[PlannedCase], observations: list[tuple[PlannedCase, Observation]],
@@ -196,39 +315,45 @@ def _rows(cases: list[PlannedCase], observations: list[tuple[PlannedCase, Observ
     return out
 
 
-def _execute(session: Session, cases: list[PlannedCase],
-             progress: Progress | None) -> list[tuple[PlannedCase, Observation]]:
+def _execute(session: Session, cases: list[PlannedCase], progress: Progress | None,
+             allow_existing: bool = False) -> list[tuple[PlannedCase, Observation]]:
     out: list[tuple[PlannedCase, Observation]] = []
     by_op: dict[str, list[PlannedCase]] = {}
     for planned in cases:
         by_op.setdefault(planned.op.label, []).append(planned)
     budget_spent = False
+
+    def inconclusive(group: list[PlannedCase], reason: str,
+                     exchanges: list[Exchange] | None = None) -> None:
+        for exchange in exchanges or []:
+            exchange.data = None
+        out.extend((p, Observation(p.case, Outcome.INCONCLUSIVE, session.scrub(reason),
+                                   list(exchanges or []))) for p in group)
+
     for group in by_op.values():
         op, full = group[0].op, group[0].case.full
-        if budget_spent or full is None:
-            reason = "--max-requests reached" if budget_spent else \
-                "no valid full body could be generated for the set-up"
-            out += [(p, Observation(p.case, Outcome.INCONCLUSIVE, reason)) for p in group]
+        refusal = _refusal(op, allow_existing)
+        if budget_spent or full is None or refusal:
+            inconclusive(group, "--max-requests reached" if budget_spent else refusal or
+                         "no valid full body could be generated for the set-up")
             continue
-        runner = Runner(session, op)
+        runner = Runner(session, op, allow_existing)
         done = 0
         try:
             with runner.resource(full, group[0].media.media_type) as resource:
                 for planned in group:
                     if progress:
-                        progress(planned.case.describe())
+                        progress(session.scrub(planned.case.describe()))
                     observation = runner.observe(resource, planned.case)
                     out.append((planned, observation))
                     done += 1
                     if observation.outcome is not Outcome.REJECTED:
                         runner.restore(resource)
         except SetUpFailed as exc:
-            out += [(p, Observation(p.case, Outcome.INCONCLUSIVE, exc.reason, exc.exchanges))
-                    for p in group[done:]]
+            inconclusive(group[done:], exc.reason, exc.exchanges)
         except BudgetExceeded as exc:
             budget_spent = True
-            out += [(p, Observation(p.case, Outcome.INCONCLUSIVE, str(exc)))
-                    for p in group[done:]]
+            inconclusive(group[done:], str(exc))
     return out
 
 

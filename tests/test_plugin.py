@@ -86,9 +86,10 @@ def test_readme_example_fails_against_purge_with_the_requests(scratch: pytest.Py
     out = result.stdout.str()
     assert "PUT301 omission-purged [error]" in out
     assert "test_omission_never_destroys_data[upsert-certificate]" in out
-    # the whole sequence: set up, read back, omit, read back
-    for step in (r"1\. PUT /v2/control-planes/[0-9a-f-]{36}/core-entities/certificates/",
-                 r"2\. GET ", r"3\. PUT .* -> 200", r"4\. GET .*\"snis\": \[\]"):
+    # the whole sequence: prove the place empty, set up, read back, omit, read back
+    for step in (r"1\. GET /v2/control-planes/[0-9a-f-]{36}/core-entities/certificates/.* -> 404",
+                 r"2\. PUT /v2/control-planes/[0-9a-f-]{36}/core-entities/certificates/",
+                 r"3\. GET ", r"4\. PUT .* -> 200", r"5\. GET .*\"snis\": \[\]"):
         assert re.search(step, out), step
 
 
