@@ -140,34 +140,43 @@ class _FieldWalk:
         return found
 
 
-def validator_for(schema: dict, formats: bool = False) -> Callable[[Any], bool]:
+def validator_for(schema: dict, formats: bool = False) -> Callable[[Any], bool | None]:
     """A jsonschema 2020-12 validity check; a schema jsonschema cannot use accepts nothing.
 
     ``formats`` also checks `format` (generated bodies must be real uuids and dates; the
     contract analysis treats `format` as jsonschema does by default, as an annotation).
+    Bounded (linter.patterns.checker): None when the answer cannot be had within the bounds;
+    the analysis (no formats) draws on the spec's budget, generated bodies only on their own.
     """
-    from jsonschema import Draft202012Validator, FormatChecker
+    from linter.patterns import checker
 
-    validator = Draft202012Validator(schema, format_checker=FormatChecker() if formats else None)
-
-    def is_valid(instance: Any) -> bool:
-        try:
-            return bool(validator.is_valid(instance))
-        except Exception:  # an invalid regex or similar in the spec's schema
-            return False
-
-    return is_valid
+    return checker(schema, formats, per_spec=not formats)  # type: ignore[no-any-return]
 
 
-def field_facts(bundle: Bundle, profile: Profile = NONE) -> list[FieldFacts]:
+def field_facts(bundle: Bundle, profile: Profile = NONE,
+                memo: dict | None = None) -> list[FieldFacts]:
+    """The facts of each critical field. ``memo`` (the language server's, kept between runs)
+    remembers the verdicts of each bundled schema by its content, so a schema an edit did not
+    change is not searched again."""
     fields = critical_fields(bundle)
     if not fields:
         return []
-    is_valid = validator_for(bundle.schema)
+    known: dict | None = None
+    if memo is not None:
+        import json
+
+        key = json.dumps(bundle.schema, sort_keys=True, default=str)
+        known = memo.setdefault(key, {})
+    is_valid = None
     out = []
     for f in fields:
         why = read_only_why(f.entries[-1], bundle.schema, profile)
-        verdicts = {form: decide(bundle.schema, f.path, form, is_valid) for form in Form}
+        verdicts = known.get(f.path) if known is not None else None
+        if verdicts is None:
+            is_valid = is_valid or validator_for(bundle.schema)
+            verdicts = {form: decide(bundle.schema, f.path, form, is_valid) for form in Form}
+            if known is not None:
+                known[f.path] = verdicts
         out.append(FieldFacts(f, bundle, why is not None, verdicts[Form.ABSENT],
                               verdicts[Form.NULL], verdicts[Form.EMPTY], read_only_why=why))
     return out

@@ -16,6 +16,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from linter.errors import PutlintError
 from linter.search import ITEMS, Form
 
 COMBINATORS = ("allOf", "anyOf", "oneOf")
@@ -23,9 +24,15 @@ NOT_NULL = ["object", "array", "string", "number", "integer", "boolean"]
 MAX_INLINE_DEPTH = 64
 
 
+# Nodes the inlined schema may have: a schema that uses the same $ref twice at each of 40
+# levels inlines to 2^40 nodes.
+MAX_INLINE_NODES = 200_000
+
+
 def generation_schema(schema: dict, critical: list[tuple[str, ...]]) -> Any:
     """The bundled request schema, inlined and constrained for full, realistic bodies."""
-    inlined = _inline(schema, schema, (), 0)
+    budget = [MAX_INLINE_NODES]
+    inlined = _inline(schema, schema, (), 0, budget=budget)
     constraints = [_presence(path) for path in critical]
     if not constraints:
         return inlined
@@ -33,11 +40,16 @@ def generation_schema(schema: dict, critical: list[tuple[str, ...]]) -> Any:
 
 
 def _inline(node: Any, root: dict, stack: tuple[str, ...], depth: int,
-            composed: bool = False) -> Any:
+            composed: bool = False, budget: list[int] | None = None) -> Any:
+    budget = budget if budget is not None else [MAX_INLINE_NODES]
     if depth > MAX_INLINE_DEPTH:
         return False
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise PutlintError(f"the request schema has over {MAX_INLINE_NODES:,} nodes once its "
+                           "$refs are written out: too large to generate test bodies from")
     if isinstance(node, list):
-        return [_inline(v, root, stack, depth + 1) for v in node]
+        return [_inline(v, root, stack, depth + 1, budget=budget) for v in node]
     if not isinstance(node, dict):
         return node
     out: dict[str, Any] = {}
@@ -47,13 +59,14 @@ def _inline(node: Any, root: dict, stack: tuple[str, ...], depth: int,
             continue
         if key in ("properties", "patternProperties", "dependentSchemas", "$defs") and \
                 isinstance(value, dict):
-            out[key] = {k: _inline(v, root, stack, depth + 1) for k, v in value.items()}
+            out[key] = {k: _inline(v, root, stack, depth + 1, budget=budget)
+                        for k, v in value.items()}
         elif key in ("enum", "const", "required", "default", "examples", "example"):
             out[key] = value  # data, not schemas
         elif key in COMBINATORS and isinstance(value, list):
-            out[key] = [_inline(v, root, stack, depth + 1, True) for v in value]
+            out[key] = [_inline(v, root, stack, depth + 1, True, budget) for v in value]
         else:
-            out[key] = _inline(value, root, stack, depth + 1)
+            out[key] = _inline(value, root, stack, depth + 1, budget=budget)
     if isinstance(out.get("properties"), dict):
         out["properties"] = {k: (False if _read_only(v) else v)
                              for k, v in out["properties"].items()}
@@ -65,7 +78,7 @@ def _inline(node: Any, root: dict, stack: tuple[str, ...], depth: int,
         if stack.count(name) >= 1:  # recursion: one level deep is enough for a test body
             return False
         target = _inline(root.get("$defs", {}).get(name, True), root, (*stack, name),
-                         depth + 1, composed or bool(out))
+                         depth + 1, composed or bool(out), budget)
         return {"allOf": [out, target]} if out else target
     return out
 

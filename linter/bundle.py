@@ -60,9 +60,12 @@ class Bundler:
         self.keep = frozenset(OWN_EXTENSIONS) | frozenset(keep)
         # Every other `x-` key met (a profile hint looks for a family's prefix).
         self.extensions: set[str] = set()
-        # The critical names that marked a property of a bundled body: a name missing here
-        # protects nothing (PUT007), even when it names a property somewhere.
-        self.reached: set[str] = set()
+        # The schema nodes a critical name marks (id of the bundled node -> the name), and
+        # every node written with its own `x-critical` (id -> where): the pipeline compares
+        # both with the critical fields the analysis really found, so that a mark that
+        # reaches no field (on a body's root, on `items`, in `additionalProperties`) is said.
+        self.named_nodes: dict[int, str] = {}
+        self.own_marks: dict[int, Loc] = {}
         # `x-critcal` and other near misses of an annotation, keyed by where they stand.
         self.typos: dict[tuple[str, tuple[str, ...]], PutlintError] = {}
 
@@ -81,7 +84,59 @@ class Bundler:
         if defs:
             schema["$defs"] = defs
         state.bundle.schema = schema
+        _refuse_in_place_loops(state.bundle)
         return state.bundle
+
+
+# Keywords that apply a schema to the very value being checked (not to a part of it).
+_IN_PLACE_ONE = ("not", "if", "then", "else")
+_IN_PLACE_MANY = ("allOf", "anyOf", "oneOf")
+
+
+def _refuse_in_place_loops(bundle: Bundle) -> None:
+    """A schema that reaches itself through `$ref` without descending into a property or an
+    item (`L: {if: {$ref: L}}`, `A: {allOf: [{$ref: A}]}`) applies itself to the same value
+    without end: every validator recurses until it fails (jsonschema's failure surfaced as a
+    Rust panic from a dependency). Such a schema validates nothing; it is an input error."""
+    defs = bundle.schema.get("$defs", {})
+    state: dict[int, int] = {}  # 1: on the current path, 2: done
+    for start in [bundle.schema, *defs.values()]:
+        if not isinstance(start, dict) or id(start) in state:
+            continue
+        stack: list[tuple[dict, Iterator[Any]]] = [(start, _in_place(start, defs))]
+        state[id(start)] = 1
+        while stack:
+            node, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                state[id(node)] = 2
+                stack.pop()
+            elif state.get(id(child)) == 1:
+                loc = bundle.loc_of(child) or bundle.loc_of(node)
+                raise PutlintError(
+                    "$ref loop through allOf/anyOf/oneOf/not/if/then/else: the schema applies "
+                    "itself to the same value without end", loc.place() if loc else None)
+            elif id(child) not in state:
+                state[id(child)] = 1
+                stack.append((child, _in_place(child, defs)))
+
+
+def _in_place(node: dict, defs: dict) -> Iterator[dict]:
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/$defs/"):
+        target = defs.get(ref[len("#/$defs/"):])
+        if isinstance(target, dict):
+            yield target
+    for key in _IN_PLACE_ONE:
+        if isinstance(node.get(key), dict):
+            yield node[key]
+    for key in _IN_PLACE_MANY:
+        for sub in node.get(key) or ():
+            if isinstance(sub, dict):
+                yield sub
+    dependent = node.get("dependentSchemas")
+    if isinstance(dependent, dict):
+        yield from (sub for sub in dependent.values() if isinstance(sub, dict))
 
 
 class _State:
@@ -158,9 +213,11 @@ class _State:
                 self.bundler.extensions.add(key)
                 self._typo(key, loc)
         self._drop_read_only_required(out)
+        if value.get("x-critical", False) is not False:
+            self.bundler.own_marks[id(out)] = loc
         name = self.bundler.marks.get(loc.key)
         if name is not None:
-            self.bundler.reached.add(name.name)
+            self.bundler.named_nodes[id(out)] = name.name
             mark = name.mark_over(value.get("x-critical"))
             if mark is not None:
                 out["x-critical"] = mark

@@ -94,6 +94,14 @@ def check(
         "all.")] = False,
     root: Annotated[Optional[Path], RefRoot] = None,  # noqa: UP045
     profile: Annotated[Optional[str], ProfileOpt] = None,  # noqa: UP045
+    fix: Annotated[bool, typer.Option(
+        "--fix", help="Apply the safe fixes to the files, then report what is left.")] = False,
+    unsafe_fixes: Annotated[bool, typer.Option(
+        "--unsafe-fixes", help="With --fix or --diff, also apply the fixes that change other "
+        "operations (a schema shared with a GET response or a POST).")] = False,
+    show_diff: Annotated[bool, typer.Option(
+        "--diff", help="Print the fixes as a unified diff and write nothing; exit 1 when there "
+        "is one.")] = False,
 ) -> None:
     """Report PUT/upsert operations that let a critical field be omitted, nulled or emptied."""
     from linter.discover import discover
@@ -101,18 +109,21 @@ def check(
 
     reports = _report_pairs(formats or [], outputs or [])
     options = _with_cli(
-        _options(config), critical=critical, select=select, ignore=ignore, fail_on=fail_on,
+        _options(config), "check", critical=critical, select=select, ignore=ignore, fail_on=fail_on,
         validate=validate, reports=reports, baseline=str(baseline) if baseline else None,
         jobs=jobs, show_examples=show_examples or None,
         require_critical=require_critical or None, root=_root(root), profile=profile)
     # --write-baseline records every finding: the baseline it replaces is not read
     accepted = _baseline_entries(options.baseline) if write_baseline is None else None
     files, searched, errors = _discover(paths, discover)
+    if fix or show_diff:
+        _fix(files, options, unsafe_fixes, show_diff)
     progress = _progress_bar() if sys.stderr.isatty() and len(files) >= PROGRESS_AFTER else None
     report = run(files, options, searched, jobs=options.jobs, progress=progress)
     if progress:
         sys.stderr.write("\r\x1b[K")
     report.errors[:0] = errors
+    report.warnings.extend(_unused_configs(files, options))
     if write_baseline is not None:
         from linter.baseline import write
 
@@ -140,13 +151,21 @@ def _root(root: Path | None) -> str | None:
     return str(root)
 
 
-def _with_cli(options: Options, **given: object) -> Options:
-    """The config's options with the command line's on top; a bad rule name is a usage error."""
+def _with_cli(options: Options, command: str | None = None, **given: object) -> Options:
+    """The config's options with the command line's on top; a bad rule name is a usage error,
+    and so is a selection that leaves ``command`` no rule of its own to run."""
     try:
-        return options.with_cli(**given)
+        options = options.with_cli(**given)
     except PutlintError as exc:
         _usage(exc.message)
         raise  # unreachable: _usage exits
+    if command is not None:
+        from linter.runner import own_rules
+
+        if not own_rules(options, command):
+            _usage(f"no selected rule runs in `putlint {command}`, so it would check nothing; "
+                   "`putlint rules` shows which command runs each rule")
+    return options
 
 
 def _discover(paths: list[Path], discover):  # type: ignore[no-untyped-def]
@@ -159,6 +178,34 @@ def _discover(paths: list[Path], discover):  # type: ignore[no-untyped-def]
         _usage(printable(f"no OpenAPI or Swagger spec found in {looked} (a spec is a .yaml, "
                          ".yml or .json file with an 'openapi' or 'swagger' key)"))
     return files, searched, errors
+
+
+def _fix(files: list[Path], options: Options, unsafe: bool, show_diff: bool) -> None:
+    """Apply (or, for --diff, print) the fixes; --diff ends the command here."""
+    from linter.fixes.run import fix_specs
+    from linter.source import printable
+
+    result = fix_specs(files, options, unsafe)
+    for error in result.errors:
+        typer.echo(printable(f"{error.place}: warning: {error.message}"), err=True)
+    unsafe_left = {f.title for f in result.unsafe}
+    for title in sorted(unsafe_left):
+        typer.echo(printable(f"putlint: unsafe fix not applied (--unsafe-fixes): {title}"),
+                   err=True)
+    files_changed = len(result.texts)
+    done = f"{len(result.applied)} fix{'es' if len(result.applied) != 1 else ''} in " \
+           f"{files_changed} file{'s' if files_changed != 1 else ''}"
+    if show_diff:
+        text = result.diff()
+        sys.stdout.write(text)
+        typer.echo(f"putlint: --diff: {done} would be applied", err=True)
+        raise typer.Exit(1 if text else 0)
+    try:
+        result.write()
+    except PutlintError as exc:
+        typer.echo(printable(f"{exc.place}: error: {exc.message}"), err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"putlint: --fix: applied {done}; what is left:", err=True)
 
 
 def _baseline_entries(path: str | None) -> list[dict] | None:
@@ -332,7 +379,8 @@ def probe(
     from linter.source import printable
 
     reports = _report_pairs(formats or [], outputs or [])
-    options = _with_cli(_options(config), critical=critical, fail_on=fail_on, reports=reports,
+    options = _with_cli(_options(config), "probe", critical=critical, fail_on=fail_on,
+                        reports=reports,
                         root=_root(root), profile=profile)
     redact = Redactor.for_probe({}, base_url)
 
@@ -400,7 +448,8 @@ def diff(
     if base_ref is None and len(paths) != 2:
         _usage("diff takes BASE HEAD, or --base-ref REV and the paths to compare")
     reports = _report_pairs(formats or [], outputs or [])
-    options = _with_cli(_options(config), critical=critical, select=select, ignore=ignore,
+    options = _with_cli(_options(config), "diff", critical=critical, select=select,
+                        ignore=ignore,
                         fail_on=fail_on, reports=reports, root=_root(root), profile=profile)
     if base_ref is not None:  # folders are searched for roots, as `check` does
         from linter.discover import discover
@@ -526,6 +575,14 @@ def _write_suggestions(target: Path, suggestions: list) -> None:
         raise typer.Exit(2) from None
 
 
+@app.command()
+def lsp() -> None:
+    """Run the language server over stdio, for editors (diagnostics, quick fixes, hover)."""
+    from linter.lsp import main as serve
+
+    serve()
+
+
 @app.command("rules")
 def list_rules() -> None:
     """List every rule with its default severity."""
@@ -565,10 +622,28 @@ def show_config(
         typer.echo(f"{key}: {text}    # {options.origin(key)}")
 
 
+def _unused_configs(files: list[Path], options: Options) -> list[PutlintError]:
+    """A putlint.yaml beside a checked spec that this run did not read: said, because its
+    `critical:` list would otherwise protect nothing without a word (configuration is found
+    from the current folder upward, not from the spec's)."""
+    from linter.errors import Place
+
+    used = Path(options.config_file).resolve() if options.config_file else None
+    out: dict[Path, PutlintError] = {}
+    for folder in {f.resolve().parent for f in files}:
+        found = find_config(folder)
+        if found is not None and found.resolve() != used and found.resolve() not in out:
+            out[found.resolve()] = PutlintError(
+                f"this configuration was not used (configuration is found from the current "
+                f"folder upward; {'used: ' + str(options.config_file) if used else 'none was'}"
+                f"); run from its folder or pass --config {found}", Place(str(found)))
+    return list(out.values())
+
+
 def _options(config: Path | None) -> Options:
     try:
         path = config if config is not None else find_config(Path.cwd())
-        if config is not None and not config.is_file():
+        if config is not None and not config.exists():
             raise PutlintError("config file not found", None)
         return load_config(path)
     except PutlintError as exc:
@@ -582,8 +657,23 @@ def _usage(message: str) -> NoReturn:
     raise typer.Exit(2)
 
 
+INTERNAL_ERROR = 3  # exit code of a bug in putlint (0 clean, 1 findings, 2 input or usage)
+
+
 def main() -> None:
-    app()
+    try:
+        app()
+    except (SystemExit, KeyboardInterrupt):
+        raise
+    except BaseException as exc:  # a bug, or a dependency's Rust panic (a BaseException)
+        from linter.source import printable
+
+        where = f" in {Path(exc.__traceback__.tb_frame.f_code.co_filename).name}" \
+            if exc.__traceback__ else ""
+        message = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else ""
+        sys.stderr.write(printable(f"putlint: internal error ({type(exc).__name__}{where}): "
+                                   f"{message}") + "\n")
+        sys.exit(INTERNAL_ERROR)
 
 
 if __name__ == "__main__":

@@ -325,9 +325,11 @@ def _from_cli(key: Key, value: Any) -> Any:
     if key.check is _profile:
         return _profile(value, COMMAND_LINE, "--profile")
     if key.check is _rules:
-        for i, token in enumerate(value):
+        # `--ignore PUT001,PUT003` as ruff takes it, as well as repeated options
+        tokens = [t.strip() for item in value for t in str(item).split(",") if t.strip()]
+        for i, token in enumerate(tokens):
             check_rule_token(token, COMMAND_LINE, f"--{key.name}", i)
-        return frozenset(value)
+        return frozenset(tokens)
     return value
 
 
@@ -353,7 +355,7 @@ def find_config(start: Path) -> Path | None:
             if (folder / name).is_file():
                 return folder / name
         pyproject = folder / "pyproject.toml"
-        if pyproject.is_file() and "[tool.putlint]" in pyproject.read_text(errors="replace"):
+        if pyproject.is_file() and "[tool.putlint]" in _read_text(pyproject, errors="replace"):
             return pyproject
     return None
 
@@ -385,9 +387,16 @@ def _relative_to(folder: Path, value: str | None) -> str | None:
     return display_name(folder / value) if not Path(value).is_absolute() else value
 
 
+def _read_text(path: Path, errors: str = "strict") -> str:
+    """A regular file's text (never a device or FIFO; at most 64 MiB): source.read_regular."""
+    from linter.source import read_regular
+
+    return read_regular(path, display_name(path)).decode("utf-8", errors)
+
+
 def _toml(path: Path, display: str) -> tuple[Any, Where]:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = _read_text(path)
         data = tomllib.loads(text)
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise PutlintError(printable(f"cannot read config: {exc}"), Place(display)) from None

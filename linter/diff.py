@@ -71,7 +71,8 @@ def diff_specs(base_path: Path | None, head_path: Path, options: Options,
     return SpecResult(head_result.path, findings, errors, head.warnings, head.reached_names,
                       head.real_files, head_result.operations,
                       critical_fields=head.critical_fields,
-                      named_properties=head.named_properties, candidates=head.candidates)
+                      named_properties=head.named_properties, candidates=head.candidates,
+                      operation_ids=head.operation_ids)
 
 
 def _in_base(error: PutlintError, label: str | None) -> PutlintError:

@@ -58,7 +58,9 @@ def result_of(report: SpecReport, options: Options) -> SpecResult:
     return SpecResult(report.path, findings, report.errors, report.warnings,
                       report.reached_names, report.real_files, operations,
                       critical_fields=report.critical_fields,
-                      named_properties=report.named_properties, candidates=report.candidates)
+                      named_properties=report.named_properties, candidates=report.candidates,
+                      operation_ids=report.operation_ids,
+                      upsert_operations=len(report.operations))
 
 
 def _summary(facts: OperationFacts) -> OperationRow:
@@ -132,7 +134,8 @@ def run(paths: list[Path], options: Options, searched: set[Path] | None = None,
 def report_of(specs: list[SpecResult], options: Options, command: str = "check") -> RunReport:
     """A run's report from its specs' results: run-level rules, sorted findings."""
     findings = [f for s in specs for f in s.findings]
-    findings += Runner(options).findings(RunFacts.of(options.critical, specs))
+    findings += Runner(options).findings(RunFacts.of(
+        options.critical, specs, options.upsert_operations, options.origin("upsert-operations")))
     findings.sort(key=lambda f: f.sort_key)
     errors = [e for s in specs for e in s.errors]
     warnings = [w for s in specs for w in s.warnings]

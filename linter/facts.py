@@ -286,11 +286,19 @@ class RunFacts:
     """Facts about a whole run, for rules that are not about one operation."""
 
     unreached: tuple[UnreachedName, ...] = ()
+    # `upsert-operations` entries that name no operation of any checked spec, and where the
+    # configuration lists them
+    unknown_upserts: tuple[str, ...] = ()
+    upserts_origin: Place | None = None
 
     @classmethod
-    def of(cls, names: list[CriticalName], specs: list[Any]) -> RunFacts:
+    def of(cls, names: list[CriticalName], specs: list[Any],
+           upserts: frozenset[str] = frozenset(), upserts_origin: str = "") -> RunFacts:
         """The run's facts from its specs' results (anything with `reached_names`,
-        `named_properties` and `candidates`, as SpecReport and SpecResult have)."""
+        `named_properties`, `candidates` and `operation_ids`, as SpecReport and SpecResult
+        have)."""
+        known_ids = {i for s in specs for i in s.operation_ids}
+        unknown = tuple(sorted(u for u in upserts if u not in known_ids)) if specs else ()
         reached = {n for s in specs for n in s.reached_names}
         named = {n for s in specs for n in s.named_properties}
         unreached = []
@@ -300,7 +308,7 @@ class RunFacts:
             candidates = tuple(dict.fromkeys(
                 c for s in specs for c in s.candidates.get(name.name, ())))
             unreached.append(UnreachedName(name, name.name in named, candidates))
-        return cls(tuple(unreached))
+        return cls(tuple(unreached), unknown, Place(upserts_origin or "<command line>"))
 
     @property
     def operation(self) -> None:

@@ -110,6 +110,8 @@ class SpecResult:
     critical_fields: int = 0  # critical fields of in-scope request bodies (with repeats)
     named_properties: set[str] = field(default_factory=set)  # names that denote a property
     candidates: dict[str, tuple[str, ...]] = field(default_factory=dict)  # see load.SpecReport
+    operation_ids: set[str] = field(default_factory=set)  # of every operation, in scope or not
+    upsert_operations: int = 0  # in-scope (PUT/upsert) operations analysed
 
 
 @dataclass
@@ -136,3 +138,8 @@ class RunReport:
     def critical_fields(self) -> int:
         """How many critical fields of in-scope request bodies the run checked."""
         return sum(s.critical_fields for s in self.specs)
+
+    @property
+    def upsert_operations(self) -> int:
+        """How many PUT/upsert operations the run analysed."""
+        return sum(s.upsert_operations for s in self.specs)

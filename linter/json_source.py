@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,15 +54,19 @@ def parse_json(path: Path, display: str, text: str) -> Document:
                 seen.add(key)
         return result
 
-    decoder = json.JSONDecoder(object_pairs_hook=pairs_hook)
+    decoder = json.JSONDecoder(object_pairs_hook=pairs_hook, parse_int=_parse_int)
     locator = JsonLocator(text)
     try:
         data = locator.load(decoder.raw_decode, duplicates)
+    except LongInteger as exc:
+        raise exc.error(text, display) from None
     except (ValueError, RecursionError):
         # Not JSON after all, or too deep: json.loads says why, with the place it says it.
         duplicates.clear()
         try:
-            data = json.loads(text, object_pairs_hook=pairs_hook)
+            data = json.loads(text, object_pairs_hook=pairs_hook, parse_int=_parse_int)
+        except LongInteger as exc:
+            raise exc.error(text, display) from None
         except json.JSONDecodeError as exc:
             place = Place(display, exc.lineno, exc.colno)
             raise PutlintError(f"invalid JSON: {exc.msg}", place) from None
@@ -76,6 +81,30 @@ def parse_json(path: Path, display: str, text: str) -> Document:
         offset = match[-1].start() if match else 0
         doc.warnings.append(duplicate_key_warning(key, Place(display, *line_col_at(text, offset))))
     return doc
+
+
+class LongInteger(ValueError):
+    """An integer literal longer than Python converts (sys.get_int_max_str_digits)."""
+
+    def __init__(self, literal: str) -> None:
+        super().__init__(literal[:20])
+        self.digits = len(literal.lstrip("+-"))
+
+    def error(self, text: str, display: str) -> PutlintError:
+        match = re.search(f"[0-9]{{{self.digits}}}", text)
+        offset = match.start() if match else 0
+        return PutlintError(f"an integer of {self.digits:,} digits; putlint reads numbers of "
+                            f"at most {_MAX_DIGITS:,} digits", Place(display,
+                                                                    *line_col_at(text, offset)))
+
+
+_MAX_DIGITS = getattr(sys, "get_int_max_str_digits", lambda: 4300)() or 4300
+
+
+def _parse_int(literal: str) -> int:
+    if len(literal) > _MAX_DIGITS:
+        raise LongInteger(literal)
+    return int(literal)
 
 
 @dataclass

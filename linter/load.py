@@ -21,6 +21,7 @@ from linter.model import ApiView, Operation, Scope
 from linter.profiles import HINTS, profile_named
 from linter.readback import Readback
 from linter.refs import Loc, Workspace, display_name
+from linter.search import new_spec
 from linter.source import Document, pointer_text
 
 
@@ -37,6 +38,7 @@ class SpecReport:
     candidates: dict[str, tuple[str, ...]] = field(default_factory=dict)
     real_files: list[str] = field(default_factory=list)  # every file it read, the root first
     operations: list[OperationFacts] = field(default_factory=list)
+    operation_ids: set[str] = field(default_factory=set)  # of every operation, in scope or not
     workspace: Workspace | None = None  # the documents read (None when the root was unreadable)
 
     @property
@@ -44,15 +46,19 @@ class SpecReport:
         return sum(1 for facts in self.operations for _ in facts.fields())
 
 
-def analyse(path: Path, options: Options, root_dir: Path | None = None) -> SpecReport:
+def analyse(path: Path, options: Options, root_dir: Path | None = None,
+            overlay: dict[Path, str] | None = None, memo: dict | None = None) -> SpecReport:
     """Load one root spec and compute the facts of every in-scope operation.
 
     ``root_dir`` is the folder `$ref`s may reach; by default `options.root`, else the top
     of the git work tree holding the spec, else the spec's own folder (ref_root).
+    ``overlay`` maps real paths to texts read instead of the files (an editor's buffers);
+    ``memo`` keeps verdicts between runs by schema content (analysis.field_facts).
     """
     report = SpecReport(display_name(path))
+    new_spec()  # one search budget per spec, whatever its number of fields (linter.search)
     try:
-        _analyse(path, options, report, root_dir)
+        _analyse(path, options, report, root_dir, overlay, memo)
     except PutlintError as exc:
         report.errors.append(exc)
     except RecursionError:
@@ -61,8 +67,9 @@ def analyse(path: Path, options: Options, root_dir: Path | None = None) -> SpecR
     return report
 
 
-def _analyse(path: Path, options: Options, report: SpecReport, root_dir: Path | None) -> None:
-    ws = report.workspace = Workspace(path, root_dir or ref_root(path, options))
+def _analyse(path: Path, options: Options, report: SpecReport, root_dir: Path | None,
+             overlay: dict[Path, str] | None = None, memo: dict | None = None) -> None:
+    ws = report.workspace = Workspace(path, root_dir or ref_root(path, options), overlay)
     report.warnings.extend(ws.root.warnings)
     profile = profile_named(options.profile)
     api = ApiView(ws, Scope(options.upsert_operations, tuple(options.put_semantics.items())))
@@ -91,7 +98,7 @@ def _analyse(path: Path, options: Options, report: SpecReport, root_dir: Path | 
                 key = where.key
                 if key not in cache:
                     bundle = bundler.bundle(schema, where)
-                    cache[key] = (bundle, field_facts(bundle, profile))
+                    cache[key] = (bundle, field_facts(bundle, profile, memo))
             except PutlintError as exc:
                 report.errors.append(exc)
                 key = body.schema_loc.key
@@ -104,12 +111,13 @@ def _analyse(path: Path, options: Options, report: SpecReport, root_dir: Path | 
                 facts.media.append(MediaFacts(body, fields))
         report.operations.append(facts)
     report.errors.extend(api.errors)
+    report.operation_ids = set(api.operation_ids)
     report.warnings.extend(api.warnings)
     report.warnings.extend(bundler.typos.values())
     hint = _profile_hint(options, api.extensions | bundler.extensions, ws.root)
     if hint is not None:
         report.warnings.append(hint)
-    report.reached_names = set(bundler.reached)
+    _compare_marks(report, bundler, [fields for _, fields in cache.values()])
     for name in options.critical:
         if name.name in report.named_properties and name.name not in report.reached_names:
             report.candidates[name.name] = _bodies_with(report.operations, name, ws.root)
@@ -152,6 +160,24 @@ def _profile_hint(options: Options, extensions: set[str], root: Document) -> Put
                                 f"--profile {name} (or `profile: {name}` in putlint.yaml) to "
                                 "read them", Place(root.display, 1, 1))
     return None
+
+
+def _compare_marks(report: SpecReport, bundler: Bundler,
+                   analysed: list[list[FieldFacts]]) -> None:
+    """Which critical names reached a field the analysis checked, and which `x-critical` marks
+    written in the spec reached none (each said once, where it is written)."""
+    used = {id(f.field.mark_node) for fields in analysed for f in fields}
+    report.reached_names = {name for node, name in bundler.named_nodes.items() if node in used}
+    used_places = {bundler.own_marks[node].key for node in used if node in bundler.own_marks}
+    unused: dict[tuple[str, tuple[str, ...]], Loc] = {}
+    for node, loc in bundler.own_marks.items():
+        if node not in used and loc.key not in used_places:
+            unused.setdefault(loc.key, loc)
+    for loc in unused.values():
+        report.warnings.append(PutlintError(
+            "x-critical here marks no field of a PUT/upsert request body: putlint reads it on "
+            "a property schema (or a Swagger 2.0 formData parameter), not on a body's root, "
+            "an array's `items` or `additionalProperties`", loc.child("x-critical").place()))
 
 
 def _bodies_with(operations: list[OperationFacts], name: CriticalName,

@@ -134,6 +134,8 @@ class ApiView:
         # Errors met while reading single operations; the rest of the spec is still checked.
         self.errors: list[PutlintError] = []
         self.warnings: list[PutlintError] = []  # near misses of putlint's extensions
+        # every operationId, in scope or not: an `upsert-operations` entry must name one
+        self.operation_ids: set[str] = set()
         self.extensions: set[str] = set()  # every `x-` key of an operation (profile hints)
 
     def operations(self) -> Iterator[Operation]:
@@ -159,6 +161,8 @@ class ApiView:
                     continue
                 if not isinstance(node, dict):
                     continue
+                if isinstance(node.get("operationId"), str):
+                    self.operation_ids.add(node["operationId"])
                 self._check_extensions(node, loc)
                 try:
                     if not self.scope.includes(method, node, loc):

@@ -248,9 +248,12 @@ def run_probe_full(spec_path: Path, options: Options, settings: ProbeSettings,
                         _rows(cases, observations, findings),
                         critical_fields=analysis.critical_fields,
                         named_properties=analysis.named_properties,
-                        candidates=analysis.candidates)
+                        candidates=analysis.candidates,
+                        operation_ids=analysis.operation_ids)
     # PUT007: a critical name that reached nothing here probes nothing either
-    findings += RuleRunner(options).findings(RunFacts.of(options.critical, [result]))
+    findings += RuleRunner(options).findings(RunFacts.of(
+        options.critical, [result], options.upsert_operations,
+        options.origin("upsert-operations")))
     report = RunReport([result], findings, [], result.warnings, command="probe")
     unobserved = _unobserved(observations) if settings.allow_writes else None
     return ProbeRun(report, plan_lines(cases, settings.allow_existing), ledger, unobserved)

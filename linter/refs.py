@@ -10,7 +10,15 @@ from typing import Any
 from urllib.parse import unquote
 
 from linter.errors import Place, PutlintError
-from linter.source import Document, Pointer, parse, parse_pointer, pointer_text
+from linter.source import (
+    Document,
+    Pointer,
+    parse,
+    parse_pointer,
+    parse_text,
+    pointer_text,
+    printable,
+)
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 # A $ref chain longer than this is certainly a loop or an attack; real specs use a handful.
@@ -50,8 +58,11 @@ def display_name(path: Path) -> str:
 class Workspace:
     """The documents of one root spec, loaded on first reference."""
 
-    def __init__(self, root_path: Path, root_dir: Path | None = None) -> None:
+    def __init__(self, root_path: Path, root_dir: Path | None = None,
+                 overlay: dict[Path, str] | None = None) -> None:
         root_path = Path(root_path)
+        # real path -> text to read instead of the file (an editor's unsaved buffers)
+        self.overlay = overlay or {}
         self.root_dir = Path(os.path.realpath(root_dir or root_path.parent))
         self._docs: dict[Path, Document] = {}
         self.root = self._load(Path(os.path.realpath(root_path)), display_name(root_path))
@@ -63,10 +74,29 @@ class Workspace:
     def _load(self, real: Path, display: str) -> Document:
         doc = self._docs.get(real)
         if doc is None:
-            doc = parse(real, display)
+            text = self.overlay.get(real)
+            doc = parse(real, display) if text is None else parse_text(real, display, text)
             doc.path = real
             self._docs[real] = doc
         return doc
+
+    def load_confined(self, path: Path, ref: str) -> Document:
+        """The document at ``path`` (named ``ref`` in messages), if it is a regular file
+        inside the root folder: the one gate every `$ref` to a file goes through, for the
+        analysis and for `--validate` alike. Nothing outside the root is opened."""
+        target = Path(os.path.realpath(path))
+        if not _is_within(target, self.root_dir):
+            raise PutlintError(f"$ref '{printable(ref)}' leaves the spec's root folder "
+                               f"{self.root_dir}; putlint reads no file outside it (a wider "
+                               "root: --root DIR or `root:` in putlint.yaml)")
+        if not target.is_file():
+            raise PutlintError(f"$ref '{printable(ref)}': file not found (looked for "
+                               f"{display_name(target)})")
+        try:
+            return self._load(target, display_name(target))
+        except PutlintError as exc:
+            raise PutlintError(f"in file referenced by $ref '{printable(ref)}': {exc}") \
+                from None
 
     def get(self, loc: Loc) -> Any:
         """The value at ``loc``, or a PutlintError naming the missing step."""
@@ -97,19 +127,10 @@ class Workspace:
         file_part, _, fragment = ref.partition("#")
         doc = at.doc
         if file_part:
-            target = Path(os.path.realpath(at.doc.path.parent / unquote(file_part)))
-            if not _is_within(target, self.root_dir):
-                raise PutlintError(f"$ref '{ref}' leaves the spec's root folder {self.root_dir}; "
-                                   "putlint reads no file outside it (a wider root: --root "
-                                   "DIR or `root:` in putlint.yaml)", at.place())
-            if not target.is_file():
-                raise PutlintError(f"$ref '{ref}': file not found (looked for "
-                                   f"{display_name(target)})", at.place())
             try:
-                doc = self._load(target, display_name(target))
+                doc = self.load_confined(at.doc.path.parent / unquote(file_part), ref)
             except PutlintError as exc:
-                raise PutlintError(f"in file referenced by $ref '{ref}': {exc}",
-                                   at.place()) from None
+                raise PutlintError(exc.message, at.place()) from None
         try:
             pointer = parse_pointer(unquote(fragment))
         except ValueError as exc:

@@ -14,6 +14,7 @@ from typing import Any
 
 from linter.config import Options
 from linter.errors import Place
+from linter.facts import RunFacts
 from linter.findings import Finding
 from linter.model import Operation
 from linter.registry import all_rules
@@ -30,6 +31,13 @@ def enabled_rules(options: Options) -> list[Rule]:
         return rule.default_enabled
 
     return [r for r in all_rules() if on(r)]
+
+
+def own_rules(options: Options, command: str) -> list[Rule]:
+    """The enabled rules that report in ``command`` besides the run-level ones: none means a
+    selection that would make the command check nothing."""
+    return [r for r in enabled_rules(options)
+            if r.runs_in(command) and r.reads is not RunFacts]
 
 
 class Runner:

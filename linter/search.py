@@ -18,16 +18,14 @@ from __future__ import annotations
 
 import functools
 import itertools
-import re
-
-try:
-    import re._parser as _regex_parser  # Python 3.11 and later
-except ImportError:  # pragma: no cover - Python 3.10
-    import sre_parse as _regex_parser  # type: ignore[no-redef]
+import json
+import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
+
+from linter import patterns
 
 ITEMS = "[]"
 
@@ -54,21 +52,57 @@ UNMODELLED = ("not", "if", "then", "else", "dependentRequired", "dependentSchema
               "maxProperties", "uniqueItems", "multipleOf", "prefixItems")
 
 
+# The most characters (of strings) and elements (of arrays, counted through their elements)
+# one search may build, in all its candidates together: what keeps `minLength: 1000000000` or
+# `minItems: 300000000` from building gigabytes. Beyond it the verdict is undecided, and says so.
+MAX_EXAMPLE_SIZE = 1_000_000
+
+
 @dataclass
 class Context:
-    """Budget and bookkeeping of one search."""
+    """Budget and bookkeeping of one search.
+
+    ``budget`` counts steps: candidates, branch combinations (those that yield nothing too)
+    and enum values looked at; ``material`` counts the size of the values built. Either,
+    spent, leaves the search incomplete.
+    """
 
     root: dict
     budget: int = 20000
     incomplete: bool = False
     unmodelled: set[str] = field(default_factory=set)
+    material: int = MAX_EXAMPLE_SIZE
+    capped: bool = False  # a value would have exceeded MAX_EXAMPLE_SIZE
+    budget_given: int = 0  # what ``budget`` started at
+    unknown_pattern: bool = False  # a regex RE2 cannot run decided something
+    oracle_why: str = ""  # why jsonschema could not answer about a candidate, if it could not
 
-    def spend(self) -> bool:
-        self.budget -= 1
+    def __post_init__(self) -> None:
+        self.budget_given = self.budget
+
+    def spend(self, steps: int = 1) -> bool:
+        self.budget -= steps
         if self.budget < 0:
             self.incomplete = True
             return False
         return True
+
+    def build(self, size: float) -> bool:
+        """Reserve ``size`` units of material for a value about to be built."""
+        if not size <= self.material:  # also false for nan
+            self.incomplete = self.capped = True
+            return False
+        self.material -= int(size)
+        return True
+
+    def matches(self, pattern: str, text: str) -> bool:
+        """A spec regex against text in linear time; unknown counts as no match, and as
+        an incomplete search."""
+        found = patterns.search(pattern, text)
+        if found is None:
+            self.incomplete = self.unknown_pattern = True
+            return False
+        return found
 
     def resolve(self, ref: str) -> Any:
         if not ref.startswith("#"):
@@ -94,33 +128,79 @@ MAX_TERMS = 256
 
 def terms(schemas: Iterable[Any], ctx: Context) -> Iterator[list[dict]]:
     """Each conjunction of plain schema nodes a value must satisfy, one per branch choice."""
-    for count, term in enumerate(_terms(tuple(schemas), (), frozenset(), ctx), start=1):
+    for count, term in enumerate(_terms(list(schemas), ctx), start=1):
         if count > MAX_TERMS:
             ctx.incomplete = True
             return
-        yield list(term)
+        yield term
 
 
-def _terms(pending: tuple, atoms: tuple, refs: frozenset, ctx: Context) -> Iterator[tuple]:
-    if not pending:
-        yield atoms
-        return
-    schema, rest = pending[0], pending[1:]
-    if schema is True or not isinstance(schema, (dict, bool)):
-        yield from _terms(rest, atoms, refs, ctx)
-        return
-    if schema is False:
-        return
-    extra: list[Any] = []
-    ref = schema.get("$ref")
-    if isinstance(ref, str) and ref not in refs:  # A and A is A: a repeated ref adds nothing
-        refs = refs | {ref}
-        extra.append(ctx.resolve(ref))
-    extra.extend(_list(schema.get("allOf")))
-    choices = [branches for key in ("anyOf", "oneOf")
-               if (branches := _list(schema.get(key)))]
+# A linked list, newest first: (item, rest) or None. Prepending shares the rest, so a chain of
+# 50,000 allOf parts costs 50,000 cells, not 50,000 tuples of up to 50,000 items each.
+Chain = tuple[Any, Any] | None
+
+
+def _chain(items: Iterable[Any], rest: Chain = None) -> Chain:
+    for item in reversed(list(items)):
+        rest = (item, rest)
+    return rest
+
+
+def _terms(schemas: list[Any], ctx: Context) -> Iterator[list[dict]]:
+    """Depth first over branch choices, without recursion (a long allOf is no deep stack).
+
+    Each level of ``stack`` is one schema taken off the pending chain: an iterator over the
+    states its branch choices lead to, and the $ref it put on the path (A and A is A: a ref
+    already on the path adds nothing). Every step counts against the budget, the combinations
+    that end in `false` too: 40 `anyOf` pairs before a `false` are 2^40 combinations that
+    yield nothing, and would otherwise never end.
+    """
+    on_path: dict[str, int] = {}
+    stack: list[tuple[Iterator[tuple[Chain, Chain]], str | None]] = [
+        (iter([(_chain(schemas), None)]), None)]
+    while stack:
+        level, added = stack[-1]
+        state = next(level, None)
+        if state is None:
+            stack.pop()
+            if added is not None:
+                on_path[added] -= 1
+            continue
+        if not ctx.spend():
+            return
+        pending, atoms = state
+        if pending is None:
+            term: list[dict] = []
+            while atoms is not None:
+                term.append(atoms[0])
+                atoms = atoms[1]
+            term.reverse()
+            yield term
+            continue
+        schema, rest = pending
+        if schema is True or not isinstance(schema, (dict, bool)):
+            stack.append((iter([(rest, atoms)]), None))
+            continue
+        if schema is False:
+            continue
+        extra: list[Any] = []
+        ref = schema.get("$ref")
+        new_ref = None
+        if isinstance(ref, str) and not on_path.get(ref):
+            new_ref = ref
+            on_path[ref] = on_path.get(ref, 0) + 1
+            extra.append(ctx.resolve(ref))
+        extra.extend(_list(schema.get("allOf")))
+        choices = [branches for key in ("anyOf", "oneOf")
+                   if (branches := _list(schema.get(key)))]
+        stack.append((_children(extra, choices, rest, (schema, atoms)), new_ref))
+
+
+def _children(extra: list[Any], choices: list[list], rest: Chain,
+              atoms: Chain) -> Iterator[tuple[Chain, Chain]]:
+    """The states one schema leads to: its parts, one branch of each choice, then the rest."""
     for combo in itertools.product(*choices):
-        yield from _terms(tuple(extra) + combo + rest, (*atoms, schema), refs, ctx)
+        yield _chain([*extra, *combo], rest), atoms
 
 
 def _list(value: Any) -> list:
@@ -139,6 +219,7 @@ class Merged:
     enum: list[Any] | None
     required: set[str]
     read_only: bool
+    ctx: Context | None = None
 
     @classmethod
     def of(cls, atoms: list[dict], ctx: Context) -> Merged | None:
@@ -156,9 +237,9 @@ class Merged:
                     allowed.add("integer")
                 types &= allowed
             if "const" in atom:
-                enum = _intersect(enum, [atom["const"]])
+                enum = _intersect(enum, [atom["const"]], ctx)
             if isinstance(atom.get("enum"), list):
-                enum = _intersect(enum, atom["enum"])
+                enum = _intersect(enum, atom["enum"], ctx)
             required.update(r for r in _list(atom.get("required")) if isinstance(r, str))
             read_only = read_only or atom.get("readOnly") is True
             ctx.unmodelled.update(k for k in UNMODELLED if k in atom)
@@ -168,7 +249,7 @@ class Merged:
                 return None
         if not types:
             return None
-        return cls(atoms, types, enum, required, read_only)
+        return cls(atoms, types, enum, required, read_only, ctx)
 
     def allows(self, kind: str) -> bool:
         return kind in self.types and (self.enum is None or
@@ -186,12 +267,19 @@ class Merged:
             patterns = atom.get("patternProperties")
             if isinstance(patterns, dict):
                 for pattern, sub in patterns.items():
-                    if _search(pattern, name):
+                    if self._matches(pattern, name):
                         out.append(sub)
                         matched = True
             if not matched and "additionalProperties" in atom:
                 out.append(atom["additionalProperties"])
         return out
+
+    def _matches(self, pattern: Any, name: str) -> bool:
+        if not isinstance(pattern, str):
+            return False
+        if self.ctx is not None:
+            return self.ctx.matches(pattern, name)
+        return patterns.search(pattern, name) is True
 
     def declared_properties(self) -> list[str]:
         """Property names the term mentions, its conditions (`if`, `not`, ...) included."""
@@ -235,20 +323,42 @@ class Merged:
         return [atom["items"] for atom in self.atoms if "items" in atom]
 
     def number(self, key: str, pick: Any) -> Any:
+        """The tightest finite bound ``key`` sets (NaN bounds nothing), an infinite one as
+        float infinity."""
         values = [a[key] for a in self.atoms
-                  if isinstance(a.get(key), (int, float)) and not isinstance(a.get(key), bool)]
+                  if isinstance(a.get(key), (int, float)) and not isinstance(a.get(key), bool)
+                  and a[key] == a[key]]
         return pick(values) if values else None
 
+    def size(self, key: str, low: bool) -> float | None:
+        """A size bound (minLength, maxItems, ...) as a whole number: rounded up for a
+        minimum, down for a maximum; infinity stays infinity."""
+        value = self.number(key, max if low else min)
+        if value is None or isinstance(value, int) or math.isinf(value):
+            return value
+        return math.ceil(value) if low else math.floor(value)
 
-def _intersect(current: list[Any] | None, values: list[Any]) -> list[Any]:
+
+def _intersect(current: list[Any] | None, values: list[Any], ctx: Context) -> list[Any]:
+    """The values of ``current`` that ``values`` holds too, in linear time (by canonical key:
+    two enums of 20,000 values each took minutes pairwise)."""
+    ctx.spend(len(values) // 100)
     if current is None:
         return list(values)
-    return [v for v in current if any(_same(v, w) for w in values)]
+    keys = {_canonical(w) for w in values}
+    return [v for v in current if _canonical(v) in keys]
 
 
-def _same(a: Any, b: Any) -> bool:
-    return (type(a) is type(b) and a == b) or (
-        _type_of(a) in ("integer", "number") and _type_of(b) in ("integer", "number") and a == b)
+def _canonical(value: Any) -> Any:
+    """Equal under JSON Schema's equality (1 == 1.0, True != 1) means equal keys."""
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return (type(value).__name__, value)
+    if isinstance(value, (int, float)):
+        return ("number", value)
+    try:
+        return ("json", json.dumps(value, sort_keys=True, allow_nan=True))
+    except (TypeError, ValueError):  # not JSON data: identity only
+        return ("id", id(value))
 
 
 def _type_of(value: Any) -> str:
@@ -265,13 +375,6 @@ def _type_of(value: Any) -> str:
     if isinstance(value, list):
         return "array"
     return "object" if isinstance(value, dict) else "unknown"
-
-
-def _search(pattern: str, text: str) -> bool:
-    try:
-        return re.search(pattern, text) is not None
-    except re.error:
-        return False
 
 
 # --- Candidate generation -------------------------------------------------------------------------
@@ -322,14 +425,14 @@ def _at_target(merged: Merged, form: Form) -> Iterator[Any]:
     if form is Form.NULL and merged.allows("null"):
         yield None
     elif form is Form.EMPTY:
-        if merged.allows("array") and (merged.number("minItems", max) or 0) <= 0:
+        if merged.allows("array") and (merged.size("minItems", True) or 0) <= 0:
             yield []
         if merged.allows("object") and not merged.required:
             yield {}
 
 
 def _array_towards(merged: Merged, goal: Goal, ctx: Context, depth: int) -> Iterator[Any]:
-    if not merged.allows("array") or (merged.number("maxItems", min) or 1) < 1:
+    if not merged.allows("array") or _at_most(merged.size("maxItems", False), 0):
         return
     items = merged.item_schemas()
     elements: Iterator[Any]
@@ -339,14 +442,14 @@ def _array_towards(merged: Merged, goal: Goal, ctx: Context, depth: int) -> Iter
             candidates(items, goal.rest(), ctx, depth + 1))
     else:
         elements = candidates(items, goal.rest(), ctx, depth + 1)
-    padding = max(0, int(merged.number("minItems", max) or 0) - 1)
+    padding = max(0, (merged.size("minItems", True) or 0) - 1)
     filler = list(itertools.islice(candidates(items, None, ctx, depth + 1, explore=False), 1)) \
         if padding else []
     if padding and not filler:
         return
     for element in itertools.islice(elements, VALUES_PER_SLOT):
-        if ctx.spend():
-            yield [element] + filler * padding
+        if ctx.spend() and ctx.build(1 + padding * (_weight(filler[0]) if filler else 0)):
+            yield [element] + filler * int(padding)
 
 
 def _object_towards(merged: Merged, goal: Goal, ctx: Context, depth: int) -> Iterator[Any]:
@@ -527,8 +630,8 @@ def _preferred_kinds(merged: Merged, depth: int) -> list[str]:
 
 def _arrays(merged: Merged, ctx: Context, depth: int,
             trail: frozenset[tuple[int, ...]]) -> Iterator[list]:
-    low = int(merged.number("minItems", max) or 0)
-    high = merged.number("maxItems", min)
+    low = merged.size("minItems", True) or 0
+    high = merged.size("maxItems", False)
     if high is not None and high < low:
         return
     if low == 0:
@@ -537,7 +640,29 @@ def _arrays(merged: Merged, ctx: Context, depth: int,
     if high is not None and high < max(low, 1):
         return
     for element in itertools.islice(candidates(items, None, ctx, depth + 1, False, trail), 2):
-        yield [element] * max(low, 1)
+        if not ctx.build(max(low, 1) * _weight(element)):
+            return
+        yield [element] * int(max(low, 1))
+
+
+def _at_most(bound: float | None, limit: int) -> bool:
+    return bound is not None and bound <= limit
+
+
+def _weight(value: Any, limit: int = MAX_EXAMPLE_SIZE + 1) -> int:
+    """The size of a built value (characters and elements, through shared parts as often as
+    they occur), counted up to ``limit``: what validating it walks."""
+    total, stack = 0, [value]
+    while stack and total < limit:
+        node = stack.pop()
+        total += 1
+        if isinstance(node, str):
+            total += len(node)
+        elif isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return total
 
 
 _FORMAT_SAMPLES = {
@@ -561,18 +686,20 @@ _FORMAT_SAMPLES = {
 
 
 def _strings(merged: Merged, ctx: Context) -> Iterator[str]:
-    low = int(merged.number("minLength", max) or 0)
-    high = merged.number("maxLength", min)
+    low = merged.size("minLength", True) or 0
+    high = merged.size("maxLength", False)
+    if not ctx.build(low):  # `minLength: 1000000000`: honestly undecided, not 1 GB
+        return
     formats = [a["format"] for a in merged.atoms if isinstance(a.get("format"), str)]
-    patterns = [a["pattern"] for a in merged.atoms if isinstance(a.get("pattern"), str)]
+    regexes = [a["pattern"] for a in merged.atoms if isinstance(a.get("pattern"), str)]
     pool = [_FORMAT_SAMPLES[f] for f in formats if f in _FORMAT_SAMPLES]
-    pool += ["a" * max(low, 1), "example", "A1", "0"]
-    if patterns:
-        pool += [s for s in (_from_pattern(p) for p in patterns) if s is not None]
+    pool += ["a" * int(max(low, 1)), "example", "A1", "0"]
+    if regexes:
+        pool += [s for s in (_from_pattern(p) for p in regexes) if s is not None]
     for text in pool:
         if len(text) < low or (high is not None and len(text) > high):
             continue
-        if all(_search(p, text) for p in patterns):
+        if all(ctx.matches(p, text) for p in regexes):
             yield text
             return
     ctx.incomplete = True  # no string found, which proves nothing
@@ -588,10 +715,13 @@ def _from_pattern(pattern: str) -> str | None:
     of a run on GitHub's description, so it is imported only for a pattern the tree cannot
     spell (look-arounds, back-references). Callers check the string against the pattern.
     """
+    if patterns.compiled(pattern) is None:  # RE2 cannot run it: no example can be checked
+        return None
     text = _spelled(pattern)
-    if text is not None and _search(pattern, text):
+    if text is not None and patterns.search(pattern, text):
         return text
-    return _from_hypothesis(pattern)
+    text = _from_hypothesis(pattern)
+    return text if text is not None and patterns.search(pattern, text) else None
 
 
 def _from_hypothesis(pattern: str) -> str | None:
@@ -608,10 +738,18 @@ def _from_hypothesis(pattern: str) -> str | None:
         return None
 
 
+# The longest string a pattern is spelled into: `^a{1000}` repeated inside repeats would
+# otherwise multiply out to gigabytes.
+MAX_SPELLED = 100_000
+
+
 def _spelled(pattern: str) -> str | None:
+    tree = patterns.parsed(pattern)
+    if tree is None:  # a dialect Python's re does not read
+        return None
     try:
-        return _spell(_regex_parser.parse(pattern))
-    except Exception:  # a dialect Python's re does not read
+        return _spell(tree)
+    except (RecursionError, ValueError):  # absurdly nested, or longer than MAX_SPELLED
         return None
 
 
@@ -636,6 +774,8 @@ def _spell(items: Any) -> str | None:
             part = _spell(sub)
             if part is None:
                 return None
+            if len(part) * low > MAX_SPELLED:
+                raise ValueError("too long")
             out.append(part * low)
         elif name in ("SUBPATTERN", "ATOMIC_GROUP"):
             part = _spell(arg[-1])
@@ -649,7 +789,10 @@ def _spell(items: Any) -> str | None:
             out.append(part)
         elif name != "AT":  # anchors spell nothing; look-arounds and back-references: give up
             return None
-    return "".join(out)
+    text = "".join(out)
+    if len(text) > MAX_SPELLED:
+        raise ValueError("too long")
+    return text
 
 
 def _class_char(items: Any) -> str | None:
@@ -669,10 +812,27 @@ def _class_char(items: Any) -> str | None:
 
 
 def _numbers(merged: Merged, kind: str, ctx: Context) -> Iterator[int | float]:
+    try:
+        value = _first_number(merged, kind)
+    except (OverflowError, ValueError, ZeroDivisionError):  # bounds past what floats hold
+        value = None
+    if value is None:
+        ctx.incomplete = True
+    else:
+        yield value
+
+
+def _first_number(merged: Merged, kind: str) -> int | float | None:
+    """The smallest number the bounds admit (or the next multiple), None if none is found.
+    Infinite bounds: a minimum of infinity admits nothing, one of minus infinity bounds
+    nothing (and the same for maxima)."""
     low = merged.number("minimum", max)
     xlow = merged.number("exclusiveMinimum", max)
     high = merged.number("maximum", min)
     xhigh = merged.number("exclusiveMaximum", min)
+    if math.inf in (low, xlow) or -math.inf in (high, xhigh):
+        return None
+    low, xlow = (None if v == -math.inf else v for v in (low, xlow))
     start: float = 0
     if low is not None:
         start = low
@@ -681,13 +841,14 @@ def _numbers(merged: Merged, kind: str, ctx: Context) -> Iterator[int | float]:
     if kind == "integer":
         start = int(-(-start // 1))
     multiple = merged.number("multipleOf", max)
+    if multiple is not None and not (0 < multiple < math.inf):
+        return None  # multipleOf must be a positive number; jsonschema decides the rest
     if multiple:
         start = -(-start // multiple) * multiple
     for value in (start, start + (multiple or 1)):
         if (high is None or value <= high) and (xhigh is None or value < xhigh):
-            yield value
-            return
-    ctx.incomplete = True
+            return value
+    return None
 
 
 # --- The question ---------------------------------------------------------------------------------
@@ -701,11 +862,12 @@ class Verdict:
     example: Any = None
     unmodelled: tuple[str, ...] = ()
     rejected: int = 0  # candidates that the structure admitted and jsonschema did not
+    why_open: str = "search cut short"  # why an undecided verdict is undecided
 
     @property
     def decided_by(self) -> str:
         if self.holds is None:
-            return "undecided (search cut short)"
+            return f"undecided ({self.why_open})"
         if self.unmodelled or self.rejected:
             detail = f" ({', '.join(self.unmodelled)})" if self.unmodelled else ""
             return "example search" + detail
@@ -734,12 +896,47 @@ def has_form(body: Any, path: tuple[str, ...], form: Form) -> bool:
 def decide(schema: dict, path: tuple[str, ...], form: Form, is_valid: Any,
            budget: int = 20000) -> Verdict:
     """Search for a body valid under ``schema`` with the field at ``path`` in ``form``."""
-    ctx = Context(schema, budget=budget)
+    ctx = Context(schema, budget=min(budget, SpecBudget.left))
+    try:
+        return _decide(ctx, path, form, is_valid)
+    finally:
+        SpecBudget.spend(ctx)
+
+
+class SpecBudget:
+    """Search steps left for the spec being analysed, across all its fields and forms: one
+    field's budget bounds one question, this bounds them all (1,000 critical fields of a
+    hostile body times three forms would otherwise be 60 million steps). Reset per spec by
+    ``new_spec``; real specs use a small fraction of it."""
+
+    STEPS = 1_000_000
+    left = STEPS
+    used = 0  # in this process, for benchmarks
+
+    @classmethod
+    def spend(cls, ctx: Context) -> None:
+        used = min(ctx.budget_given, ctx.budget_given - ctx.budget)
+        cls.left = max(0, cls.left - used)
+        cls.used += used
+
+
+def new_spec() -> None:
+    """Start the budgets of a new spec (the example search's, and jsonschema's)."""
+    SpecBudget.left = SpecBudget.STEPS
+    patterns.new_spec()
+
+
+def _decide(ctx: Context, path: tuple[str, ...], form: Form, is_valid: Any) -> Verdict:
     rejected = 0
-    for body in candidates([schema], Goal(form, path), ctx):
+    for body in candidates([ctx.root], Goal(form, path), ctx):
         if not has_form(body, path, form):
             continue
-        if is_valid(body):
+        valid = is_valid(body)
+        if valid is None:  # jsonschema could not answer within its bounds: no proof either way
+            ctx.incomplete = True
+            ctx.oracle_why = getattr(is_valid, "why", "") or "validation cut short"
+            continue
+        if valid:
             return Verdict(True, body, tuple(sorted(ctx.unmodelled)), rejected)
         rejected += 1
         if rejected > 200:
@@ -747,7 +944,17 @@ def decide(schema: dict, path: tuple[str, ...], form: Form, is_valid: Any,
             break
     unmodelled = tuple(sorted(ctx.unmodelled))
     if ctx.incomplete:
-        return Verdict(None, None, unmodelled, rejected)
+        return Verdict(None, None, unmodelled, rejected, _why_open(ctx))
     # Every branch combination was either ruled out by structure or searched to the end,
     # and jsonschema accepted none of the bodies built for it.
     return Verdict(False, None, unmodelled, rejected)
+
+
+def _why_open(ctx: Context) -> str:
+    if ctx.capped:
+        return f"an example would exceed {MAX_EXAMPLE_SIZE:,} characters or elements"
+    if ctx.unknown_pattern:
+        return patterns.PatternUnknown.reason
+    if ctx.budget_given < 1:
+        return "the spec's whole search budget is spent"
+    return ctx.oracle_why or "search cut short"

@@ -15,13 +15,18 @@ way: optional properties go first, lists get shorter, strings and numbers smalle
 from __future__ import annotations
 
 import datetime
+import itertools
 import math
 from typing import Any
 
 from hypothesis import provisional
 from hypothesis import strategies as st
 
+from linter import patterns
+
 MAX_DEPTH = 8  # deeper than this, only required properties and minimal lists are drawn
+MAX_BRANCHES = 256  # branches of one merged anyOf/oneOf (see _combine)
+MAX_SIZE = 10_000  # no string or list of a generated body is larger (see search.MAX_EXAMPLE_SIZE)
 EXTRA_ITEMS = 3  # lists get at most this many items beyond their minimum
 
 _UTC = datetime.timezone.utc
@@ -103,7 +108,9 @@ def _object(schema: dict, depth: int) -> st.SearchStrategy[dict]:
         name: from_schema(sub, depth + 1) for name, sub in props.items()
         if name not in mandatory and sub is not False}
     out = st.fixed_dictionaries(mandatory, optional=optional)
-    low = int(schema.get("minProperties", 0))
+    low = _size(schema.get("minProperties"), 0)
+    if low is None:
+        return st.nothing()
     if low <= len(mandatory):
         return out
     if extra is not False:  # undeclared keys may make up the numbers
@@ -115,10 +122,11 @@ def _object(schema: dict, depth: int) -> st.SearchStrategy[dict]:
 
 
 def _array(schema: dict, depth: int) -> st.SearchStrategy[list]:
-    low = int(schema.get("minItems", 0))
-    high = schema.get("maxItems")
+    low = _size(schema.get("minItems"), 0)
+    if low is None:
+        return st.nothing()
     cap = low + (EXTRA_ITEMS if depth < MAX_DEPTH else 0)
-    high = cap if high is None else min(int(high), cap)
+    high = min(_size(schema.get("maxItems"), cap, up=False) or 0, cap)
     items = schema.get("items", True)
     unique = schema.get("uniqueItems") is True
     elements = from_schema(items, depth + 1)
@@ -135,9 +143,15 @@ def _canonical(value: Any) -> str:
 
 
 def _string(schema: dict) -> st.SearchStrategy[str]:
-    low, high = int(schema.get("minLength", 0)), schema.get("maxLength")
+    low = _size(schema.get("minLength"), 0)
+    high = _size(schema.get("maxLength"), None, up=False)
+    if low is None:
+        return st.nothing()
     fmt = schema.get("format")
     if isinstance(schema.get("pattern"), str):
+        # Only patterns RE2 runs: the validator could not check any other (linter.patterns).
+        if patterns.compiled(schema["pattern"]) is None:
+            return st.nothing()
         try:
             base = st.from_regex(schema["pattern"])
         except Exception:  # a pattern Python's re cannot read: jsonschema rejects it too
@@ -149,7 +163,28 @@ def _string(schema: dict) -> st.SearchStrategy[str]:
     return base.filter(lambda s: len(s) >= low and (high is None or len(s) <= high))
 
 
+def _size(value: Any, default: int | None, up: bool = True) -> int | None:
+    """A size keyword as a count hypothesis can build; None for one no value can meet (or
+    one past MAX_SIZE: no generated body is that large)."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or value != value:
+        return default
+    if value > MAX_SIZE:
+        return None if up else default
+    if value <= 0:  # minus infinity included
+        return 0
+    return math.ceil(value) if up else math.floor(value)
+
+
 def _number(schema: dict, kind: str) -> st.SearchStrategy[Any]:
+    try:
+        strategy = _bounded_number(schema, kind)
+        strategy.validate()
+        return strategy
+    except Exception:  # bounds no number meets, or NaN/infinite/huge ones floats cannot take
+        return st.nothing()
+
+
+def _bounded_number(schema: dict, kind: str) -> st.SearchStrategy[Any]:
     low, high = schema.get("minimum"), schema.get("maximum")
     ex_low, ex_high = schema.get("exclusiveMinimum"), schema.get("exclusiveMaximum")
     if isinstance(ex_low, (int, float)) and not isinstance(ex_low, bool):
@@ -219,7 +254,10 @@ def _combine(out: dict, key: str, value: Any) -> None:
     elif key in ("anyOf", "oneOf") and isinstance(value, list):
         # (a1 | a2) & (b1 | b2) = (a1 & b1) | (a1 & b2) | ...: the jsonschema filter sorts out
         # oneOf's exclusivity
-        out[key] = [{"allOf": [a, b]} for a in out[key] for b in value]
+        # oneOf's exclusivity; 40 allOf parts of two branches each would be 2^40 products,
+        # so at most MAX_BRANCHES are kept (fewer kinds of bodies, never an invalid one)
+        out[key] = list(itertools.islice(
+            ({"allOf": [a, b]} for a in out[key] for b in value), MAX_BRANCHES))
     elif key in ("items", "additionalProperties"):
         if out[key] is False or value is False:
             out[key] = False

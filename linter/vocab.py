@@ -8,6 +8,7 @@ silent pass. Modules import these names; none of them spells the words again.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 # -- severities --------------------------------------------------------------------------------
 
@@ -93,6 +94,7 @@ OPERATION_ANNOTATIONS = tuple(a.name for a in ANNOTATIONS if "operation" in a.wh
 ANNOTATION_NAMES = tuple(a.name for a in ANNOTATIONS)
 
 
+@lru_cache(maxsize=4096)  # specs repeat a few extension keys thousands of times (x-github)
 def near_annotation(key: str) -> str | None:
     """The annotation an unknown `x-` key is a typo of (`x-critcal` -> `x-critical`)."""
     if not key.startswith("x-") or key in ANNOTATION_NAMES:

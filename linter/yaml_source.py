@@ -21,6 +21,12 @@ from linter.yaml_position import BlockLocator, Unsure
 
 # The number of nodes a document may expand to through YAML aliases ("billion laughs").
 MAX_EXPANDED_NODES = 5_000_000
+# ... and the bytes of text (keys and string values) it may expand to: one 8 MB anchor used
+# 300 times is few nodes and 2.4 GB. A document may not grow past the file size limit.
+MAX_EXPANDED_BYTES = 64 * 1024 * 1024
+# More `&` than this and the text is not searched for anchors: it goes to PyYAML, which shares
+# aliased nodes and whose result is counted in bytes.
+_MAX_AMPERSANDS = 100_000
 
 # Tests set this to compare the block-text locator with compose on every node of the corpus.
 _FORCE_COMPOSE = False
@@ -80,7 +86,12 @@ _Loader.yaml_implicit_resolvers = _yaml12_resolvers()
 
 def _construct_int(loader: yaml.constructor.SafeConstructor, node: yaml.ScalarNode) -> int:
     value = loader.construct_scalar(node)
-    return int(value, 0) if value.lstrip("+-").startswith(("0o", "0x")) else int(value)
+    try:
+        return int(value, 0) if value.lstrip("+-").startswith(("0o", "0x")) else int(value)
+    except ValueError:  # past Python's int-string conversion limit (4,300 digits)
+        raise yaml.constructor.ConstructorError(
+            None, None, f"an integer of {len(value):,} digits; putlint reads numbers of at "
+            "most 4,300 digits", node.start_mark) from None
 
 
 _Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
@@ -134,10 +145,47 @@ def _fast_yaml(text: str) -> Any:
     starts = _DOCUMENT_START.findall(text)
     if len(starts) > 1 or (starts and not text.lstrip().startswith("---")):
         return _SLOW
+    if _has_aliases(text):
+        # yaml-rs copies what an alias names (8 MB x 300 aliases: 2.35 GB) and limits only
+        # the number of events; PyYAML shares the node, and the expansion is then counted.
+        return _SLOW
     try:
         return yaml_rs.loads(text, parse_datetime=False, alias_limits=_ALIAS_LIMITS)
     except (ValueError, RecursionError, OverflowError):
         return _SLOW
+
+
+_ANCHOR_NAME = re.compile(r"[^\s\[\]{},]+")
+_BEFORE_PROPERTY = " \t\r\n[{,"
+_AFTER_PROPERTY = " \t\r\n,]}"
+
+
+def _names_after(text: str, sigil: str, wanted: set[str] | None = None) -> set[str]:
+    """Names that follow ``sigil`` (`&` anchors, `*` aliases) where YAML reads a node
+    property: after a separator, before a separator. A string's text may look like one too
+    (`&amp;`, `*bold*`); a false match only costs the slower reader."""
+    names: set[str] = set()
+    at = text.find(sigil)
+    while at != -1:
+        if at == 0 or text[at - 1] in _BEFORE_PROPERTY:
+            match = _ANCHOR_NAME.match(text, at + 1)
+            if match and (match.end() == len(text) or text[match.end()] in _AFTER_PROPERTY) \
+                    and (wanted is None or match.group() in wanted):
+                names.add(match.group())
+                if wanted is not None:
+                    return names
+        at = text.find(sigil, at + 1)
+    return names
+
+
+def _has_aliases(text: str) -> bool:
+    """Does the text (probably) use an alias of an anchor it defines?"""
+    if "&" not in text or "*" not in text:
+        return False
+    if text.count("&") > _MAX_AMPERSANDS:
+        return True
+    anchors = _names_after(text, "&")
+    return bool(anchors) and bool(_names_after(text, "*", anchors))
 
 
 _SLOW = object()
@@ -191,25 +239,40 @@ def _parse_yaml_slow(path: Path, display: str, text: str,
 
 
 def _check_alias_expansion(data: Any, display: str) -> None:
-    """Refuse documents whose aliases expand to more nodes than any real spec has."""
-    sizes: dict[int, int] = {}
+    """Refuse documents whose aliases expand to more nodes, or more bytes of text, than any
+    real spec has. PyYAML shares an aliased node, so sizes are computed once per node."""
+    sizes: dict[int, tuple[int, int]] = {}  # id -> (nodes, bytes) of the expanded node
     stack: list[tuple[Any, bool]] = [(data, False)]
     while stack:
         node, done = stack.pop()
         if not isinstance(node, (dict, list)) or (not done and id(node) in sizes):
             continue
-        children = list(node.values()) if isinstance(node, dict) else node
         if done:
-            total = 1 + sum(sizes.get(id(c), 1) for c in children)
-            sizes[id(node)] = total
-            if total > MAX_EXPANDED_NODES:
+            nodes, size = 1, 0
+            pairs = node.items() if isinstance(node, dict) else ((None, c) for c in node)
+            for key, child in pairs:
+                child_nodes, child_bytes = sizes.get(id(child)) or _scalar_size(child)
+                nodes += child_nodes
+                size += child_bytes + (_scalar_size(key)[1] if key is not None else 0)
+            sizes[id(node)] = (nodes, size)
+            if nodes > MAX_EXPANDED_NODES:
                 raise PutlintError("YAML aliases expand to over "
                                    f"{MAX_EXPANDED_NODES:,} nodes (an alias bomb?)",
                                    Place(display, 1, 1))
+            if size > MAX_EXPANDED_BYTES:
+                raise PutlintError("YAML aliases expand to over "
+                                   f"{MAX_EXPANDED_BYTES // (1024 * 1024)} MiB of text "
+                                   "(an alias bomb?)", Place(display, 1, 1))
             continue
-        sizes[id(node)] = 1  # cycle guard: a recursive alias counts once
+        sizes[id(node)] = (1, 0)  # cycle guard: a recursive alias counts once
         stack.append((node, True))
+        children = node.values() if isinstance(node, dict) else node
         stack.extend((c, False) for c in children if isinstance(c, (dict, list)))
+
+
+def _scalar_size(value: Any) -> tuple[int, int]:
+    """(1 node, its bytes): a string's length, a few bytes for anything else."""
+    return 1, len(value) if isinstance(value, str) else 8
 
 
 class YamlLocator:

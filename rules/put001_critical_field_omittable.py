@@ -15,25 +15,29 @@ def check(facts: OperationFacts) -> Iterator[Hit]:
         if field.read_only or field.mark.on_omit == "preserve" or verdict.holds is False:
             continue
         how = "the body may leave it out"
-        parent = _optional_parent(field, verdict.example)
-        if parent:
-            how = f"the body may leave out its parent '{parent}'"
+        step = _optional_parent(field, verdict.example)
+        if step is not None:
+            how = f"the body may leave out its parent '{dotted(field.field.path[:step + 1])}'"
         if field.mark.on_omit == "purge":
             what = f"the API purges the stored '{field.path}' when it is omitted, and {how}"
         else:
             what = f"critical field '{field.path}' is not required: {how}"
-        yield verdict_hit(what, facts.op, media, field, verdict)
+        # at the property whose `required` entry is missing: the optional parent's, when a
+        # parent is what the body may leave out (that is where the fix is written)
+        yield verdict_hit(what, facts.op, media, field, verdict,
+                          field.loc(step) if step is not None else None)
 
 
-def _optional_parent(field: FieldFacts, example: Any) -> str | None:
-    """The ancestor whose absence makes the field absent, when it is not the field itself."""
+def _optional_parent(field: FieldFacts, example: Any) -> int | None:
+    """The path step of the ancestor whose absence makes the field absent, when it is not the
+    field itself."""
     value = example
     for i, step in enumerate(field.field.path[:-1]):
         if step == "[]":
             value = value[0] if isinstance(value, list) and value else None
             continue
         if not isinstance(value, dict) or step not in value:
-            return dotted(field.field.path[: i + 1])
+            return i
         value = value[step]
     return None
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from linter.facts import OperationFacts
+from linter.model import RequestBody
+from linter.refs import Loc
 from linter.rule import Hit, Rule
 
 
@@ -17,7 +19,16 @@ def check(facts: OperationFacts) -> Iterator[Hit]:
         seen.add(body.loc.key)
         names = ", ".join(sorted({f.path for m, f in facts.guarded_fields if m.body is body}))
         yield Hit(f"the request body of {facts.op.label} is optional, yet it carries critical "
-                  f"fields ({names}); add 'required: true'", body.loc, body.media_type)
+                  f"fields ({names}); add 'required: true'", declared_at(body), body.media_type)
+
+
+def declared_at(body: RequestBody) -> Loc:
+    """Where `required: true` must be written: the `requestBodies` component when the operation
+    names one with a $ref (OpenAPI ignores keys beside a $ref), else the body itself."""
+    pointer = body.schema_loc.pointer
+    if pointer[-3:-1] == ("content", body.media_type) and pointer[-1] == "schema":
+        return Loc(body.schema_loc.doc, pointer[:-3])
+    return body.loc
 
 
 RULE = Rule(

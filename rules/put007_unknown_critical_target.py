@@ -22,6 +22,10 @@ def check(facts: RunFacts) -> Iterator[Hit]:
                 message += "; PUT/upsert bodies with such a field: " + \
                     "; ".join(unreached.candidates)
         yield Hit(message, None, place_override=facts.place_of(name))
+    for operation_id in facts.unknown_upserts:
+        yield Hit(f"upsert operation '{operation_id}' (configured in upsert-operations) names no "
+                  "operation of the checked specs, so that operation is not checked; fix the "
+                  "operationId or remove it", None, place_override=facts.upserts_origin)
 
 
 # The name PUT007 proposes for the example: the property in the PUT's own request body.
@@ -32,12 +36,14 @@ RULE = Rule(
     id="PUT007",
     name="unknown-critical-target",
     severity="error",
-    summary="A critical field named in the config or on the command line matches nothing.",
+    summary="A critical field or upsert operation named in the config or on the command line "
+            "matches nothing.",
     what_it_does=(
         "Checks that every `--critical NAME` and every `critical:` entry of the configuration "
         "denotes at least one property of a PUT/upsert request body in the specs of the run: "
         "a name that matches a schema no such body uses is reported too, with the request "
-        "bodies that have a field of that name. A NAME is "
+        "bodies that have a field of that name. Every `upsert-operations` entry must name the "
+        "operationId of an operation in the checked specs. A NAME is "
         "`Schema.dotted.path` or a JSON pointer such as "
         "`#/components/schemas/Certificate/properties/snis`."),
     why_bad=(

@@ -456,3 +456,78 @@ def test_diff_honours_x_putlint_ignore_on_the_operation(tmp_path: Path) -> None:
                     "ignored.yaml")
     result = invoke("diff", base, ignored)
     assert "PUT203" not in result.output and result.exit_code == 0, result.output
+
+
+# -- found by a new user's trial -----------------------------------------------------------------
+
+@pytest.mark.parametrize(("command", "select"), [("check", "PUT201"), ("check", "PUT3"),
+                                                 ("diff", "PUT30")])
+def test_a_selection_that_leaves_a_command_nothing_to_run_is_a_usage_error(
+        tmp_path: Path, command: str, select: str) -> None:
+    spec = write(tmp_path, spec_text())
+    args = [spec] if command == "check" else [spec, spec]
+    result = invoke(command, *args, "--select", select)
+    assert result.exit_code == 2
+    assert f"no selected rule runs in `putlint {command}`" in result.output
+
+
+def test_an_upsert_operation_that_names_nothing_is_put007(tmp_path: Path) -> None:
+    write(tmp_path, "upsert-operations: [replaceCrt]\n", "putlint.yaml")
+    spec = write(tmp_path, spec_text(op_extra="      operationId: replaceCert\n"))
+    result = invoke("check", spec, cwd=tmp_path)
+    assert result.exit_code == 1
+    assert "putlint.yaml:1:1: PUT007" in result.output and "'replaceCrt'" in result.output
+    write(tmp_path, "upsert-operations: [replaceCert]\n", "putlint.yaml")
+    assert "PUT007" not in invoke("check", spec, cwd=tmp_path).output
+
+
+@pytest.mark.parametrize("where", ["items", "root", "additionalProperties"])
+def test_a_mark_that_reaches_no_field_is_a_warning(tmp_path: Path, where: str) -> None:
+    text = spec_text()
+    if where == "items":
+        text = text.replace("items: {type: string}", "items: {type: string, x-critical: true}")
+    elif where == "root":
+        text = text.replace("              type: object\n",
+                            "              type: object\n              x-critical: true\n", 1)
+    else:
+        text = text.replace("                snis:\n", "                labels:\n"
+                            "                  additionalProperties: {type: string, "
+                            "x-critical: true}\n                snis:\n")
+    result = invoke("check", write(tmp_path, text))
+    assert "warning: x-critical here marks no field of a PUT/upsert request body" in \
+        result.output, result.output
+
+
+def test_a_name_below_additional_properties_is_put007(tmp_path: Path) -> None:
+    text = spec_text().replace("                snis:\n", "                labels:\n"
+                               "                  additionalProperties:\n"
+                               "                    properties: {value: {type: string}}\n"
+                               "                snis:\n")
+    name = ("#/paths/~1certs~1{id}/put/requestBody/content/application~1json/schema/"
+            "properties/labels/additionalProperties/properties/value")
+    result = invoke("check", write(tmp_path, text), "--critical", name)
+    assert "PUT007" in result.output and result.exit_code == 1
+
+
+def test_rule_lists_may_be_comma_separated(tmp_path: Path) -> None:
+    spec = write(tmp_path, spec_text().replace("minItems: 1\n", "x-critical: true\n")
+                 .replace("required: [snis]", "required: []"))
+    result = invoke("check", spec, "--ignore", "PUT001,PUT003", "-f", "json")
+    assert result.exit_code in (0, 1), result.output
+    assert not {"PUT001", "PUT003"} & {f["rule"] for f in json.loads(result.stdout)["findings"]}
+
+
+def test_a_spec_without_any_put_says_so(tmp_path: Path) -> None:
+    spec = write(tmp_path, spec_text().replace("    put:\n", "    patch:\n"))
+    result = invoke("check", spec)
+    assert result.exit_code == 0 and "no PUT or upsert operation was found" in result.output
+
+
+def test_a_config_beside_the_spec_that_was_not_used_is_said(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    write(tmp_path / "sub", spec_text(), "api.yaml")
+    write(tmp_path / "sub", "critical: [Foo.bar]\n", "putlint.yaml")
+    result = invoke("check", "sub/api.yaml", cwd=tmp_path)
+    assert "putlint.yaml: warning: this configuration was not used" in result.output
+    inside = invoke("check", "api.yaml", cwd=tmp_path / "sub")
+    assert "was not used" not in inside.output

@@ -81,6 +81,10 @@ def summary(report: RunReport) -> str:
     if report.command == "check" and report.specs and not report.critical_fields \
             and not report.errors:
         # "no findings" about a spec with nothing to check would read as a pass
-        text += ("; no critical field was checked: mark fields with x-critical or `critical:` "
-                 "in putlint.yaml (`putlint suggest` proposes them)")
+        if not report.upsert_operations:
+            text += ("; no PUT or upsert operation was found (mark a POST upsert with "
+                     "x-upsert: true or list it under upsert-operations)")
+        else:
+            text += ("; no critical field was checked: mark fields with x-critical or "
+                     "`critical:` in putlint.yaml (`putlint suggest` proposes them)")
     return text
