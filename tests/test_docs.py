@@ -180,3 +180,9 @@ def test_a_broken_link_is_caught(site: Path, tmp_path: Path) -> None:
                     "`[not a link](x.md)`\n")
     found = [resolve(link, page, site) for link in links(page)]
     assert len(found) == 2 and not any(target.exists() for target, _ in found if target)
+
+
+def test_the_readme_is_short() -> None:
+    """What putlint is, the incident, install, a tour, exit codes, links: everything else lives
+    in the docs (issue #20: at most 12 KB)."""
+    assert len((ROOT / "README.md").read_bytes()) <= 12 * 1024
