@@ -183,7 +183,7 @@ def main() -> None:
     subprocess.run([PY, "-m", "compileall", "-q", str(ROOT / "linter"), str(ROOT / "rules")],
                    check=True, stdout=subprocess.DEVNULL)
     work = Path(tempfile.mkdtemp(prefix="putlint-bench-"))
-    from linter.source import parse
+    from linter.reading import parse
 
     spec = plant(parse(source, source.name).data)
     json_spec, yaml_spec = work / "spec.json", work / "spec.yaml"

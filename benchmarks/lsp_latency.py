@@ -85,7 +85,7 @@ async def latencies(spec: Path, changes: int, timeout: float) -> tuple[float, li
 def github_spec(work: Path) -> Path:
     from bench import plant
 
-    from linter.source import parse
+    from linter.reading import parse
 
     source = CORPUS / "github-2026" / "api.github.com.json"
     spec = plant(parse(source, source.name).data)

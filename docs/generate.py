@@ -146,6 +146,7 @@ TYPES = {
     "baseline": "file path",
     "jobs": "whole number ≥ 1",
     "show-examples": "boolean",
+    "probe": "map: `bodies`, operation to a JSON or YAML file",
 }
 
 

@@ -29,11 +29,14 @@ MAX_INLINE_DEPTH = 64
 MAX_INLINE_NODES = 200_000
 
 
-def generation_schema(schema: dict, critical: list[tuple[str, ...]]) -> Any:
-    """The bundled request schema, inlined and constrained for full, realistic bodies."""
+def generation_schema(schema: dict, critical: list[tuple[str, ...]], members: int = 1,
+                      maps: frozenset[tuple[str, ...]] = frozenset()) -> Any:
+    """The bundled request schema, inlined and constrained for full, realistic bodies: a
+    critical list (or a critical map: a path in `maps`) holds at least `members` distinct
+    members (two for shrink cases)."""
     budget = [MAX_INLINE_NODES]
-    inlined = _inline(schema, schema, (), 0, budget=budget)
-    constraints = [_presence(path) for path in critical]
+    inlined = _content(_inline(schema, schema, (), 0, budget=budget))
+    constraints = [_presence(path, members, path in maps) for path in critical]
     if not constraints:
         return inlined
     return {"allOf": [inlined, *constraints]}
@@ -90,14 +93,46 @@ def _read_only(schema: Any) -> bool:
         _read_only(s) for s in schema.get("allOf", []) if isinstance(s, dict))
 
 
-def _presence(path: tuple[str, ...]) -> dict:
+def _presence(path: tuple[str, ...], members: int = 1, is_map: bool = False) -> dict:
     """A schema that holds when the field at `path` is present, not null and not empty."""
     if not path:
-        return {"type": NOT_NULL, "minItems": 1, "minProperties": 1}
+        out: dict[str, Any] = {"type": NOT_NULL, "minItems": members,
+                               "minProperties": members if is_map else 1, "minLength": 1}
+        if members > 1:
+            out["uniqueItems"] = True
+        return out
     step, rest = path[0], path[1:]
     if step == ITEMS:
-        return {"type": "array", "minItems": 1, "items": _presence(rest)}
-    return {"type": "object", "required": [step], "properties": {step: _presence(rest)}}
+        return {"type": "array", "minItems": 1, "items": _presence(rest, members, is_map)}
+    return {"type": "object", "required": [step],
+            "properties": {step: _presence(rest, members, is_map)}}
+
+
+def is_map(schema: Any) -> bool:
+    """Is this property schema a map (`additionalProperties` and no declared properties)?"""
+    return isinstance(schema, dict) and not schema.get("properties") and \
+        isinstance(schema.get("additionalProperties"), dict)
+
+
+def _content(node: Any) -> Any:
+    """Ask for content where a real server wants it: a string without `minLength` gets one
+    character at least, a list without `minItems` one item (when its `maxItems` allows). Only
+    generation reads this: validity is still checked against the spec's own schema."""
+    if isinstance(node, list):
+        return [_content(v) for v in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: (v if k in ("enum", "const", "required", "default", "examples", "example")
+               else {n: _content(s) for n, s in v.items()}
+               if k in ("properties", "patternProperties") and isinstance(v, dict)
+               else _content(v)) for k, v in node.items()}
+    kinds = out.get("type")
+    kinds = [kinds] if isinstance(kinds, str) else kinds if isinstance(kinds, list) else []
+    if "string" in kinds and "minLength" not in out and "enum" not in out and "const" not in out:
+        out["minLength"] = 1
+    if "array" in kinds and "minItems" not in out and out.get("maxItems", 1) != 0:
+        out["minItems"] = 1
+    return out
 
 
 def value_at(body: Any, path: tuple[str, ...]) -> tuple[bool, Any]:
@@ -136,6 +171,22 @@ def with_form(body: Any, path: tuple[str, ...], form: Form) -> Any | None:
         del parent[last]
     else:
         parent[last] = None if form is Form.NULL else type(value)()
+    return variant
+
+
+def with_fewer(body: Any, path: tuple[str, ...]) -> Any | None:
+    """A copy of `body` whose collection at `path` keeps only its first member; None when
+    it is no list or map of two members or more."""
+    found, value = value_at(body, path)
+    if not found or not path or not isinstance(value, (list, dict)) or len(value) < 2:
+        return None
+    variant = copy.deepcopy(body)
+    parent = value_at(variant, path[:-1])[1]
+    first = value[:1] if isinstance(value, list) else dict(list(value.items())[:1])
+    if path[-1] == ITEMS:
+        parent[0] = first
+    else:
+        parent[path[-1]] = first
     return variant
 
 

@@ -31,7 +31,8 @@ _MAP = ("properties", "patternProperties", "dependentSchemas")
 _PLAIN = ("type", "enum", "const", "required", "minItems", "maxItems", "uniqueItems",
           "minProperties", "maxProperties", "minLength", "maxLength", "pattern", "format",
           "minimum", "maximum", "multipleOf", "dependentRequired", "minContains",
-          "maxContains", "readOnly", "writeOnly", "default")
+          "maxContains", "readOnly", "writeOnly", "default",
+          "example", "examples")  # data, for the set-up bodies probe sends (bodies.py)
 # putlint's own schema extensions travel with the schema (declared in vocab.ANNOTATIONS).
 OWN_EXTENSIONS = SCHEMA_ANNOTATIONS
 # A Swagger 2.0 parameter used as a schema (formData) carries these non-schema fields.

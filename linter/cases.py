@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from linter.analysis import validator_for
-from linter.bodies import concrete, generation_schema, with_form
+from linter.bodies import concrete, generation_schema, is_map, with_fewer, with_form
 from linter.config import Options
 from linter.critical import CriticalName
 from linter.errors import PutlintError
@@ -55,8 +55,18 @@ class OmissionCase:
     full: Any
     variant: Any
     admitted: bool
+    # a shrink case: the collection with one member instead of the stored two (`form` is
+    # then EMPTY, the nearest omission form, and `kind` says "shrink")
+    shrink: bool = False
+
+    @property
+    def kind(self) -> str:
+        """absent, null, empty or shrink: what the case sends, as records and plans say."""
+        return "shrink" if self.shrink else self.form.value
 
     def describe(self) -> str:
+        if self.shrink:
+            return f"{self.operation} with a shorter {self.target}"
         verb = {Form.ABSENT: "without", Form.NULL: "with null", Form.EMPTY: "with empty"}
         return f"{self.operation} {verb[self.form]} {self.target}"
 
@@ -68,20 +78,25 @@ class MediaCases:
     media_type: str
     schema: dict
     fields: list[FieldFacts]
-    _full: Any = field(default=None, repr=False)
+    _full: dict[int, Any] = field(default_factory=dict, repr=False)
+    examples: list[Any] = field(default_factory=list)  # the media type's own example(s)
 
     @functools.cached_property
     def is_valid(self) -> Callable[[Any], bool]:
         return validator_for(self.schema, formats=True)
 
-    def full_bodies(self) -> SearchStrategy[Any]:
-        """Valid bodies in which every critical field is present, not null and not empty."""
-        if self._full is None:
+    def full_bodies(self, members: int = 1) -> SearchStrategy[Any]:
+        """Valid bodies in which every critical field is present, not null and not empty
+        (a critical collection with at least `members` distinct members)."""
+        if members not in self._full:
             from linter.strategies import from_schema
 
-            schema = generation_schema(self.schema, [f.field.path for f in self.fields])
-            self._full = from_schema(schema).filter(self.is_valid)
-        return self._full
+            maps = frozenset(f.field.path for f in self.fields
+                             if f.field.entries and is_map(f.field.entries[-1]))
+            schema = generation_schema(self.schema, [f.field.path for f in self.fields],
+                                       members, maps)
+            self._full[members] = from_schema(schema).filter(self.is_valid)
+        return self._full[members]
 
     def admits(self, facts: FieldFacts, form: Form) -> bool:
         """The static verdict: can some valid body have this field in this form?"""
@@ -188,6 +203,39 @@ class OperationCases:
                             media.is_valid(variant))
 
 
+    def shrink_case(self, media: MediaCases, facts: FieldFacts,
+                    body: Any) -> OmissionCase | None:
+        """The body with the critical collection cut to its first member; None when the
+        field is no collection of two or more members in `body`."""
+        variant = with_fewer(body, facts.field.path) if body is not None else None
+        if variant is None:
+            return None
+        return OmissionCase(self.label, media.media_type, facts.path,
+                            concrete(facts.field.path), facts.field.path, Form.EMPTY,
+                            facts.mark.on_omit, body, variant, media.is_valid(variant),
+                            shrink=True)
+
+
+def media_examples(schema_loc: Any) -> list[Any]:
+    """The `example` and `examples` (their `value`s) of the media type object that holds the
+    request schema at `schema_loc`: the spec author's own bodies."""
+    node = getattr(getattr(schema_loc, "doc", None), "data", None)
+    for step in tuple(getattr(schema_loc, "pointer", ()))[:-1]:
+        if isinstance(node, dict):
+            node = node.get(step)
+        elif isinstance(node, list) and str(step).isdigit() and int(step) < len(node):
+            node = node[int(step)]
+        else:
+            return []
+    if not isinstance(node, dict):
+        return []
+    out = [node["example"]] if "example" in node else []
+    named = node.get("examples")
+    if isinstance(named, dict):
+        out += [e["value"] for e in named.values() if isinstance(e, dict) and "value" in e]
+    return out
+
+
 def _forms(wanted: FormsWanted) -> list[Form]:
     if wanted in ("admitted", "all"):
         return list(Form)
@@ -228,7 +276,8 @@ def load_spec(path: str | Path, critical: Iterable[str] = (),
         raise report.errors[0]
     operations = []
     for facts in report.operations:
-        media = [MediaCases(m.body.media_type, m.fields[0].bundle.schema, m.fields)
+        media = [MediaCases(m.body.media_type, m.fields[0].bundle.schema, m.fields,
+                            examples=media_examples(m.body.schema_loc))
                  for m in facts.media if m.fields]
         if media:
             operations.append(OperationCases(facts, media))

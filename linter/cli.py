@@ -365,6 +365,15 @@ def probe(
     timeout: Annotated[float, typer.Option("--timeout", min=0.1,
                                            help="Seconds each exchange may take in all "
                                            "(connect, send, the whole response).")] = 10.0,
+    bodies: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
+        "--body", help="OPERATION=FILE: the set-up body for this operation (operationId or "
+        "'PUT /path'), a JSON or YAML file (repeatable).")] = None,
+    record: Annotated[Optional[Path], typer.Option(  # noqa: UP045
+        "--record", help="Write what each case did to this file (sorted, one case a "
+        "line).")] = None,
+    expect: Annotated[Optional[Path], typer.Option(  # noqa: UP045
+        "--expect", help="Report every case whose outcome differs from this record "
+        "(PUT306), and cases missing from either.")] = None,
     formats: Annotated[Optional[list[str]], Formats] = None,  # noqa: UP045
     outputs: Annotated[Optional[list[Path]], Outputs] = None,  # noqa: UP045
     critical: Annotated[Optional[list[str]], Critical] = None,  # noqa: UP045
@@ -373,8 +382,15 @@ def probe(
     root: Annotated[Optional[Path], RefRoot] = None,  # noqa: UP045
     profile: Annotated[Optional[str], ProfileOpt] = None,  # noqa: UP045
 ) -> None:
-    """Drive a running API: create, omit, read back, clean up; report purges (PUT301-PUT304)."""
-    from linter.probe import ProbeInterrupted, ProbeSettings, parse_headers, run_probe_full
+    """Drive a running API: create, omit, read back, clean up; report purges (PUT301-PUT306)."""
+    from linter.probe import (
+        ProbeInterrupted,
+        ProbeSettings,
+        load_bodies,
+        parse_bodies,
+        parse_headers,
+        run_probe_full,
+    )
     from linter.redact import Redactor
     from linter.source import printable
 
@@ -388,9 +404,10 @@ def probe(
         typer.echo(printable(redact.text(text)), err=True)
 
     try:
+        given = {**options.probe.get("bodies", {}), **parse_bodies(bodies or [])}
         settings = ProbeSettings(base_url, operations or [], parse_headers(headers or []),
                                  allow_writes, allow_remote, max_requests, timeout,
-                                 allow_existing)
+                                 allow_existing, record, expect, load_bodies(given))
         redact = settings.redactor()
         run = run_probe_full(spec, options, settings,
                              progress=lambda text: say(f"probe: {text}"))
@@ -407,7 +424,11 @@ def probe(
                    "--allow-writes would send:")
         for line in run.plan:
             typer.echo(printable(redact.text(line)))
+        if record or expect:
+            typer.echo("(--record and --expect take effect with --allow-writes)")
         raise typer.Exit(0)
+    if record:
+        say(f"probe: recorded what each case did in {record}")
     if run.ledger.entries:
         say(f"probe: clean-up: {run.ledger.summary()}")
         if not run.ledger.clean:

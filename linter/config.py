@@ -17,8 +17,9 @@ from typing import Any
 
 from linter.critical import CriticalName
 from linter.errors import Place, PutlintError
+from linter.reading import parse
 from linter.refs import display_name
-from linter.source import parse, printable
+from linter.source import printable
 from linter.vocab import (
     CONTRACT_CHOICES,
     CONTRACT_KEY_NAMES,
@@ -184,6 +185,18 @@ def _reports(value: Any, where: Where, key: str) -> list[tuple[str, str | None]]
     return reports or [("text", None)]
 
 
+def _probe(value: Any, where: Where, key: str) -> dict[str, dict[str, str]]:
+    """`{bodies: {operationId or 'PUT /path': file}}`: set-up bodies probe sends."""
+    if not isinstance(value, dict) or set(value) - {"bodies"}:
+        raise where.error(f"'{key}' takes {{bodies: {{OPERATION: FILE}}}}", key)
+    bodies = value.get("bodies", {})
+    if not isinstance(bodies, dict) or not all(
+            isinstance(v, str) and v for v in bodies.values()):
+        raise where.error(f"'{key}.bodies' maps operationIds or 'PUT /path' to JSON or YAML "
+                          "files", key, "bodies")
+    return {"bodies": {str(k): str(v) for k, v in bodies.items()}}
+
+
 @dataclass(frozen=True)
 class Key:
     """One configuration key: its file spelling, Options attribute, type and documentation."""
@@ -232,6 +245,10 @@ KEYS: tuple[Key, ...] = (
         "Check specs in this many processes (at most one per CPU)."),
     Key("show-examples", "show_examples", _bool, lambda: False, "override",
         "Print the example body behind each finding."),
+    Key("probe", "probe", _probe, dict, "override",
+        "`{bodies: {OPERATION: FILE}}`: the set-up body `probe` sends for an operation "
+        "(operationId or `PUT /path`), from a JSON or YAML file; `--body` overrides it.",
+        paths=True),
 )
 KEY_NAMES = tuple(k.name for k in KEYS)
 _BY_ATTR = {k.attr: k for k in KEYS}
@@ -274,6 +291,7 @@ class Options:
     baseline: str | None = None
     jobs: int = 1
     show_examples: bool = False
+    probe: dict[str, dict[str, str]] = field(default_factory=dict)
     config_file: str | None = None
     # The project root: the config file's folder, else the current one. Baseline entries name
     # specs relative to it.
@@ -377,6 +395,9 @@ def load_config(path: Path | None) -> Options:
     options.baseline = _relative_to(folder, options.baseline)
     options.root = _relative_to(folder, options.root)
     options.reports = [(fmt, _relative_to(folder, out)) for fmt, out in options.reports]
+    if options.probe.get("bodies"):
+        options.probe = {"bodies": {op: str(_relative_to(folder, file))
+                                    for op, file in options.probe["bodies"].items()}}
     return options
 
 

@@ -21,10 +21,11 @@ from pathlib import Path
 from linter.config import Options
 from linter.engine import report_of, result_of
 from linter.errors import PutlintError
-from linter.facts import OperationPair
+from linter.facts import LeftScope, OperationPair
 from linter.findings import Finding, RunReport, SpecResult
 from linter.load import SpecReport, analyse
-from linter.model import path_template
+from linter.model import METHODS, path_template
+from linter.refs import Loc
 from linter.runner import Runner
 
 
@@ -45,11 +46,49 @@ def compare(base: SpecReport, base_findings: list[Finding], head: SpecReport,
     base_ops = {op_key(o.op.method, o.op.path): o for o in base.operations}
     pairs = [OperationPair(base_ops[key], facts) for facts in head.operations
              if (key := op_key(facts.op.method, facts.op.path)) in base_ops]
-    found = Runner(options).findings_of(pairs)
+    runner = Runner(options)
+    found = runner.findings_of(pairs)
+    found += runner.findings_of(left_scope(base, head))
     known = {finding_key(f) for f in base_findings}
     found += [f for f in head_findings if show_all or finding_key(f) not in known]
     found.sort(key=lambda f: f.sort_key)
     return found
+
+
+def left_scope(base: SpecReport, head: SpecReport) -> list[LeftScope]:
+    """Base operations with critical fields that head still has a path for but no longer
+    checks: taken out with `x-upsert: false`, or turned into another method."""
+    in_head = {op_key(o.op.method, o.op.path) for o in head.operations}
+    ws = head.workspace
+    paths = ws.root.data.get("paths") if ws is not None else None
+    if not isinstance(paths, dict):
+        return []
+    by_template = {path_template(str(p)): str(p) for p in paths}
+    out = []
+    for facts in base.operations:
+        key = op_key(facts.op.method, facts.op.path)
+        if key in in_head or not any(True for _ in facts.fields()):
+            continue
+        path = by_template.get(key[1])
+        if path is None:  # the endpoint is gone: nothing is left to omit a field from
+            continue
+        try:
+            item, item_loc = ws.deref(paths[path], Loc(ws.root, ("paths", path)))
+        except PutlintError:
+            continue
+        if not isinstance(item, dict):
+            continue
+        method = facts.op.method
+        if isinstance(item.get(method), dict):
+            node = item[method]
+            why = "x-upsert: false" if node.get("x-upsert") is False else "it is out of scope"
+            out.append(LeftScope(facts, why, item_loc.child(method)))
+        else:
+            others = sorted(m.upper() for m in METHODS if isinstance(item.get(m), dict))
+            if others:
+                out.append(LeftScope(facts, f"the path now has {', '.join(others)} but no "
+                                            f"{method.upper()}", item_loc))
+    return out
 
 
 def diff_specs(base_path: Path | None, head_path: Path, options: Options,

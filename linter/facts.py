@@ -250,6 +250,24 @@ def locate(bundle: Bundle, path: tuple[str, ...]) -> object | None:
 
 
 @dataclass(frozen=True)
+class LeftScope:
+    """An operation with critical fields in base that head no longer checks as an upsert while
+    its path is still there (`x-upsert: false`, a PUT turned PATCH): `diff` says so, where every
+    other rule would see nothing to compare."""
+
+    base: OperationFacts
+    why: str  # "x-upsert: false", "the path now has PATCH but no PUT"
+    loc: Loc  # where head writes the operation, or its path
+
+    @property
+    def operation(self) -> Operation:
+        return self.base.op
+
+    def suppresses(self, rule: Rule, field_path: str | None) -> bool:
+        return _names(rule, self.base.op.ignore)
+
+
+@dataclass(frozen=True)
 class ProbeFacts:
     """What probe rules read: one observed case, and the contract it is judged by."""
 
@@ -262,11 +280,41 @@ class ProbeFacts:
         return self.field.mark.on_omit
 
     @property
+    def contract(self) -> str:
+        """What the contract says this case's form does: absent is judged by `on-omit`,
+        null by `on-null`, empty by `on-empty`, a shorter collection by `on-shrink`."""
+        return self.field.mark.value(self.contract_key)
+
+    @property
+    def contract_key(self) -> str:
+        """The contract key that judges this case's form: `on-omit` for absent."""
+        kind = self.observation.case.kind
+        return "on-omit" if kind == "absent" else f"on-{kind}"
+
+    @property
     def operation(self) -> Operation:
         return self.op.facts.op
 
     def suppresses(self, rule: Rule, field_path: str | None) -> bool:
         return _names(rule, self.op.facts.op.ignore) or _names(rule, self.field.field.ignore)
+
+
+@dataclass(frozen=True)
+class BehaviourFacts:
+    """`--expect`: one case of the record, of this run, or of both, and what it did in each."""
+
+    key: str  # the case as the record names it: operation, media type, field, form
+    recorded: str | None  # None: the record has no such case (it is new)
+    observed: str | None  # None: this run had no such case (it disappeared)
+    probe: ProbeFacts | None  # this run's case, when it had one
+    place: Any = None  # the record's line (a Place)
+
+    @property
+    def operation(self) -> Operation | None:
+        return self.probe.operation if self.probe is not None else None
+
+    def suppresses(self, rule: Rule, field_path: str | None) -> bool:
+        return self.probe is not None and self.probe.suppresses(rule, field_path)
 
 
 @dataclass(frozen=True)

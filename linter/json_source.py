@@ -75,7 +75,8 @@ def parse_json(path: Path, display: str, text: str) -> Document:
                                Place(display, 1, 1)) from None
         locator = JsonLocator(text)  # the failed load left this one part-read
     locator.unique_keys = not duplicates
-    doc = Document(path, display, text, data, True, _locator=locator)
+    doc = Document(path, display, text, data, True, locator_type=JsonLocator,
+                   _locator=locator)
     for key in duplicates:
         match = list(re.finditer(r'"' + re.escape(json.dumps(key)[1:-1]) + r'"\s*:', text))
         offset = match[-1].start() if match else 0

@@ -49,6 +49,9 @@ class Outcome(str, Enum):
     REJECTED = "rejected"
     PRESERVED = "preserved"
     PURGED = "purged"
+    CLEARED = "cleared"  # null / empty: the field emptied, nothing else changed
+    REPLACED = "replaced"  # shrink: the shorter collection replaced the stored one
+    KEPT = "kept"  # shrink: every stored member is still there
     INCONCLUSIVE = "inconclusive"
 
 
@@ -440,7 +443,7 @@ class Runner:
             self._disown(entry)  # refused: nothing was made there
             if first.status in (404, 405) and self.op.facts.op.create_path:
                 return self._post(log, params, full, media_type)
-        raise SetUpFailed(f"set-up refused: {_status(log[-1])}", log)
+        raise SetUpFailed(f"set-up refused: {_answer(log[-1])}", log)
 
     def _post(self, log: list[Exchange], params: dict[str, str], full: Any,
               media_type: str) -> Resource:
@@ -451,7 +454,7 @@ class Runner:
         made = self._send(log, "POST", collection, full, media_type)
         if _refused(made):
             self._disown(entry)
-            raise SetUpFailed(f"set-up refused: {_status(made)}", log)
+            raise SetUpFailed(f"set-up refused: {_answer(made)}", log)
         last = self.op.path.rstrip("/").rpartition("/")[2][1:-1]
         ident = _created_id(made, last)
         if ident is None:
@@ -495,6 +498,9 @@ class Runner:
             # the set-up (or the restore after the last case) did not take: an omission now
             # would "preserve" nothing, and prove nothing
             return done(Outcome.INCONCLUSIVE, f"the resource holds no {case.target} to lose")
+        if case.shrink and (not isinstance(stored, (list, dict)) or len(stored) < 2):
+            return done(Outcome.INCONCLUSIVE, f"the resource holds {_short(stored)}: fewer "
+                        f"than two members of {case.target} to shrink")
         sent = self._write(log, resource.entry, self.op.method, resource.url, case.variant,
                            resource.media_type)
         if sent.error is None and sent.status is not None and 400 <= sent.status < 500:
@@ -507,9 +513,17 @@ class Runner:
         if not _ok(after):
             return done(Outcome.INCONCLUSIVE, f"reading back: {_status(after)}")
         found, now = value_at(after.data, case.path)
+        if case.shrink:
+            return done(*_shrunk(case, stored, found, now))
         if found and _same(now, stored):
             return done(Outcome.PRESERVED, f"{case.target} is still {_short(stored)}")
         now_text = _short(now) if found else "gone"
+        if case.form.value != "absent" and (not found or now in (None, [], {}, "")):
+            if _same(_without(after.data, case.path), _without(before.data, case.path)):
+                return done(Outcome.CLEARED, f"{case.target} was {_short(stored)}, now "
+                            f"{now_text}; nothing else changed")
+            return done(Outcome.PURGED, f"{case.target} was {_short(stored)}, now {now_text}, "
+                        "and other fields changed too")
         return done(Outcome.PURGED, f"{case.target} was {_short(stored)}, now {now_text}")
 
     def restore(self, resource: Resource) -> None:
@@ -620,6 +634,47 @@ def _gone(exchange: Exchange) -> bool:
 
 def _status(exchange: Exchange) -> str:
     return exchange.error or f"{exchange.method} answered {exchange.status}"
+
+
+def _shrunk(case: OmissionCase, stored: Any, found: bool, now: Any) -> tuple[Outcome, str]:
+    """What a shorter collection did: replaced the stored one, kept every stored member, or
+    lost more than it left out."""
+    sent = value_at(case.variant, case.path)[1]
+    was = f"{case.target} was {_short(stored)}, sent {_short(sent)}"
+    if not found:
+        return Outcome.PURGED, f"{was}, now gone"
+    if _members(stored) <= _members(now):
+        return Outcome.KEPT, f"{was}, still {_short(now)}"
+    if _same(now, sent):
+        return Outcome.REPLACED, f"{was}, now {_short(now)}"
+    return Outcome.PURGED, f"{was}, now {_short(now)}: members it sent were lost too"
+
+
+def _members(value: Any) -> set[str]:
+    """The members of a collection, comparable whatever the order."""
+    if isinstance(value, dict):
+        return {_canonical([k, v]) for k, v in value.items()}
+    if isinstance(value, list):
+        return {_canonical(v) for v in value}
+    return {_canonical(value)}
+
+
+def _without(body: Any, path: tuple[str, ...]) -> Any:
+    """`body` without the field at `path` (the rest of a resource, to compare)."""
+    from linter.bodies import with_form
+    from linter.search import Form
+
+    rest = with_form(body, path, Form.ABSENT)
+    return body if rest is None else rest
+
+
+def _answer(exchange: Exchange) -> str:
+    """The status and what the server said (redacted, cut): why a set-up was refused."""
+    said = exchange.response
+    if said is None:
+        return _status(exchange)
+    text = said if isinstance(said, str) else _canonical(said)
+    return f"{_status(exchange)}: {text[:300]}"
 
 
 def _same(a: Any, b: Any) -> bool:

@@ -118,6 +118,7 @@ def _analyse(path: Path, options: Options, report: SpecReport, root_dir: Path | 
     if hint is not None:
         report.warnings.append(hint)
     _compare_marks(report, bundler, [fields for _, fields in cache.values()])
+    report.warnings.extend(_unknown_suppressions(report.operations))
     for name in options.critical:
         if name.name in report.named_properties and name.name not in report.reached_names:
             report.candidates[name.name] = _bodies_with(report.operations, name, ws.root)
@@ -160,6 +161,26 @@ def _profile_hint(options: Options, extensions: set[str], root: Document) -> Put
                                 f"--profile {name} (or `profile: {name}` in putlint.yaml) to "
                                 "read them", Place(root.display, 1, 1))
     return None
+
+
+def _unknown_suppressions(operations: list[OperationFacts]) -> list[PutlintError]:
+    """An `x-putlint-ignore` entry that names no rule suppresses nothing: said where it is
+    written (the operation, or the critical field it stands on), once."""
+    from linter.registry import all_rules
+
+    rules = all_rules()
+    out: dict[tuple[str, tuple[str, ...], str], PutlintError] = {}
+    for facts in operations:
+        places = [(facts.op.ignore, facts.op.loc.child("x-putlint-ignore"))]
+        places += [(f.field.ignore, f.loc()) for _, f in facts.fields()]
+        for tokens, loc in places:
+            for token in sorted(tokens):
+                if loc is None or any(rule.matches(token) for rule in rules):
+                    continue
+                out.setdefault((*loc.key, token), PutlintError(
+                    f"x-putlint-ignore names no rule: '{token}', so it suppresses nothing "
+                    "(`putlint rules` lists them)", loc.place()))
+    return list(out.values())
 
 
 def _compare_marks(report: SpecReport, bundler: Bundler,

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from linter.behaviour import compare, read_record, write_record
 from linter.cases import MediaCases, OmissionCase, OperationCases, load_spec
 from linter.config import Options
 from linter.errors import PutlintError
@@ -55,6 +56,9 @@ class ProbeSettings:
     max_requests: int = 500
     timeout: float = 10.0
     allow_existing: bool = False
+    record: Path | None = None  # write what each case did here (linter.behaviour)
+    expect: Path | None = None  # hold the run to this record: PUT306 for every change
+    bodies: dict[str, Any] = field(default_factory=dict)  # set-up bodies by operation
 
     def redactor(self) -> Redactor:
         return Redactor.for_probe(self.headers, self.base_url)
@@ -125,32 +129,133 @@ class PlannedCase:
     case: OmissionCase
 
 
-def plan(spec_path: Path, options: Options, wanted: list[str]) -> tuple[Any, list[PlannedCase]]:
+def plan(spec_path: Path, options: Options, wanted: list[str],
+         bodies: dict[str, Any] | None = None) -> tuple[Any, list[PlannedCase]]:
     """Every case probe would run: a minimal full body per operation, one variant per form."""
     spec = load_spec(spec_path, options=options)
     ops = [op for op in spec.operations if not wanted or any(op.matches(w) for w in wanted)]
     if wanted and not ops:
         raise PutlintError(f"no in-scope operation with critical fields matches "
                            f"{', '.join(wanted)}", None)
-    cases = []
-    for op in ops:
-        media = op.default_media()
+    unknown = [key for key in bodies or {} if not any(op.matches(key) for op in spec.operations)]
+    if unknown:
+        raise PutlintError(f"a set-up body is given for {unknown[0]}, which names no in-scope "
+                           "operation with critical fields (an operationId or 'PUT /path' as "
+                           "the spec writes it)", None)
+    return spec, [case for op in ops for case in operation_cases(op, bodies or {})]
+
+
+def operation_cases(op: OperationCases, bodies: dict[str, Any]) -> list[PlannedCase]:
+    """The cases of one operation: each critical field absent, null, empty (where the form
+    applies) and shrunk (a collection of two members sent with one), from one full body."""
+    media = op.default_media()
+    full = given_body(op, media, bodies)
+    if full is None:
+        full = example_body(media)
+    if full is None:
         full = minimal_full_body(media)
+    cases = []
+    for facts in media.fields:
+        for form in Form:
+            case = op.case_of(media, facts, form, full)
+            if case is not None:  # None: the form does not apply, e.g. "empty" for a string
+                cases.append(PlannedCase(op, media, facts, case))
+        shrink = op.shrink_case(media, facts, full)
+        if shrink is not None:
+            cases.append(PlannedCase(op, media, facts, shrink))
+    return cases
+
+
+def load_bodies(files: dict[str, str]) -> dict[str, Any]:
+    """Set-up bodies by operation, each read from a JSON or YAML file (`--body OP=FILE`,
+    config `probe.bodies`)."""
+    from linter.reading import parse
+    from linter.refs import display_name
+
+    bodies = {}
+    for op, name in files.items():
+        path = Path(name)
+        if not path.is_file():
+            raise PutlintError(f"--body {op}: no such file {name}", None)
+        doc = parse(path, display_name(path))
+        if not isinstance(doc.data, (dict, list)):
+            raise PutlintError(f"the body for {op} must be a JSON or YAML object",
+                               doc.place(()))
+        bodies[op] = doc.data
+    return bodies
+
+
+def parse_bodies(values: Iterable[str]) -> dict[str, str]:
+    """`--body OPERATION=FILE` (repeatable): the operation's set-up body comes from FILE."""
+    out = {}
+    for value in values:
+        op, sep, name = value.rpartition("=")
+        if not sep or not op.strip() or not name:
+            raise PutlintError(f"--body takes OPERATION=FILE (operationId or 'PUT /path'), "
+                               f"not {value!r}", None)
+        out[op.strip()] = name
+    return out
+
+
+def given_body(op: OperationCases, media: MediaCases, bodies: dict[str, Any]) -> Any:
+    """The set-up body the user gave for this operation (`--body`, config `probe.bodies`),
+    or None. Every critical collection in it must hold something: an empty one proves
+    nothing."""
+    for key, body in bodies.items():
+        if not op.matches(key):
+            continue
+        from linter.bodies import value_at
+
         for facts in media.fields:
-            for form in Form:
-                case = op.case_of(media, facts, form, full)
-                if case is not None:  # None: the form does not apply, e.g. "empty" for a string
-                    cases.append(PlannedCase(op, media, facts, case))
-    return spec, cases
+            found, value = value_at(body, facts.field.path)
+            if found and value in (None, [], {}, ""):
+                raise PutlintError(f"the body given for {key} has an empty {facts.path}: a "
+                                   "critical field must hold something for probe to see "
+                                   "whether an omission loses it", None)
+        return body
+    return None
+
+
+def example_body(media: MediaCases) -> Any:
+    """The media type's own example, when it is a valid body holding every critical field
+    with content (two members in each critical collection preferred, for the shrink cases)."""
+    from linter.bodies import value_at
+
+    def full(body: Any, members: int) -> bool:
+        for facts in media.fields:
+            found, value = value_at(body, facts.field.path)
+            if not found or value in (None, "", [], {}) or (
+                    isinstance(value, (list, dict)) and len(value) < members):
+                return False
+        return media.is_valid(body)
+
+    for members in (2, 1):
+        chosen = next((e for e in media.examples if full(e, members)), None)
+        if chosen is not None:
+            return chosen
+    return None
 
 
 def minimal_full_body(media: MediaCases) -> Any:
-    """The smallest valid full body hypothesis finds (derandomized: the same every run)."""
+    """The smallest valid full body hypothesis finds (derandomized: the same every run): one
+    whose critical collections hold two members, for the shrink cases, when the schema
+    allows that; else one member."""
+    return _minimal(media, 2) if media.fields else None
+
+
+def _minimal(media: MediaCases, members: int) -> Any:
+    body = _find(media, members)
+    if body is None and members > 1:
+        return _find(media, 1)
+    return body
+
+
+def _find(media: MediaCases, members: int) -> Any:
     from hypothesis import HealthCheck, Phase, find, settings
     from hypothesis.errors import NoSuchExample, Unsatisfiable
 
     try:
-        return find(media.full_bodies(), lambda _: True, settings=settings(
+        return find(media.full_bodies(members), lambda _: True, settings=settings(
             database=None, derandomize=True, max_examples=200,
             phases=[Phase.generate, Phase.shrink], suppress_health_check=list(HealthCheck)))
     except (NoSuchExample, Unsatisfiable):
@@ -190,7 +295,7 @@ def plan_lines(cases: list[PlannedCase], allow_existing: bool = False) -> list[s
                              "item its Location or id names)")
             lines.append(f"  read:     GET {url}")
         if case.variant is not None:
-            lines.append(f"  {case.form.value:<8}  {op.method} {url} "
+            lines.append(f"  {case.kind:<8}  {op.method} {url} "
                          f"{json.dumps(case.variant, sort_keys=True)}  then GET, then restore")
     if seen - skipped:
         lines.append("  clean up: DELETE what this run created; never what existed before")
@@ -225,7 +330,8 @@ def run_probe_full(spec_path: Path, options: Options, settings: ProbeSettings,
     ledger = Ledger()
     try:
         with _sigterm_as_interrupt():
-            spec, cases = plan(spec_path, options, settings.operations)
+            expected = read_record(settings.expect) if settings.expect else None
+            spec, cases = plan(spec_path, options, settings.operations, settings.bodies)
             observations: list[tuple[PlannedCase, Observation]] = []
             if settings.allow_writes:
                 client = guarded_client(settings.base_url, settings.headers, settings.timeout,
@@ -234,12 +340,18 @@ def run_probe_full(spec_path: Path, options: Options, settings: ProbeSettings,
                                   timeout=settings.timeout, redactor=settings.redactor())
                 ledger = session.ledger
                 try:
-                    observations = _execute(session, cases, progress,
+                    observations = execute(session, cases, progress,
                                             settings.allow_existing)
                 finally:
                     client.close()
             # in the order of the plan: absent, null, empty
-            findings = _findings(observations, options)
+            observed = [ProbeFacts(p.op, p.field, o) for p, o in observations]
+            findings = RuleRunner(options).findings_of(observed)
+            if expected is not None and settings.allow_writes:
+                findings += RuleRunner(options).findings_of(
+                    compare(observed, expected, settings.expect or Path()))
+            if settings.record is not None and settings.allow_writes:
+                write_record(settings.record, observed)
     except KeyboardInterrupt:
         raise ProbeInterrupted(ledger) from None
     analysis = spec.analysis
@@ -299,7 +411,7 @@ def _rows(cases: list[PlannedCase], observations: list[tuple[PlannedCase, Observ
     outcomes: dict[tuple[str, str], list[str]] = {}
     for planned, observation in observations:
         outcomes.setdefault((planned.op.label, planned.field.path), []).append(
-            f"{planned.case.form.value}: {observation.outcome.value}")
+            f"{planned.case.kind}: {observation.outcome.value}")
     flagged = {(f"{f.operation['method']} {f.operation['path']}", f.field)
                for f in findings if f.operation}
     out = []
@@ -318,7 +430,7 @@ def _rows(cases: list[PlannedCase], observations: list[tuple[PlannedCase, Observ
     return out
 
 
-def _execute(session: Session, cases: list[PlannedCase], progress: Progress | None,
+def execute(session: Session, cases: list[PlannedCase], progress: Progress | None,
              allow_existing: bool = False) -> list[tuple[PlannedCase, Observation]]:
     out: list[tuple[PlannedCase, Observation]] = []
     by_op: dict[str, list[PlannedCase]] = {}
@@ -359,8 +471,3 @@ def _execute(session: Session, cases: list[PlannedCase], progress: Progress | No
             inconclusive(group[done:], str(exc))
     return out
 
-
-def _findings(observations: list[tuple[PlannedCase, Observation]],
-              options: Options) -> list[Finding]:
-    return RuleRunner(options).findings_of(
-        ProbeFacts(planned.op, planned.field, observation) for planned, observation in observations)

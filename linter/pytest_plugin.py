@@ -17,6 +17,12 @@ accepted) and PUT303 (the contract says preserve, the server rejected: a warning
 `fail_on="warning"`), and when the outcome cannot be observed (PUT304), with the exact request
 sequence.
 
+Recorded behaviour (as `putlint probe --record/--expect`): with ``--putlint-record FILE`` (or
+the ini setting ``putlint_record``) each operation's test also runs probe's fixed cases (the
+same minimal body every run: absent, null, empty, shrink) and the session writes what each did
+to FILE; with ``--putlint-expect FILE`` (``putlint_expect``) the test fails with PUT306 when a
+case now does something else than FILE says, or is new or gone for that operation.
+
 This module is imported by every pytest run where putlint is installed, so it imports nothing
 heavy until a test asks for it.
 """
@@ -37,8 +43,76 @@ MARKER = ("putlint(spec, *, critical=(), operations=None, forms='all', max_examp
           "OpenAPI spec")
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("putlint")
+    group.addoption("--putlint-record", default=None, metavar="FILE",
+                    help="write what each putlint case did to FILE (a behaviour record)")
+    group.addoption("--putlint-expect", default=None, metavar="FILE",
+                    help="fail (PUT306) where a putlint case does something else than the "
+                    "behaviour record FILE says")
+    parser.addini("putlint_record", "putlint behaviour record to write (relative to rootdir)")
+    parser.addini("putlint_expect", "putlint behaviour record to hold the run to")
+
+
+class Behaviour:
+    """The session's record and expectation: where to write, and what was seen."""
+
+    def __init__(self, record: Path | None, expect: Path | None) -> None:
+        self.record = record
+        self.expect = expect
+        self.observed: list[Any] = []  # ProbeFacts, of every operation
+        self.ran: set[str] = set()  # the operations whose tests ran their fixed cases
+        self._expected: dict[str, Any] | None = None
+
+    @property
+    def wanted(self) -> bool:
+        return self.record is not None or self.expect is not None
+
+    def expected(self) -> dict[str, Any]:
+        from linter.behaviour import read_record
+
+        if self._expected is None:
+            self._expected = read_record(self.expect) if self.expect else {}
+        return self._expected
+
+
+BEHAVIOUR = pytest.StashKey[Behaviour]()
+
+
+def _setting(config: pytest.Config, option: str, ini: str) -> Path | None:
+    given = config.getoption(option)
+    if given:
+        return Path(given)
+    value = config.getini(ini)
+    return Path(config.rootpath) / value if value else None
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", MARKER)
+    config.stash[BEHAVIOUR] = Behaviour(
+        _setting(config, "--putlint-record", "putlint_record"),
+        _setting(config, "--putlint-expect", "putlint_expect"))
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Operations the record has that no test of this session ran: said, not failed (a run
+    with -k selects tests on purpose)."""
+    behaviour = terminalreporter.config.stash.get(BEHAVIOUR, None)
+    if behaviour is None or behaviour.expect is None or not behaviour.ran:
+        return
+    missing = sorted({e.operation for e in behaviour.expected().values()} - behaviour.ran)
+    if missing:
+        terminalreporter.write_line(f"putlint: {behaviour.expect} records operations no test "
+                                    f"ran here: {', '.join(missing)}", yellow=True)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    behaviour = session.config.stash.get(BEHAVIOUR, None)
+    if behaviour is None or behaviour.record is None or not behaviour.observed:
+        return
+    from linter.behaviour import write_record
+
+    write_record(behaviour.record, behaviour.observed)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -71,7 +145,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if fail_on not in SEVERITIES:
         raise pytest.UsageError(f"putlint: fail_on must be one of {', '.join(SEVERITIES)}")
     checks = [OperationCheck(op, options.get("forms", "all"),
-                             int(options.get("max_examples", 25)), fail_on)
+                             int(options.get("max_examples", 25)), fail_on,
+                             metafunc.config.stash.get(BEHAVIOUR, None))
               for op in operations]
     metafunc.parametrize("putlint_operation", checks, ids=[c.id for c in checks])
 
@@ -80,8 +155,9 @@ class OperationCheck:
     """One operation's omission test; `check(target)` runs it."""
 
     def __init__(self, op: OperationCases, forms: Any, max_examples: int,
-                 fail_on: str = "error") -> None:
+                 fail_on: str = "error", behaviour: Behaviour | None = None) -> None:
         self.op = op
+        self.behaviour = behaviour
         self.forms = forms
         self.max_examples = max_examples
         self.fail_on = fail_on
@@ -103,6 +179,8 @@ class OperationCheck:
                         "admits any of the forms asked for)")
         client = client_for(target, headers)
         session = Session(client, secrets=(headers or {}).values())
+        if self.behaviour is not None and self.behaviour.wanted:
+            self._behaviour(session)
 
         @settings(max_examples=self.max_examples, deadline=None,
                   suppress_health_check=[HealthCheck.too_slow,
@@ -124,6 +202,32 @@ class OperationCheck:
         inner = omission_is_not_destructive.hypothesis.inner_test  # type: ignore[attr-defined]
         inner._hypothesis_internal_add_digest = self.id.encode()
         omission_is_not_destructive()
+
+
+    def _behaviour(self, session: Any) -> None:
+        """Run probe's fixed cases, keep them for the record, and fail on every change from
+        the expected record (PUT306)."""
+        from linter.behaviour import compare
+        from linter.config import Options
+        from linter.facts import ProbeFacts
+        from linter.probe import execute, operation_cases
+        from linter.runner import Runner as RuleRunner
+
+        assert self.behaviour is not None
+        observed = [ProbeFacts(p.op, p.field, o)
+                    for p, o in execute(session, operation_cases(self.op, {}), None)]
+        self.behaviour.observed += observed
+        self.behaviour.ran.add(self.op.label)
+        if self.behaviour.expect is None:
+            return
+        # only this operation's part of the record: the others are other tests'
+        mine = {k: e for k, e in self.behaviour.expected().items()
+                if e.operation == self.op.label}
+        findings = RuleRunner(Options(select=frozenset({"PUT306"}))).findings_of(
+            compare(observed, mine, self.behaviour.expect))
+        if findings:
+            pytest.fail("\n".join(f"{f.rule} {f.name} [{f.severity}]: {f.message}"
+                                   for f in findings), pytrace=False)
 
 
 def _judge(op: OperationCases, case: Any, observation: Observation, fail_on: str) -> None:

@@ -10,12 +10,11 @@ from typing import Any
 from urllib.parse import unquote
 
 from linter.errors import Place, PutlintError
+from linter.reading import parse, parse_text
 from linter.source import (
     Document,
     Pointer,
-    parse,
     parse_pointer,
-    parse_text,
     pointer_text,
     printable,
 )

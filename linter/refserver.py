@@ -7,6 +7,18 @@ certificate PUT without SNIs (absent, null or an empty list) does is chosen at s
 * ``preserve`` - 200, the stored SNIs stay (omission means "leave them alone");
 * ``purge``    - 200, every SNI of the certificate is deleted (Konnect, 2025-11-06).
 
+Two more behaviours, each chosen at start-up and switchable at run time (``configure``, or
+``PUT /_refserver`` with a JSON object of them):
+
+* ``clear`` - what null or an empty list does: ``omit`` (as omitting it: ``mode`` decides;
+  the default), ``reject`` (400) or ``clear`` (the SNIs are deleted, nothing else changes);
+* ``shrink`` - what a shorter, non-empty list does: ``replace`` (the SNIs left out are
+  deleted; the default), ``reject`` (400 when a stored SNI is missing) or ``keep`` (the stored
+  SNIs stay, new ones are added).
+
+``validate=True`` checks bodies as a real server does: no empty strings, and SNIs that are
+host names (RFC 1123).
+
 It speaks the paths of ``specs/konnect-certificates-*.yaml``. A plain WSGI application on the
 standard library, so a test suite can call it in-process (``httpx.WSGITransport``) or serve it
 on loopback (``running(app)``), and ``python -m linter.refserver --mode purge`` serves it for
@@ -31,6 +43,10 @@ from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 MODES = ("reject", "preserve", "purge")
+CLEARS = ("omit", "reject", "clear")
+SHRINKS = ("replace", "reject", "keep")
+_LABEL = r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)"
+HOSTNAME = re.compile(rf"^(?=.{{1,253}}$){_LABEL}(\.{_LABEL})*\.?$")
 BASE = "/v2/control-planes/(?P<cp>[^/]+)/core-entities"
 ROUTES = [
     (re.compile(BASE + r"/certificates/(?P<id>[^/]+)$"), "certificate"),
@@ -65,16 +81,27 @@ class ReferenceApi:
     """The WSGI application. ``mode`` says what omitting `snis` does."""
 
     def __init__(self, mode: str = "reject", fail_rate: float = 0.0, seed: int = 0,
-                 latency: float = 0.0) -> None:
-        if mode not in MODES:
-            raise ValueError(f"mode must be one of {', '.join(MODES)}")
-        self.mode = mode
+                 latency: float = 0.0, clear: str = "omit", shrink: str = "replace",
+                 validate: bool = False) -> None:
+        self.mode, self.clear, self.shrink, self.validate = "reject", "omit", "replace", False
+        self.configure(mode=mode, clear=clear, shrink=shrink, validate=validate)
         self.fail_rate = fail_rate
         self.random = random.Random(seed)
         self.store = Store()
         self.lock = threading.Lock()
         self.requests = 0
         self.latency = latency  # seconds each request waits first: a slow server, for tests
+
+    def configure(self, **behaviours: Any) -> None:
+        """Switch behaviours at run time (a test flips `mode` between two probe runs)."""
+        allowed = {"mode": MODES, "clear": CLEARS, "shrink": SHRINKS, "validate": (True, False)}
+        for name, value in behaviours.items():
+            if name not in allowed or value not in allowed[name] or \
+                    (name == "validate") != isinstance(value, bool):
+                raise ValueError(f"{name} must be one of "
+                                 f"{', '.join(map(str, allowed.get(name, ())))}")
+        for name, value in behaviours.items():
+            setattr(self, name, value)
 
     def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
         status, body = self.handle(environ)
@@ -98,6 +125,19 @@ class ReferenceApi:
                 return exc.status, {"message": exc.message}
 
     def _route(self, method: str, path: str, environ: dict) -> tuple[int, Any]:
+        if path == "/_refserver":  # the switch, for demos that run the server in a process
+            if method == "PUT":
+                body = _read_json(environ)
+                if not isinstance(body, dict):
+                    raise HttpError(400, "send a JSON object: {\"mode\": \"purge\"}")
+                try:
+                    self.configure(**body)
+                except ValueError as exc:
+                    raise HttpError(400, str(exc)) from None
+            elif method != "GET":
+                raise HttpError(405, f"{method} is not allowed here")
+            return 200, {"mode": self.mode, "clear": self.clear, "shrink": self.shrink,
+                         "validate": self.validate}
         for pattern, name in ROUTES:
             match = pattern.match(path)
             if match:
@@ -118,17 +158,28 @@ class ReferenceApi:
 
     def _put_certificate(self, cp: str, id: str, body: Any) -> tuple[int, Any]:
         fields = _certificate_fields(body)
+        if self.validate:
+            _no_empty_strings(body, "")
+        absent = "snis" not in body
         snis = body.get("snis")
-        omitted = snis is None or snis == []
+        cleared = not absent and (snis is None or snis == [])
+        # null and [] count as omission unless `clear` says otherwise
+        omitted = absent or (cleared and self.clear == "omit")
         existed = (cp, id) in self.store.certificates
-        if omitted and self.mode == "reject":
+        if (omitted and self.mode == "reject") or (cleared and self.clear == "reject"):
             raise HttpError(400, "snis is required: send the full list of SNIs on every PUT")
-        if not omitted:
+        if not omitted and not cleared:
             self._check_sni_names(cp, id, snis)
+            stored = set(self._render(cp, id)["snis"]) if existed else set()
+            missing = stored - set(snis)
+            if missing and self.shrink == "reject":
+                raise HttpError(400, "snis leaves out stored SNIs: delete them on their own")
+            if self.shrink == "keep":
+                snis = [*sorted(stored), *snis]
         self.store.certificates[(cp, id)] = {**fields, "id": id}
-        if not omitted:
+        if not omitted and not cleared:
             self._replace_snis(cp, id, snis)
-        elif self.mode == "purge":
+        elif (cleared and self.clear == "clear") or (omitted and self.mode == "purge"):
             self._replace_snis(cp, id, [])
         return (200 if existed else 201), self._render(cp, id)
 
@@ -150,6 +201,10 @@ class ReferenceApi:
     def _check_sni_names(self, cp: str, cert_id: str, names: Any) -> None:
         if not isinstance(names, list) or not all(isinstance(n, str) and n for n in names):
             raise HttpError(400, "snis must be a list of host names")
+        if self.validate:
+            wrong = [n for n in names if not HOSTNAME.match(n)]
+            if wrong:
+                raise HttpError(400, f"snis: {wrong[0][:80]!r} is not a host name")
         for (c, _), sni in self.store.snis.items():
             if c == cp and sni["name"] in names and sni["certificate"] != cert_id:
                 raise HttpError(409, f"SNI {sni['name']} belongs to another certificate")
@@ -210,6 +265,18 @@ def _read_json(environ: dict) -> Any:
         raise HttpError(400, "the body is not JSON") from None
 
 
+def _no_empty_strings(value: Any, where: str) -> None:
+    """A validating server refuses an empty string anywhere in a body."""
+    if value == "":
+        raise HttpError(400, f"{where or 'the body'} must not be empty")
+    if isinstance(value, dict):
+        for key, sub in value.items():
+            _no_empty_strings(sub, f"{where}.{key}" if where else str(key))
+    elif isinstance(value, list):
+        for i, sub in enumerate(value):
+            _no_empty_strings(sub, f"{where}[{i}]")
+
+
 def _certificate_fields(body: Any) -> dict:
     if not isinstance(body, dict):
         raise HttpError(400, "a certificate is a JSON object")
@@ -217,6 +284,94 @@ def _certificate_fields(body: Any) -> dict:
         if not isinstance(body.get(name), str):
             raise HttpError(400, f"{name} is required and must be a string")
     return {k: body[k] for k in CERT_FIELDS if k in body}
+
+
+class SpecApi:
+    """Any spec's in-scope operations as an in-memory store that validates like a real server:
+    each write must match the operation's request schema (formats checked, host names
+    included), with no empty string anywhere. GET, DELETE and the collection's POST work on
+    every path of those operations. What omission does is whatever the body says: a PUT
+    replaces what was stored. For tests that probe's set-up passes a real server's checks."""
+
+    def __init__(self, spec_path: Any, options: Any = None) -> None:
+        from linter.cases import load_spec
+
+        spec = load_spec(spec_path, options=options)
+        self.items: list[tuple[re.Pattern[str], str, Callable[[Any], list[str]]]] = []
+        self.collections: list[tuple[re.Pattern[str], re.Pattern[str], str]] = []
+        for op in spec.operations:
+            item = _template(op.path)
+            check = _checker(op.default_media().schema)
+            self.items.append((item, op.method, check))
+            if op.facts.op.create_path:
+                self.collections.append((_template(op.facts.op.create_path), item, op.path))
+        self.store: dict[str, Any] = {}
+        self.lock = threading.Lock()
+
+    def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
+        with self.lock:
+            try:
+                status, body, headers = self._handle(environ)
+            except HttpError as exc:
+                status, body, headers = exc.status, {"message": exc.message}, []
+        payload = b"" if body is None else json.dumps(body).encode()
+        start_response(f"{status} {_REASONS.get(status, 'Status')}",
+                       [("Content-Type", "application/json"),
+                        ("Content-Length", str(len(payload))), *headers])
+        return [payload]
+
+    def _handle(self, environ: dict) -> tuple[int, Any, list[tuple[str, str]]]:
+        method, path = environ["REQUEST_METHOD"], environ.get("PATH_INFO", "")
+        for item, write, check in self.items:
+            if not item.match(path):
+                continue
+            if method == "GET":
+                if path not in self.store:
+                    raise HttpError(404, "not found")
+                return 200, self.store[path], []
+            if method == "DELETE":
+                if self.store.pop(path, None) is None:
+                    raise HttpError(404, "not found")
+                return 204, None, []
+            if method == write:
+                body = self._valid(_read_json(environ), check)
+                existed = path in self.store
+                self.store[path] = body
+                return (200 if existed else 201), body, []
+            raise HttpError(405, f"{method} is not allowed here")
+        for collection, item, _ in self.collections:
+            if collection.match(path) and method == "POST":
+                check = next(c for i, _, c in self.items if i is item)
+                body = self._valid(_read_json(environ), check)
+                new = f"{path.rstrip('/')}/{uuid.uuid4()}"
+                self.store[new] = body
+                return 201, {**body, "id": new.rpartition("/")[2]} if isinstance(
+                    body, dict) else body, [("Location", new)]
+        raise HttpError(404, "no such path")
+
+    @staticmethod
+    def _valid(body: Any, check: Callable[[Any], list[str]]) -> Any:
+        _no_empty_strings(body, "")
+        errors = check(body)
+        if errors:
+            raise HttpError(400, f"the body does not match the schema: {errors[0]}")
+        return body
+
+
+def _template(path: str) -> re.Pattern[str]:
+    """A path template as a regex: each `{name}` one segment."""
+    parts = re.split(r"\{[^}/]+\}", path)
+    return re.compile("^" + "[^/]+".join(map(re.escape, parts)) + "/?$")
+
+
+def _checker(schema: Any) -> Callable[[Any], list[str]]:
+    """The schema's errors for a body: formats checked, `hostname` by RFC 1123."""
+    from jsonschema import Draft202012Validator, FormatChecker
+
+    formats = FormatChecker()
+    formats.checks("hostname")(lambda v: not isinstance(v, str) or bool(HOSTNAME.match(v)))
+    validator = Draft202012Validator(schema, format_checker=formats)
+    return lambda body: [e.message[:200] for e in validator.iter_errors(body)][:3]
 
 
 class _Server(ThreadingMixIn, WSGIServer):
@@ -247,9 +402,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--mode", choices=MODES, default="reject")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8080)
+    parser.add_argument("--clear", choices=CLEARS, default="omit")
+    parser.add_argument("--shrink", choices=SHRINKS, default="replace")
+    parser.add_argument("--validate", action="store_true",
+                        help="refuse empty strings and SNIs that are no host names")
     parser.add_argument("--fail-rate", type=float, default=0.0)
     args = parser.parse_args(argv)
-    app = ReferenceApi(args.mode, args.fail_rate)
+    app = ReferenceApi(args.mode, args.fail_rate, clear=args.clear, shrink=args.shrink,
+                       validate=args.validate)
     server = make_server(args.host, args.port, app, server_class=_Server,
                          handler_class=_QuietHandler)
     print(f"reference API ({args.mode}) on http://{args.host}:{server.server_port}", flush=True)

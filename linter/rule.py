@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from linter.facts import (
+    BehaviourFacts,
     FieldFacts,
+    LeftScope,
     MediaFacts,
     OperationFacts,
     OperationPair,
@@ -37,6 +39,7 @@ class Hit:
     related: tuple[tuple[str, Loc], ...] = ()
     place_override: Any = None  # a Place outside any spec (a config line)
     exchanges: tuple[dict[str, Any], ...] = ()  # probe: the requests and responses that show it
+    severity: str | None = None  # a rule whose severity depends on the case (PUT305)
 
 
 @dataclass(frozen=True)
@@ -81,7 +84,8 @@ class Rule:
 
 # Fact types whose rules only one command runs; every other rule runs wherever operations are
 # analysed.
-READERS: dict[type, str] = {ProbeFacts: "probe", OperationPair: "diff"}
+READERS: dict[type, str] = {ProbeFacts: "probe", BehaviourFacts: "probe",
+                            OperationPair: "diff", LeftScope: "diff"}
 
 
 def verdict_hit(message: str, op: Operation, media: MediaFacts, field: FieldFacts,

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 _EXPECT = re.compile(r"#\s*expect:\s*([A-Z0-9, ]+?)\s*$")
 _EXPECT_RUN = re.compile(r"^\s*#\s*expect-run:\s*([A-Z0-9, ]+?)\s*$")
 _ARGS = re.compile(r"^\s*#\s*putlint:\s*(.+?)\s*$")
-_SERVER = re.compile(r"^\s*#\s*reference-server:\s*(\w+)\s*$")
+_SERVER = re.compile(r"^\s*#\s*reference-server:\s*(\w+(?:[ \t]+\w+=\w+)*)\s*$")
 _DIFF_SEPARATOR = "# --- head:"
 
 # What the reference server does with an omission in each mode (linter/refserver.py).
@@ -66,9 +66,19 @@ def shown(spec: str, command: str) -> ShownSpec:
 
 def _how(command: str, arguments: list[str], server: str) -> str:
     if server:
-        return (f"Probed (`putlint probe SPEC --base-url URL --allow-writes`) against the "
-                f"reference server in `{server}` mode, which {_SERVER_MODES[server]} when a "
-                f"critical field is left out (`python -m linter.refserver --mode {server}`).")
+        mode, *settings = server.split()
+        options = dict(setting.split("=", 1) for setting in settings)
+        then = options.pop("then", None)
+        also = f", with its {', '.join(f'`{k}={v}`' for k, v in options.items())} setting" \
+            f"{'s' if len(options) > 1 else ''}" if options else ""
+        text = (f"Probed (`putlint probe SPEC --base-url URL --allow-writes`) against the "
+                f"reference server in `{mode}` mode, which "
+                f"{_SERVER_MODES.get(mode, 'behaves so')} when a critical field is left out "
+                f"(`python -m linter.refserver --mode {mode}`){also}.")
+        if then:
+            text += (f" The run is recorded (`--record`), the server switched to `{then}` "
+                     f"mode, and probed again against the record (`--expect`).")
+        return text
     if command == "diff":
         return ("Compared with `putlint diff BASE HEAD`: the spec above the `# --- head:` line "
                 "is the base, the one below it the head.")

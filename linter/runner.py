@@ -72,7 +72,7 @@ class Runner:
                         for m, loc in hit.related for p in [loc.place()])
         return Finding(
             rule=rule.id, name=rule.name,
-            severity=self.options.severity.get(rule.id, rule.severity),
+            severity=self.options.severity.get(rule.id, hit.severity or rule.severity),
             message=hit.message, file=place.file, line=place.line, column=place.column,
             pointer=pointer,
             operation={"method": op.method.upper(), "path": op.path,

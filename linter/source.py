@@ -12,6 +12,7 @@ import codecs
 import os
 import re
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,10 @@ class Document:
     data: Any
     is_json: bool
     warnings: list[PutlintError] = field(default_factory=list)
-    _locator: Any = None  # a JsonLocator or a YamlLocator: the reader's, or made by place()
+    # The reader that made the document says how to place its nodes (JsonLocator,
+    # YamlLocator): this module stays below the readers and never imports them.
+    locator_type: Callable[[str], Any] | None = None
+    _locator: Any = None  # made on the first place(), or handed over by the reader
 
     def place(self, pointer: Pointer) -> Place:
         """The place of the node at ``pointer``: the key of a mapping entry, else the node."""
@@ -45,14 +49,9 @@ class Document:
 
     def locator(self) -> Any:
         if self._locator is None:
-            if self.is_json:
-                from linter.json_source import JsonLocator
-
-                self._locator = JsonLocator(self.text)
-            else:
-                from linter.yaml_source import YamlLocator
-
-                self._locator = YamlLocator(self.text)
+            if self.locator_type is None:
+                raise ValueError("a document made without a reader cannot place nodes")
+            self._locator = self.locator_type(self.text)
         return self._locator
 
 
@@ -161,7 +160,7 @@ def _kind(mode: int) -> str:
 MAX_STRUCTURE = 6_000_000
 
 
-def _check_density(text: str, display: str) -> None:
+def check_density(text: str, display: str) -> None:
     if len(text) <= MAX_STRUCTURE:  # too short to have that many
         return
     count = text.count("{") + text.count("[") + text.count("\n") + text.count(",")
@@ -169,33 +168,6 @@ def _check_density(text: str, display: str) -> None:
         raise PutlintError(f"the text has {count:,} brackets, lines and commas, over the "
                            f"{MAX_STRUCTURE:,} putlint reads: denser than any real spec",
                            Place(display, 1, 1))
-
-
-def parse(path: Path, display: str) -> Document:
-    """Read and parse one file; any failure is a PutlintError with its place."""
-    return parse_text(path, display, decode(read_regular(path, display), display))
-
-
-def parse_text(path: Path, display: str, text: str) -> Document:
-    """Parse a decoded text as ``parse`` would the file (an editor's unsaved buffer, a fix)."""
-    if text.isspace() or not text:
-        raise PutlintError("file is empty", Place(display, 1, 1))
-    if "\x00" in text:
-        raise PutlintError("file contains NUL bytes; it is not a YAML or JSON text",
-                           Place(display, text.count("\n", 0, text.index("\x00")) + 1, 1))
-    _check_density(text, display)
-    if looks_like_json(text):
-        try:
-            from linter.json_source import parse_json
-
-            return parse_json(path, display, text)
-        except PutlintError:
-            if path.suffix.lower() == ".json":
-                raise
-            # Flow-style YAML also starts with "{": give YAML its chance before failing.
-    from linter.yaml_source import parse_yaml
-
-    return parse_yaml(path, display, text)
 
 
 # Control characters (and so ANSI sequences), the bidirectional and line-separator controls that

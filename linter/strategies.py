@@ -14,6 +14,7 @@ way: optional properties go first, lists get shorter, strings and numbers smalle
 
 from __future__ import annotations
 
+import base64
 import datetime
 import itertools
 import math
@@ -38,13 +39,17 @@ FORMATS: dict[str, st.SearchStrategy[str]] = {
     "date": st.dates(min_value=datetime.date(1970, 1, 2)).map(datetime.date.isoformat),
     "time": st.times().map(lambda t: t.replace(microsecond=0).isoformat() + "Z"),
     "email": st.emails(),
-    "hostname": provisional.domains(),
-    "idn-hostname": provisional.domains(),
+    # lower case: servers compare host names without case, so two that differ only in case
+    # would be one
+    "hostname": provisional.domains().map(str.lower),
+    "idn-hostname": provisional.domains().map(str.lower),
     "uri": provisional.domains().map("https://{}/".format),
     "url": provisional.domains().map("https://{}/".format),
     "uri-reference": provisional.domains().map("https://{}/".format),
     "ipv4": st.ip_addresses(v=4).map(str),
     "ipv6": st.ip_addresses(v=6).map(str),
+    "byte": st.binary(min_size=1, max_size=24).map(
+        lambda b: base64.b64encode(b).decode("ascii")),
 }
 _TEXT = st.characters(codec="utf-8", exclude_categories=("Cs", "Cc"))
 _KEY = st.characters(codec="ascii", categories=("Ll", "Lu", "Nd"))
@@ -65,6 +70,13 @@ def from_schema(schema: Any, depth: int = 0) -> st.SearchStrategy[Any]:
             rest = {k: v for k, v in schema.items() if k != key}
             return st.one_of([from_schema(merge({"allOf": [rest, b]}), depth)
                               for b in branches])
+    given = _examples(schema)
+    if given:
+        # the spec's own examples first: hypothesis shrinks towards the first branch, so a
+        # set-up body uses them whenever the whole body then validates
+        rest = {k: v for k, v in schema.items() if k not in ("example", "examples")}
+        fitting = [e for e in given if _fits(e, rest)]  # generation's constraints included
+        return st.one_of([*(st.just(e) for e in fitting), from_schema(rest, depth)])
     if "const" in schema:
         return st.just(schema["const"])
     if isinstance(schema.get("enum"), list) and schema["enum"]:
@@ -72,6 +84,25 @@ def from_schema(schema: Any, depth: int = 0) -> st.SearchStrategy[Any]:
     types = schema.get("type", _guess_types(schema))
     types = [types] if isinstance(types, str) else [t for t in types if t in _TYPES]
     return st.one_of([_of_type(t, schema, depth) for t in types]) if types else st.nothing()
+
+
+def _examples(schema: dict) -> list[Any]:
+    """The schema's `example` and `examples` (a list, as JSON Schema writes them)."""
+    out = [schema["example"]] if "example" in schema else []
+    if isinstance(schema.get("examples"), list):
+        out += schema["examples"][:5]
+    return out
+
+
+def _fits(value: Any, schema: dict) -> bool:
+    """Does an example satisfy the schema as generation constrains it (critical fields
+    present, content where content is wanted)?"""
+    from jsonschema import Draft202012Validator
+
+    try:
+        return bool(Draft202012Validator(schema).is_valid(value))
+    except Exception:  # a schema jsonschema cannot use: the generated branch decides
+        return False
 
 
 def _guess_types(schema: dict) -> list[str]:
@@ -113,10 +144,11 @@ def _object(schema: dict, depth: int) -> st.SearchStrategy[dict]:
         return st.nothing()
     if low <= len(mandatory):
         return out
-    if extra is not False:  # undeclared keys may make up the numbers
+    missing = low - len(mandatory) - len(optional)
+    if extra is not False and missing > 0:  # undeclared keys make up what declared ones cannot
         keys = st.text(_KEY, min_size=1, max_size=6).filter(lambda k: k not in props)
-        extras = st.dictionaries(keys, from_schema(extra, depth + 1), min_size=low,
-                                 max_size=low)
+        extras = st.dictionaries(keys, from_schema(extra, depth + 1), min_size=missing,
+                                 max_size=missing)
         out = st.tuples(extras, out).map(lambda pair: {**pair[0], **pair[1]})
     return out.filter(lambda d: len(d) >= low)
 
@@ -143,8 +175,10 @@ def _canonical(value: Any) -> str:
 
 
 def _string(schema: dict) -> st.SearchStrategy[str]:
-    low = _size(schema.get("minLength"), 0)
     high = _size(schema.get("maxLength"), None, up=False)
+    # a string with no minimum still gets a character: real servers refuse "" where they
+    # want content, and nothing here can tell where they do not
+    low = _size(schema.get("minLength"), 0 if high == 0 else 1)
     if low is None:
         return st.nothing()
     fmt = schema.get("format")
@@ -153,7 +187,7 @@ def _string(schema: dict) -> st.SearchStrategy[str]:
         if patterns.compiled(schema["pattern"]) is None:
             return st.nothing()
         try:
-            base = st.from_regex(schema["pattern"])
+            base = st.from_regex(schema["pattern"], fullmatch=True)
         except Exception:  # a pattern Python's re cannot read: jsonschema rejects it too
             return st.nothing()
     elif fmt in FORMATS:
@@ -205,7 +239,7 @@ def _bounded_number(schema: dict, kind: str) -> st.SearchStrategy[Any]:
 
 
 def _scalars() -> st.SearchStrategy[Any]:
-    return st.one_of(st.text(_TEXT, max_size=8), st.integers(), st.booleans())
+    return st.one_of(st.text(_TEXT, min_size=1, max_size=8), st.integers(), st.booleans())
 
 
 def merge(schema: dict) -> Any:

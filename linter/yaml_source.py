@@ -202,7 +202,7 @@ def parse_yaml(path: Path, display: str, text: str) -> Document:
     text, unprintable = _replace_unprintable(text, display)
     data = _fast_yaml(text) if not unprintable else _SLOW
     if data is not _SLOW:
-        return Document(path, display, text, data, False)
+        return Document(path, display, text, data, False, locator_type=YamlLocator)
     return _parse_yaml_slow(path, display, text, unprintable)
 
 
@@ -232,7 +232,7 @@ def _parse_yaml_slow(path: Path, display: str, text: str,
         loader.dispose()
     if "*" in text and "&" in text:
         _check_alias_expansion(data, display)
-    doc = Document(path, display, text, data, False, unprintable)
+    doc = Document(path, display, text, data, False, unprintable, locator_type=YamlLocator)
     for key, line, col in loader.duplicates:
         doc.warnings.append(duplicate_key_warning(key, Place(display, line, col)))
     return doc

@@ -28,6 +28,40 @@ def check(facts: RunFacts) -> Iterator[Hit]:
                   "operationId or remove it", None, place_override=facts.upserts_origin)
 
 
+# Kong's Admin API shape: the PUT's body is a requestBodies component, not the Certificate
+# schema; the example names the schema, the fix names the body's property.
+SPEC = """\
+openapi: 3.0.3
+info: {title: Certificates, version: '1'}
+paths:
+  /certificates/{id}:
+    put:
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+      requestBody:
+        $ref: '#/components/requestBodies/cert-request'
+      responses:
+        '200': {description: Replaced}
+        '400': {description: A critical field is missing}
+components:
+  requestBodies:
+    cert-request:
+      required: true
+      content:
+        application/json:
+          schema:
+            type: object
+            required: [cert, snis]
+            properties:
+              cert: {type: string}
+              snis: {type: array, minItems: 1, items: {type: string}}
+  schemas:
+    Certificate:
+      type: object
+      properties:
+        snis: {type: array, items: {type: string}}
+"""
+
 # The name PUT007 proposes for the example: the property in the PUT's own request body.
 BODY_SNIS = "#/components/requestBodies/cert-request/content/application~1json/schema" \
     "/properties/snis"
@@ -49,72 +83,9 @@ RULE = Rule(
     why_bad=(
         "A misspelt or stale name protects nothing and says nothing: the gate looks closed "
         "while the field it was meant to guard goes unchecked."),
-    example="""\
-# putlint: --critical Certificate.snis --critical Cert.snis
-# expect-run: PUT007
-openapi: 3.0.3
-info: {title: Certificates, version: '1'}
-paths:
-  /certificates/{id}:
-    parameters: [{name: id, in: path, required: true, schema: {type: string}}]
-    put:
-      parameters:
-        - {name: id, in: path, required: true, schema: {type: string}}
-      requestBody:
-        $ref: '#/components/requestBodies/cert-request'
-      responses:
-        '200': {description: Replaced}
-        '400': {description: A critical field is missing}
-components:
-  requestBodies:
-    cert-request:
-      required: true
-      content:
-        application/json:
-          schema:
-            type: object
-            required: [cert, snis]
-            properties:
-              cert: {type: string}
-              snis: {type: array, minItems: 1, items: {type: string}}
-  schemas:
-    Certificate:
-      type: object
-      properties:
-        snis: {type: array, items: {type: string}}
-""",
-    use_instead="# putlint: --critical " + BODY_SNIS + """
-openapi: 3.0.3
-info: {title: Certificates, version: '1'}
-paths:
-  /certificates/{id}:
-    parameters: [{name: id, in: path, required: true, schema: {type: string}}]
-    put:
-      parameters:
-        - {name: id, in: path, required: true, schema: {type: string}}
-      requestBody:
-        $ref: '#/components/requestBodies/cert-request'
-      responses:
-        '200': {description: Replaced}
-        '400': {description: A critical field is missing}
-components:
-  requestBodies:
-    cert-request:
-      required: true
-      content:
-        application/json:
-          schema:
-            type: object
-            required: [cert, snis]
-            properties:
-              cert: {type: string}
-              snis: {type: array, minItems: 1, items: {type: string}}
-  schemas:
-    Certificate:
-      type: object
-      properties:
-        snis: {type: array, items: {type: string}}
-""",
+    example="# putlint: --critical Certificate.snis --critical Cert.snis\n"
+            "# expect-run: PUT007\n" + SPEC,
+    use_instead="# putlint: --critical " + BODY_SNIS + "\n" + SPEC,
     check=check,
     reads=RunFacts,
 )

@@ -11,9 +11,11 @@ from linter.rule import Hit, Rule, observed_hit
 
 
 def check(facts: ProbeFacts) -> Iterator[Hit]:
-    if facts.observation.outcome.value == "preserved" and facts.on_omit == "reject":
-        yield observed_hit("the contract says reject, but the server answered 2xx and kept "
-                           "the stored value", facts)
+    case = facts.observation.case
+    if case.kind != "shrink" and facts.observation.outcome.value == "preserved" and \
+            facts.contract == "reject":
+        yield observed_hit(f"the contract says reject ({facts.contract_key}), but the server "
+                           "answered 2xx and kept the stored value", facts)
 
 
 RULE = Rule(
@@ -23,7 +25,8 @@ RULE = Rule(
     summary="The contract says omission is rejected, but the server accepted it.",
     what_it_does=(
         "The field is critical with `on-omit: reject` (the default), yet the server answered "
-        "2xx to a body without it. It kept the stored value this time, but the contract and the "
+        "2xx to a body without it (or with null or an empty value where `on-null` / "
+        "`on-empty` says reject). It kept the stored value this time, but the contract and the "
         "server disagree."),
     why_bad=(
         "The contract lies: clients and tools (putlint check among them) trust the documented "

@@ -6,7 +6,11 @@
                                                        also --upsert ID, --profile NAME and
                                                        --put-semantics ID=merge
     # reference-server: purge                       -> probe the spec against the reference
-                                                       server in this mode, instead of check
+                                                       server in this mode, instead of check;
+                                                       then `shrink=keep`, `clear=clear`,
+                                                       `validate=yes` set its other behaviours
+    # reference-server: preserve then=purge         -> probe --record in the first mode, flip
+                                                       the server, probe --expect the record
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from linter.engine import RunReport, run
 _EXPECT = re.compile(r"#\s*expect:\s*([A-Z0-9, ]+)")
 _EXPECT_RUN = re.compile(r"#\s*expect-run:\s*([A-Z0-9, ]+)")
 _ARGS = re.compile(r"^#\s*putlint:\s*(.+)$", re.M)
-_SERVER = re.compile(r"^#\s*reference-server:\s*(\w+)", re.M)
+_SERVER = re.compile(r"^#\s*reference-server:\s*(\w+(?:[ \t]+\w+=\w+)*)", re.M)
 
 
 @dataclass
@@ -84,14 +88,28 @@ def found(report: RunReport) -> Expectation:
     return Expectation(lines, run_level)
 
 
-def probe_reference(root: Path, mode: str, options: Options) -> RunReport:
-    """`putlint probe --allow-writes` on `root` against the reference server in `mode`."""
+def probe_reference(root: Path, marker: str, options: Options) -> RunReport:
+    """`putlint probe --allow-writes` on `root` against the reference server as `marker`
+    says: a mode, then other behaviours (`shrink=keep`); with `then=MODE`, a run that records,
+    a flip of the server to MODE, and the run that expects the record (its report)."""
+    import tempfile
+
     from linter.probe import ProbeSettings, run_probe
     from linter.refserver import ReferenceApi, running
 
-    app = ReferenceApi(mode)
-    with running(app) as url:
-        report, _ = run_probe(root, options, ProbeSettings(url, allow_writes=True))
+    mode, *pairs = marker.split()
+    settings = dict(pair.split("=", 1) for pair in pairs)
+    then = settings.pop("then", None)
+    if "validate" in settings:
+        settings["validate"] = settings["validate"] == "yes"  # type: ignore[assignment]
+    app = ReferenceApi(mode, **settings)  # type: ignore[arg-type]
+    with running(app) as url, tempfile.TemporaryDirectory() as folder:
+        record = Path(folder) / "behaviour.yaml"
+        if then:
+            run_probe(root, options, ProbeSettings(url, allow_writes=True, record=record))
+            app.configure(mode=then)
+        report, _ = run_probe(root, options, ProbeSettings(
+            url, allow_writes=True, expect=record if then else None))
     assert app.store.snapshot() == {"certificates": [], "snis": []}  # probe cleaned up
     return report
 

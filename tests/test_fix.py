@@ -273,7 +273,7 @@ def test_adding_to_required_keeps_every_other_byte(existing, style, name) -> Non
         new = fixed(path)[path.name]
         added = [line for line in new.splitlines() if line not in text.splitlines()]
         assert added, new
-        from linter.source import parse_text
+        from linter.reading import parse_text
 
         data = parse_text(path, "x", new).data
         got = data["paths"]["/x/{id}"]["put"]["requestBody"]["content"]["application/json"][

@@ -16,7 +16,7 @@ import pytest
 from linter.config import Options
 from linter.fixes import apply, plan
 from linter.load import analyse
-from linter.source import parse_text
+from linter.reading import parse_text
 from tests.planting import planted_names
 
 ROOT = Path(__file__).resolve().parent.parent

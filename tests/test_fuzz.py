@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from linter.config import Options
 from linter.engine import run
 from linter.errors import PutlintError
-from linter.source import looks_like_json, parse
+from linter.reading import parse
+from linter.source import looks_like_json
 from tests.test_agreement import bodies
 
 FUZZ = settings(max_examples=max(1500, settings().max_examples), deadline=None,

@@ -23,8 +23,9 @@ from linter.analysis import validator_for
 from linter.config import Options
 from linter.errors import PutlintError
 from linter.load import analyse
+from linter.reading import parse
 from linter.search import MAX_EXAMPLE_SIZE, Form, SpecBudget, decide, new_spec
-from linter.source import decode, parse
+from linter.source import decode
 from tests.hostile import spec
 
 FAST = settings(max_examples=100, derandomize=True, deadline=None, database=None,

@@ -9,7 +9,7 @@ import sys
 from importlib.metadata import version
 from pathlib import Path
 
-from linter.source import parse
+from linter.reading import parse
 
 SPECS = Path(__file__).resolve().parent.parent / "specs"
 

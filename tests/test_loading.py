@@ -10,8 +10,8 @@ import pytest
 from linter.config import Options
 from linter.engine import run
 from linter.errors import PutlintError
+from linter.reading import parse
 from linter.refs import Loc, Workspace
-from linter.source import parse
 from tests.badinputs import write_file
 
 HEAD = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n"

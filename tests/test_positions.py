@@ -22,7 +22,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from linter import source, yaml_source
+from linter import reading, yaml_source
 from linter.json_source import JsonLocator
 from linter.yaml_position import BlockLocator, Unsure
 from tests.test_corpus import CORPUS
@@ -242,7 +242,7 @@ def test_json_positions_agree_with_a_whole_read(tree: Any, space: str, ascii_onl
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "x.json"
         path.write_text(text, encoding="utf-8")
-        document = source.parse(path, "x.json")
+        document = reading.parse(path, "x.json")
     assert document.is_json
     root = reference_index(text)
     lookups = reference_pointers(root)
@@ -264,7 +264,7 @@ def test_json_lookups_stop_early_only_without_duplicates() -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "x.json"
         path.write_text(text, encoding="utf-8")
-        document = source.parse(path, "x.json")
+        document = reading.parse(path, "x.json")
     assert not document.locator().unique_keys and document.warnings
     assert document.place(("a",)).column == text.rindex('"a"') + 1
 

@@ -148,10 +148,11 @@ def test_an_interrupted_run_cleans_up() -> None:
 def test_max_requests_bounds_the_run_and_clean_up_still_happens(server: Any) -> None:
     app, url, _ = server
     # proof (GET), set-up (PUT), then read, omit, read back and restore for the first case:
-    # six requests observe one case, and the budget stops the second
+    # six requests observe one case, and the budget stops the second (and the third, and the
+    # shrink case)
     proc = probe(PURGING, url, "--allow-writes", "--max-requests", "6", "--format", "json")
     found = findings(proc)
-    assert [f["rule"] for f in found] == ["PUT301", "PUT304", "PUT304"]
+    assert [f["rule"] for f in found] == ["PUT301", "PUT304", "PUT304", "PUT304"]
     assert all("--max-requests 6 reached" in f["message"] for f in found[1:])
     assert app.requests - 1 <= 6 + 1  # the budget, plus the clean-up's DELETE
 
@@ -164,7 +165,7 @@ def test_timeouts_are_inconclusive(server: Any) -> None:
     # (exit 2) with the reasons, not a pass
     assert proc.returncode == 2
     found = findings(proc)
-    assert {f["rule"] for f in found} == {"PUT304"} and len(found) == 3
+    assert {f["rule"] for f in found} == {"PUT304"} and len(found) == 4  # with the shrink case
     assert all("Timeout" in f["message"] for f in found)
     assert "probe observed no case" in proc.stderr and "ReadTimeout" in proc.stderr
     assert "Traceback" not in proc.stderr

@@ -256,7 +256,7 @@ def test_a_closed_port_is_an_error_not_a_pass() -> None:
     proc = subprocess.run([PUTLINT, "probe", str(FIXED), "--base-url",
                            f"http://127.0.0.1:{port}", "--allow-writes"],
                           capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 2 and proc.stdout.count("PUT304") == 3
+    assert proc.returncode == 2 and proc.stdout.count("PUT304") == 4  # absent, null, empty, shrink
     assert "probe observed no case" in proc.stderr and "ConnectError" in proc.stderr
     assert "Traceback" not in proc.stderr and proc.stderr.count("\n") <= 3
 

@@ -561,7 +561,7 @@ paths:
 
 def test_a_comment_after_a_key_does_not_hide_its_block(tmp_path: Path) -> None:
     """`put:  # note` then the operation below: positions inside it are still found."""
-    from linter.source import parse
+    from linter.reading import parse
 
     path = write_file(tmp_path, "c.yaml", "a:\n  b:  # a note\n    d: 1\n    e:\n      f: 2\n")
     doc = parse(path, "c.yaml")

@@ -531,3 +531,66 @@ def test_a_config_beside_the_spec_that_was_not_used_is_said(tmp_path: Path) -> N
     assert "putlint.yaml: warning: this configuration was not used" in result.output
     inside = invoke("check", "api.yaml", cwd=tmp_path / "sub")
     assert "was not used" not in inside.output
+
+
+# -- folder discovery reads the whole file -------------------------------------------------------
+
+@given(st.integers(min_value=0, max_value=3 * 1024 * 1024), st.sampled_from(["yaml", "json"]))
+@settings(max_examples=12, deadline=None)
+def test_a_spec_is_found_wherever_it_names_its_version(padding: int, kind: str) -> None:
+    """Kong's Admin API spec writes `openapi:` on line 3,626, after its components: a search
+    that read only the first 64 KiB skipped it, and `putlint check .` passed."""
+    import tempfile
+
+    from linter.discover import discover
+
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        filler = "x" * padding
+        if kind == "yaml":
+            text = (f"components:\n  schemas:\n    Pad: {{description: '{filler}'}}\n"
+                    "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n")
+        else:
+            text = json.dumps({"components": {"x": filler}, "openapi": "3.0.3",
+                               "info": {"title": "t", "version": "1"}, "paths": {}})
+        (root / f"api.{kind}").write_text(text, encoding="utf-8")
+        (root / f"fragment.{kind}").write_text(
+            text.replace("openapi", "summary") if kind == "json"
+            else text.replace("openapi: 3.0.3\n", ""), encoding="utf-8")
+        files, _, _ = discover([root])
+        assert [f.name for f in files] == [f"api.{kind}"]
+
+
+@pytest.mark.parametrize("text", ["\ufeffopenapi: 3.0.3\ninfo: {title: t, version: '1'}\n"
+                                  "paths: {}\n",
+                                  "{openapi: 3.0.3, info: {title: t, version: '1'}, paths: {}}\n"])
+def test_a_bom_or_flow_style_spec_is_found(tmp_path: Path, text: str) -> None:
+    from linter.discover import discover
+
+    (tmp_path / "api.yaml").write_text(text, encoding="utf-8")
+    assert [f.name for f in discover([tmp_path])[0]] == ["api.yaml"]
+
+
+@pytest.mark.parametrize(("change", "why"), [
+    (lambda t: t.replace("    put:\n", "    put:\n      x-upsert: false\n"), "x-upsert: false"),
+    (lambda t: t.replace("    put:\n", "    patch:\n"), "the path now has PATCH but no PUT")])
+def test_diff_says_when_an_upsert_with_critical_fields_leaves_scope(tmp_path: Path, change,
+                                                                    why: str) -> None:
+    marked = spec_text().replace("minItems: 1\n", "minItems: 1\n" + " " * 18 +
+                                 "x-critical: true\n")
+    base = write(tmp_path, marked, "base.yaml")
+    head = write(tmp_path, change(marked).replace(" " * 18 + "minItems: 1\n", ""), "head.yaml")
+    result = invoke("diff", base, head)
+    assert result.exit_code == 1 and "PUT208" in result.output and why in result.output
+    gone = write(tmp_path, marked.replace("/certs/{id}", "/other/{id}"), "gone.yaml")
+    assert "PUT208" not in invoke("diff", base, gone).output
+
+
+def test_an_x_putlint_ignore_that_names_no_rule_is_a_warning(tmp_path: Path) -> None:
+    text = spec_text(op_extra="      x-putlint-ignore: [PUT00, PUT005]\n").replace(
+        "minItems: 1\n", "minItems: 1\n" + " " * 18 + "x-critical: true\n")
+    result = invoke("check", write(tmp_path, text))
+    assert "names no rule" not in result.output  # a prefix (PUT00) and an id: fine
+    typo = text.replace("[PUT00, PUT005]", "[PUT0O5]")
+    result = invoke("check", write(tmp_path, typo, "typo.yaml"))
+    assert "warning: x-putlint-ignore names no rule: 'PUT0O5'" in result.output

@@ -22,10 +22,11 @@ from linter.fixes.edits import Edit, Refused, merge, verify
 from linter.fixes.reach import Reach
 from linter.load import SpecReport
 from linter.model import Scope
+from linter.reading import parse_text
 from linter.refs import Loc, Workspace
 from linter.rule import Hit
 from linter.runner import Runner
-from linter.source import Document, parse_text
+from linter.source import Document
 
 Replacement = tuple[int, int, str]
 # What a spec of an unexpected shape raises in a builder or a text layer: the fix is not made
