@@ -1,6 +1,6 @@
 """Omission cases: hypothesis strategies for full request bodies and their omission variants.
 
-This is putlint's public testing API (see the README, "Omission cases in your own tests")::
+This is putlint's public testing API (see docs/pytest-plugin.md, "Strategies")::
 
     from linter.cases import load_spec
 

@@ -169,8 +169,8 @@ def operation_cases(op: OperationCases, bodies: dict[str, Any]) -> list[PlannedC
 def load_bodies(files: dict[str, str]) -> dict[str, Any]:
     """Set-up bodies by operation, each read from a JSON or YAML file (`--body OP=FILE`,
     config `probe.bodies`)."""
-    from linter.refs import display_name
     from linter.reading import parse
+    from linter.refs import display_name
 
     bodies = {}
     for op, name in files.items():

@@ -22,8 +22,8 @@ host names (RFC 1123).
 It speaks the paths of ``specs/konnect-certificates-*.yaml``. A plain WSGI application on the
 standard library, so a test suite can call it in-process (``httpx.WSGITransport``) or serve it
 on loopback (``running(app)``), and ``python -m linter.refserver --mode purge`` serves it for
-the README demo. ``fail_rate`` makes it answer 500 at random, before doing anything, to test
-clients' clean-up, and ``latency`` makes it slow.
+the probe demo (docs/commands/probe.md). ``fail_rate`` makes it answer 500 at random, before
+doing anything, to test clients' clean-up, and ``latency`` makes it slow.
 """
 
 from __future__ import annotations

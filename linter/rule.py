@@ -76,10 +76,10 @@ class Rule:
         return self.reads is RunFacts or own == command or (own, command) == ("check", "diff")
 
     def explain(self) -> str:
-        return (f"{self.id} {self.name} ({self.severity})\n\n{self.summary}\n\n"
-                f"## What it does\n{self.what_it_does}\n\n## Why is this bad?\n{self.why_bad}\n\n"
-                f"## Example\n```yaml\n{self.example.rstrip()}\n```\n\n"
-                f"## Use instead\n```yaml\n{self.use_instead.rstrip()}\n```\n")
+        """The documentation people read (`putlint explain`, docs, SARIF help)."""
+        from linter.ruledoc import explain
+
+        return explain(self)
 
 
 # Fact types whose rules only one command runs; every other rule runs wherever operations are

@@ -6,15 +6,19 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from importlib.metadata import version
 from pathlib import Path
 
 from linter.reading import parse
 
 SPECS = Path(__file__).resolve().parent.parent / "specs"
 
-# Each is needed elsewhere (omission cases, probe, --validate, YAML files) or never (pydantic
-# came in with typer 0.29, which pyproject.toml keeps out).
-HEAVY = ("hypothesis", "httpx", "openapi_spec_validator", "pydantic", "yaml", "yaml_rs")
+# Each is needed elsewhere (omission cases, probe, --validate, YAML files) or never. pydantic
+# is typer's own from 0.29 on (it reads the options with it; pyproject.toml says what that
+# costs); with an older typer nothing may bring it in.
+TYPER = tuple(int(part) for part in version("typer").split(".")[:2])
+HEAVY = ("hypothesis", "httpx", "openapi_spec_validator", "yaml", "yaml_rs") + \
+    (("pydantic",) if TYPER < (0, 29) else ())
 
 RUN = """
 import json, sys

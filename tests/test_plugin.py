@@ -1,4 +1,5 @@
-"""The pytest plugin, run as a user runs it: the README example in a scratch project."""
+"""The pytest plugin, run as a user runs it: the example of docs/pytest-plugin.md in a scratch
+project."""
 
 from __future__ import annotations
 
@@ -12,18 +13,18 @@ import pytest
 from linter.refserver import ReferenceApi, running
 
 ROOT = Path(__file__).resolve().parent.parent
-README = ROOT / "README.md"
+README = ROOT / "docs" / "pytest-plugin.md"  # the page that shows the example
 FIXED = ROOT / "specs" / "konnect-certificates-fixed.yaml"
 
 pytest_plugins = ["pytester"]
 
 
 def readme_example(name: str) -> str:
-    """The code block that follows `<!-- readme-example: NAME -->` in the README, verbatim."""
+    """The code block that follows `<!-- readme-example: NAME -->` on the page, verbatim."""
     text = README.read_text(encoding="utf-8")
     match = re.search(rf"<!-- readme-example: {re.escape(name)} -->\n```\w*\n(.*?)```", text,
                       re.S)
-    assert match, f"README has no example {name}"
+    assert match, f"{README.name} has no example {name}"
     return match.group(1)
 
 

@@ -280,7 +280,7 @@ def test_labelled_precision_on_real_specs() -> None:
 
 def test_one_threshold_named_and_valued_the_same_everywhere() -> None:
     """--min-confidence is the only threshold: the command's default is the library's, and
-    README names it with that value."""
+    the suggest page of the docs names it with that value."""
     import inspect
 
     from linter.cli import suggest as command
@@ -288,6 +288,6 @@ def test_one_threshold_named_and_valued_the_same_everywhere() -> None:
 
     default = inspect.signature(command).parameters["min_confidence"].default
     assert default == MIN_CONFIDENCE
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "docs" / "commands" / "suggest.md").read_text(encoding="utf-8")
     assert f"`--min-confidence {MIN_CONFIDENCE}`" in readme and "threshold" in readme
     assert "--write-threshold" not in readme + putlint("suggest", "--help").stdout

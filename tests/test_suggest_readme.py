@@ -16,13 +16,19 @@ KONG = ROOT.parent / "shared" / "corpus" / "kong" / "developer.konghq.com" / "ga
     "admin-oss" / "3.9" / "openapi.yaml"
 
 
-def block(name: str) -> str:
-    """The code block that follows `<!-- suggest-walkthrough: NAME -->` in the README."""
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
+def block(name: str, page: Path = ROOT / "README.md") -> str:
+    """The code block that follows `<!-- suggest-walkthrough: NAME -->` on a page (README's
+    tour; the suggest page of the docs shows the same walk-through)."""
+    text = page.read_text(encoding="utf-8")
     match = re.search(rf"<!-- suggest-walkthrough: {re.escape(name)} -->\n```\w*\n(.*?)```",
                       text, re.S)
-    assert match, f"README has no walk-through block {name}"
+    assert match, f"{page.name} has no walk-through block {name}"
     return match.group(1)
+
+
+def test_the_docs_show_the_same_walkthrough() -> None:
+    for name in ("transcript", "putlint.yaml"):
+        assert block(name, ROOT / "docs" / "commands" / "suggest.md") == block(name)
 
 
 def steps(transcript: str) -> list[tuple[str, str]]:

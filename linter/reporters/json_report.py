@@ -1,4 +1,4 @@
-"""JSON: the stable machine format documented in the README.
+"""JSON: the stable machine format documented in docs/reference/json-report.md.
 
 Values JSON cannot spell (infinity, NaN, lone surrogates) are written as safe_json says.
 """

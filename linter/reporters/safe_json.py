@@ -4,7 +4,7 @@ A spec can hold values JSON has no spelling for: YAML's `.inf` and `.nan` (and J
 read as infinity), integers too long to write out, text with lone surrogates (`"\\ud800"` in a
 YAML string), keys that are numbers or null. `json.dumps` would write `Infinity` or `NaN` (not
 JSON), raise on the long integer, or hand back text no UTF-8 file can hold. Here each one gets
-an honest, documented spelling instead (README, "JSON report"):
+an honest, documented spelling instead (docs/reference/json-report.md):
 
 - infinity and NaN become the strings "Infinity", "-Infinity" and "NaN";
 - an integer of more than MAX_DIGITS digits becomes a string saying how long it is;

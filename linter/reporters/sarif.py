@@ -16,9 +16,9 @@ from linter.findings import Finding, RunReport
 from linter.registry import all_rules
 from linter.reporters import RenderContext, ReportFormat, exchange_lines
 from linter.reporters.safe_json import dumps
+from linter.urls import DOCUMENTATION, rule_page
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-INFORMATION_URI = "https://pypi.org/project/putlint/"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 
 
@@ -33,7 +33,7 @@ def render(report: RunReport, ctx: RenderContext | None = None) -> str:
     run: dict[str, Any] = {
         "tool": {"driver": {
             "name": "putlint",
-            "informationUri": INFORMATION_URI,
+            "informationUri": DOCUMENTATION,
             "version": ctx.tool_version or "0",
             "rules": [_rule(rule) for rule in rules],
         }},
@@ -59,7 +59,7 @@ def _rule(rule: Any) -> dict[str, Any]:
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": rule.what_it_does},
         "help": {"text": f"{rule.what_it_does}\n\n{rule.why_bad}", "markdown": markdown},
-        "helpUri": f"{INFORMATION_URI}#{rule.id.lower()}",
+        "helpUri": rule_page(rule.id),
         "defaultConfiguration": {"level": LEVELS[rule.severity],
                                  "enabled": rule.default_enabled},
         "properties": {"tags": ["api-contract", "openapi", "data-loss"]},

@@ -1,0 +1,131 @@
+"""Every transcript in the README and the docs, run as written and compared with the real output.
+
+A transcript is a ```text block (or ````text, when it shows Markdown fences) right after a
+`<!-- transcript -->` comment. Its `$ putlint ...` lines are run with the console script, and
+what follows each, up to the next `$` line, is what stdout and stderr show on a terminal, in
+order (NO_COLOR set). `$ echo $?` is followed by the exit code; `$ cat FILE` by the file.
+The comment may say where it runs:
+
+    <!-- transcript -->                                       in the repository root
+    <!-- transcript: scratch SRC=DEST ... -->                 in an empty folder, with SRC (from
+                                                              the root) copied there as DEST
+    <!-- transcript: refserver MODE -->                       with the reference server serving
+                                                              in MODE at http://127.0.0.1:8080
+
+Identifiers that probe generates (UUIDs) are compared as `<uuid>`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+from contextlib import nullcontext
+from pathlib import Path
+
+import pytest
+
+from linter.refserver import ReferenceApi, running
+
+ROOT = Path(__file__).resolve().parent.parent
+PUTLINT = str(Path(sys.executable).parent / "putlint")
+SHOWN_URL = "http://127.0.0.1:8080"
+BLOCK = re.compile(r"<!-- transcript(?::\s*(.*?))?\s*-->\n(`{3,})text\n(.*?)\n\2\n", re.S)
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def pages() -> list[Path]:
+    return [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
+
+
+def transcripts() -> list[tuple[str, str, str]]:
+    """(where it is shown, the directive, the block) for every transcript."""
+    out = []
+    for page in pages():
+        text = page.read_text(encoding="utf-8")
+        for match in BLOCK.finditer(text):
+            line = text.count("\n", 0, match.start()) + 1
+            out.append((f"{page.relative_to(ROOT)}:{line}", match.group(1) or "",
+                        match.group(3) + "\n"))
+    return out
+
+
+def test_every_shown_command_is_a_transcript() -> None:
+    """A block that shows a `$ putlint` command and its output is run by some test: here, or
+    (the suggest walk-through on a corpus spec) by tests/test_suggest_readme.py."""
+    for page in pages():
+        text = page.read_text(encoding="utf-8")
+        for match in re.finditer(r"(?:<!-- ([^>]*) -->\n)?(`{3,})text\n\$ ", text):
+            directive = match.group(1) or ""
+            where = f"{page.relative_to(ROOT)}:{text.count(chr(10), 0, match.start()) + 1}"
+            assert directive.startswith(("transcript", "suggest-walkthrough")), where
+    assert len(transcripts()) >= 20
+
+
+def steps(block: str) -> list[tuple[str, str]]:
+    parts = re.split(r"^\$ (.*)\n", block, flags=re.M)
+    assert parts[0] == "", "a transcript starts with a $ line"
+    return list(zip(parts[1::2], parts[2::2], strict=True))
+
+
+def scratch_folder(directive: str, tmp_path: Path) -> Path:
+    for pair in directive.split()[1:]:
+        source, _, dest = pair.partition("=")
+        target = tmp_path / dest
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if (ROOT / source).is_dir():
+            shutil.copytree(ROOT / source, target)
+        else:
+            shutil.copyfile(ROOT / source, target)
+    return tmp_path
+
+
+@pytest.mark.parametrize(("where", "directive", "block"), transcripts(),
+                         ids=[t[0] for t in transcripts()])
+def test_transcript(where: str, directive: str, block: str, tmp_path: Path) -> None:
+    kind = directive.split()[0] if directive else ""
+    cwd = scratch_folder(directive, tmp_path) if kind == "scratch" else ROOT
+    server = running(ReferenceApi(mode=directive.split()[1])) if kind == "refserver" \
+        else nullcontext(SHOWN_URL)
+    env = {"PATH": "/usr/bin:/bin", "NO_COLOR": "1", "PYTHONUNBUFFERED": "1",
+           "HOME": str(tmp_path)}
+    code = None
+    with server as url:
+        for command, shown in steps(block):
+            if command == "echo $?":
+                assert shown == f"{code}\n", f"{where}: exit code"
+                continue
+            if command.startswith("cat "):
+                assert (cwd / command[4:]).read_text(encoding="utf-8") == shown, where
+                continue
+            assert command.startswith("putlint "), f"{where}: cannot run {command!r}"
+            args = shlex.split(command.replace(SHOWN_URL, url))[1:]
+            proc = subprocess.run([PUTLINT, *args], cwd=cwd, stdout=subprocess.PIPE,
+                                  stderr=subprocess.STDOUT, text=True, timeout=300, env=env)
+            got = UUID.sub("<uuid>", proc.stdout.replace(url, SHOWN_URL))
+            assert got == UUID.sub("<uuid>", shown), f"{where}: $ {command}"
+            code = proc.returncode
+
+
+def test_the_pytest_failure_shown_is_what_pytest_prints(tmp_path: Path) -> None:
+    """docs/pytest-plugin.md's example test against the reference server in purge mode: the
+    `E` lines shown are pytest's, identifiers aside."""
+    page = (ROOT / "docs" / "pytest-plugin.md").read_text(encoding="utf-8")
+    example = re.search(r"<!-- readme-example: test_omissions.py -->\n```\w*\n(.*?)```", page,
+                        re.S).group(1)
+    shown = re.search(r"<!-- pytest-failure: purge -->\n```text\n(.*?)```", page,
+                      re.S).group(1)
+    (tmp_path / "test_omissions.py").write_text(example, encoding="utf-8")
+    shutil.copy(ROOT / "specs" / "konnect-certificates-fixed.yaml", tmp_path)
+    env = {**os.environ, "REFERENCE_MODE": "purge", "NO_COLOR": "1"}
+    env.pop("PYTEST_ADDOPTS", None)
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q",
+                           "--hypothesis-seed=1", "--rootdir", str(tmp_path), str(tmp_path)],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=600, env=env)
+    assert proc.returncode == 1, proc.stdout[-2000:]
+    printed = [UUID.sub("<uuid>", line) for line in proc.stdout.splitlines()
+               if line.startswith("E ")]
+    assert [UUID.sub("<uuid>", line) for line in shown.splitlines()] == printed
