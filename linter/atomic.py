@@ -45,8 +45,10 @@ def _write(target: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        if target.exists():  # keep the permissions the user gave the old file
-            os.chmod(tmp_name, target.stat().st_mode & 0o7777)
+        if target.exists():  # keep who may read and write the old file
+            # read/write bits only: a report or baseline is data, and keeping an old file's
+            # execute bit let a report written over a script run spec text as code
+            os.chmod(tmp_name, target.stat().st_mode & 0o666)
         else:
             os.chmod(tmp_name, 0o666 & ~_umask())
         os.replace(tmp_name, target)

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from linter.errors import Place, PutlintError
 from linter.facts import BehaviourFacts, ProbeFacts
+from linter.source import read_regular
 
 HEADER = ("# putlint behaviour record: what each probe case did, one case per line.\n"
           "# Written by `putlint probe --record`; a run with `--expect` reports every change.\n")
@@ -67,10 +68,9 @@ def write_record(path: Path, observed: Iterable[ProbeFacts]) -> None:
 def read_record(path: Path) -> dict[str, Entry]:
     """The cases of a record by key. A line that is not one of ours is an input error."""
     try:
-        if path.stat().st_size > MAX_RECORD:
-            raise PutlintError(f"the record is larger than {MAX_RECORD >> 20} MiB",
-                               Place(str(path)))
-        text = path.read_text(encoding="utf-8")
+        # a regular file only, read up to the cap: /dev/zero or a FIFO named in a PR must
+        # neither fill memory nor hang the run
+        text = read_regular(path, str(path), MAX_RECORD).decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise PutlintError(f"cannot read the record: {getattr(exc, 'strerror', None) or exc}",
                            Place(str(path))) from None

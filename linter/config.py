@@ -9,6 +9,7 @@ file are relative to the file's folder, so a run from a subfolder finds the same
 from __future__ import annotations
 
 import difflib
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -392,20 +393,41 @@ def load_config(path: Path | None) -> Options:
     folder = path.resolve().parent
     options.config_file = display
     options.project_root = str(folder)
-    options.baseline = _relative_to(folder, options.baseline)
-    options.root = _relative_to(folder, options.root)
-    options.reports = [(fmt, _relative_to(folder, out)) for fmt, out in options.reports]
+    options.baseline = _inside(folder, options.baseline, where, "baseline")
+    options.root = _inside(folder, options.root, where, "root")
+    options.reports = [(fmt, _inside(folder, out, where, "reports", i))
+                       for i, (fmt, out) in enumerate(options.reports)]
     if options.probe.get("bodies"):
-        options.probe = {"bodies": {op: str(_relative_to(folder, file))
+        options.probe = {"bodies": {op: str(_inside(folder, file, where, "probe", "bodies", op))
                                     for op, file in options.probe["bodies"].items()}}
     return options
 
 
-def _relative_to(folder: Path, value: str | None) -> str | None:
-    """A path from the config, as the current folder must name it."""
+def _inside(folder: Path, value: str | None, where: Where, *steps: str | int) -> str | None:
+    """A path from the config, as the current folder must name it; it must stay inside the
+    config's folder (the project). In CI the config comes with the pull request: a report
+    path or `root:` of its choosing must not write over, or read, the runner's other files.
+    A path elsewhere is for the command line, which the pipeline's owner writes."""
     if value is None:
         return None
-    return display_name(folder / value) if not Path(value).is_absolute() else value
+    project = _project_top(folder)
+    target = Path(os.path.realpath(folder / value))
+    try:
+        target.relative_to(project)
+    except ValueError:
+        raise where.error(f"'{value}' leads out of the project {project}; a path in the "
+                          "configuration stays inside it (give it on the command line to "
+                          "reach elsewhere)", *steps) from None
+    return display_name(folder / value)
+
+
+def _project_top(folder: Path) -> Path:
+    """The top of the git work tree holding the config (by its `.git`, without running git),
+    else the config's own folder."""
+    for candidate in (folder, *folder.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return folder
 
 
 def _read_text(path: Path, errors: str = "strict") -> str:

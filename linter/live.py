@@ -613,7 +613,9 @@ def _created_id(made: Exchange, last: str) -> str | None:
 
 # An id probe will put into a path: one segment that no server can read as another place
 # (no `/`, no `%`, not `.` or `..`, which a server normalising paths would resolve upward).
-_SAFE_ID = re.compile(r"^(?!\.{1,2}$)[A-Za-z0-9._~:@+-]{1,256}$")
+# \Z, not $: `$` also matches before a final newline, and an id "victim\n" would reach
+# /things/victim on a server that trims it.
+_SAFE_ID = re.compile(r"\A(?!\.{1,2}\Z)[A-Za-z0-9._~:@+-]{1,256}\Z")
 
 
 def _ok(exchange: Exchange) -> bool:

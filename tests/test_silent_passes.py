@@ -605,3 +605,59 @@ def test_a_schema_jsonschema_cannot_evaluate_is_undecided_not_invalid() -> None:
                               "required": ["a"]})
     assert is_valid({"a": 1}) is None
     assert "cannot evaluate" in is_valid.why
+
+
+# -- found by an attacker's review -------------------------------------------------------------
+
+@pytest.mark.parametrize("config", ["reports:\n  - text\n  - {format: text, output: OUT}\n",
+                                    "root: /\n", "baseline: ../../base.json\n"])
+def test_paths_in_a_pull_requests_config_stay_in_the_project(tmp_path: Path,
+                                                             config: str) -> None:
+    """The config comes with the pull request: a report written over a script outside the
+    project, or `root: /` reading the runner's files, is refused."""
+    project = tmp_path / "repo"
+    project.mkdir()
+    (project / ".git").mkdir()
+    victim = tmp_path / "victim.sh"
+    victim.write_text("#!/bin/sh\necho hi\n")
+    victim.chmod(0o755)
+    write(project, config.replace("OUT", str(victim)), "putlint.yaml")
+    spec = write(project, spec_text())
+    result = invoke("check", spec, cwd=project)
+    assert result.exit_code == 2 and "leads out of the project" in result.output
+    assert victim.read_text() == "#!/bin/sh\necho hi\n"
+
+
+def test_a_report_written_over_an_executable_loses_its_execute_bit(tmp_path: Path) -> None:
+    target = tmp_path / "out.txt"
+    target.write_text("old")
+    target.chmod(0o755)
+    from linter.atomic import write_atomic
+
+    write_atomic(target, "new")
+    assert target.stat().st_mode & 0o777 == 0o644
+
+
+@given(st.text(alphabet="abc._-\n", min_size=1, max_size=8))
+@settings(max_examples=100, deadline=None)
+def test_an_id_probe_accepts_is_exactly_one_safe_segment(ident: str) -> None:
+    """`$` matched before a final newline: an id "victim\\n" reached /things/victim."""
+    from linter.live import _SAFE_ID
+
+    if _SAFE_ID.match(ident):
+        assert "\n" not in ident and ident not in (".", "..")
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_an_expect_file_that_is_not_a_regular_file_is_an_input_error(tmp_path: Path,
+                                                                     kind: str) -> None:
+    from linter.behaviour import read_record
+    from linter.errors import PutlintError
+
+    path = tmp_path / "record.txt"
+    if kind == "fifo":
+        os.mkfifo(path)
+    else:
+        path.symlink_to("/dev/zero")
+    with pytest.raises(PutlintError, match="not a regular file"):
+        read_record(path)
