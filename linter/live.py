@@ -229,7 +229,7 @@ class Session:
                     exchange.location = urljoin(str(response.request.url),
                                                 response.headers["location"])
                 raw = read_capped(response, MAX_BODY)
-                text = raw.decode(_charset(response), errors="replace")
+                text = raw.decode(_charset(response, raw), errors="replace")
         except UnreadableBody as exc:
             exchange.error = str(exc)
             return exchange
@@ -293,10 +293,21 @@ def read_capped(response: httpx.Response, cap: int) -> bytes:
     return bytes(out)
 
 
-def _charset(response: httpx.Response) -> str:
+def _charset(response: httpx.Response, raw: bytes = b"") -> str:
+    """The answer's encoding: its declared charset, else what a byte-order mark or the zero
+    bytes of UTF-16 text say, else UTF-8. Read wrongly, UTF-16 puts a NUL between the
+    characters of an echoed secret, and no redaction matches it."""
     import codecs
 
-    name = response.charset_encoding or "utf-8"
+    name = response.charset_encoding
+    if name is None:
+        if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return "utf-16"
+        if len(raw) >= 4 and not any(raw[1::2]):
+            return "utf-16-le"
+        if len(raw) >= 4 and not any(raw[0::2]):
+            return "utf-16-be"
+        return "utf-8"
     try:
         codecs.lookup(name)
     except LookupError:

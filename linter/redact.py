@@ -139,14 +139,19 @@ class Redactor:
     def text(self, text: str) -> str:
         if self._pattern is None:
             return text
-        return self._pattern.sub(MASK, text)
+        out = self._pattern.sub(MASK, text)
+        if "\x00" in out and self._pattern.search(out.replace("\x00", "")):
+            return MASK  # a secret spelled with NULs between its characters (UTF-16 misread)
+        return out
 
     def cut(self, text: str, limit: int) -> str:
         """The first `limit` characters of the redacted text, redacting before cutting so
         that no secret is left half-shown at the cut."""
-        window = self.text(text[:2 * limit + self.reach])
-        return window if len(window) <= limit and len(text) <= 2 * limit + self.reach \
-            else window[:limit] + "..."
+        # The whole text, then the cut (the text is capped at MAX_BODY already): a window cut
+        # first could end inside a secret, which no pattern then matches, and when the masks
+        # shortened the window that partial secret moved back in front of the cut.
+        redacted = self.text(text)
+        return redacted if len(redacted) <= limit else redacted[:limit] + "..."
 
     def value(self, value: Any) -> Any:
         """A decoded JSON value with every string (keys too) and number redacted."""

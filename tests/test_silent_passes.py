@@ -661,3 +661,36 @@ def test_an_expect_file_that_is_not_a_regular_file_is_an_input_error(tmp_path: P
         path.symlink_to("/dev/zero")
     with pytest.raises(PutlintError, match="not a regular file"):
         read_record(path)
+
+
+@given(st.integers(min_value=0, max_value=60), st.integers(min_value=2, max_value=120),
+       st.integers(min_value=10, max_value=400))
+@settings(max_examples=150, deadline=None)
+def test_a_cut_answer_never_shows_part_of_a_secret(padding: int, repeats: int,
+                                                  limit: int) -> None:
+    """The cut came before the redaction: a secret the cut split was not matched, and 32 of
+    its 33 characters showed."""
+    from linter.redact import Redactor
+
+    secret = "S3cr3tTokenValue_abcdefghijklmnop"
+    shown = Redactor([secret]).cut("." * padding + secret * repeats, limit)
+    assert not any(secret[i:i + 8] in shown for i in range(len(secret) - 7))
+
+
+def test_a_secret_echoed_in_utf16_is_masked() -> None:
+    from linter.redact import Redactor
+
+    secret = "S3cr3tTokenValue_abcdefghijklmnop"
+    misread = ("token=" + secret).encode("utf-16-le").decode("utf-8")
+    assert secret[:8] not in Redactor([secret]).text(misread).replace("\x00", "")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-16"])
+def test_an_answer_in_utf16_is_read_as_utf16(encoding: str) -> None:
+    import httpx
+
+    from linter.live import _charset
+
+    raw = "token=abcdefgh".encode(encoding)
+    response = httpx.Response(200, content=raw, headers={"content-type": "text/plain"})
+    assert raw.decode(_charset(response, raw)) .lstrip("\ufeff") == "token=abcdefgh"
