@@ -945,6 +945,13 @@ def _decide(ctx: Context, path: tuple[str, ...], form: Form, is_valid: Any) -> V
     unmodelled = tuple(sorted(ctx.unmodelled))
     if ctx.incomplete:
         return Verdict(None, None, unmodelled, rejected, _why_open(ctx))
+    if rejected and unmodelled:
+        # jsonschema refused every body built, and the schema has keywords the search does
+        # not build for (a sibling's `minProperties`, `contains`, `if`/`then`...): the refusal
+        # may be theirs, not the field's. "Cannot be omitted" would be a silent pass.
+        return Verdict(None, None, unmodelled, rejected,
+                       f"every body built was refused, and the search does not build for "
+                       f"{', '.join(unmodelled)}")
     # Every branch combination was either ruled out by structure or searched to the end,
     # and jsonschema accepted none of the bodies built for it.
     return Verdict(False, None, unmodelled, rejected)

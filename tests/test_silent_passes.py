@@ -694,3 +694,20 @@ def test_an_answer_in_utf16_is_read_as_utf16(encoding: str) -> None:
     raw = "token=abcdefgh".encode(encoding)
     response = httpx.Response(200, content=raw, headers={"content-type": "text/plain"})
     assert raw.decode(_charset(response, raw)) .lstrip("\ufeff") == "token=abcdefgh"
+
+
+@pytest.mark.parametrize("sibling", [
+    "{type: object, minProperties: 1}",
+    "{type: object, required: [p], dependentRequired: {p: [q]}}",
+    "{type: array, contains: {type: object, required: [k]}}",
+    "{type: string, if: {minLength: 0}, then: {pattern: '^q'}}",
+    "{type: array, prefixItems: [{const: 5}, {const: x}], minItems: 2}"])
+def test_a_constraint_on_a_sibling_never_hides_a_finding(tmp_path: Path, sibling: str) -> None:
+    """A satisfiable constraint the search does not build for, on another required field,
+    made every body it built invalid: the critical field looked impossible to omit."""
+    indent = " " * 16
+    text = spec_text().replace("required: [snis]", "required: [a]").replace(
+        f"{indent}snis:\n", f"{indent}a: {sibling}\n{indent}snis:\n").replace(
+        "minItems: 1\n", "minItems: 1\n" + " " * 18 + "x-critical: true\n")
+    result = invoke("check", write(tmp_path, text))
+    assert "PUT001" in result.output and result.exit_code == 1, result.output
