@@ -945,16 +945,46 @@ def _decide(ctx: Context, path: tuple[str, ...], form: Form, is_valid: Any) -> V
     unmodelled = tuple(sorted(ctx.unmodelled))
     if ctx.incomplete:
         return Verdict(None, None, unmodelled, rejected, _why_open(ctx))
-    if rejected and unmodelled:
+    if rejected and unmodelled and not _conditions_name(ctx.root, path):
         # jsonschema refused every body built, and the schema has keywords the search does
         # not build for (a sibling's `minProperties`, `contains`, `if`/`then`...): the refusal
-        # may be theirs, not the field's. "Cannot be omitted" would be a silent pass.
+        # may be theirs, not the field's. "Cannot be omitted" would be a silent pass. (When a
+        # condition requires the field itself - `then: {required: [snis]}` - it is the field's.)
         return Verdict(None, None, unmodelled, rejected,
                        f"every body built was refused, and the search does not build for "
                        f"{', '.join(unmodelled)}")
     # Every branch combination was either ruled out by structure or searched to the end,
     # and jsonschema accepted none of the bodies built for it.
     return Verdict(False, None, unmodelled, rejected)
+
+
+_CONDITIONS = ("if", "then", "else", "not", "dependentSchemas", "dependentRequired")
+
+
+def _conditions_name(root: dict, path: tuple[str, ...]) -> bool:
+    """Does a conditional keyword anywhere in the schema require the field by name (a
+    `required` under `then`/`else`/`not`/`dependentSchemas`, or a `dependentRequired` list)?"""
+    name = next((step for step in reversed(path) if step != ITEMS), None)
+    if name is None:
+        return False
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    seen = 0
+    while stack and seen < 100_000:  # bounded: the schema is bundled, its size is the spec's
+        node, conditional = stack.pop()
+        seen += 1
+        if isinstance(node, list):
+            stack.extend((item, conditional) for item in node)
+        elif isinstance(node, dict):
+            required = node.get("required")
+            if conditional and isinstance(required, list) and name in required:
+                return True
+            depends = node.get("dependentRequired")
+            if isinstance(depends, dict) and any(
+                    isinstance(v, list) and name in v for v in depends.values()):
+                return True
+            for key, value in node.items():
+                stack.append((value, conditional or key in _CONDITIONS))
+    return False
 
 
 def _why_open(ctx: Context) -> str:
