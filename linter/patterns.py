@@ -205,6 +205,22 @@ def _metered(keyword: Any) -> Any:
     return counted
 
 
+def _charged(keyword: Any) -> Any:
+    """`enum` and `const` against a list or an object compare element by element: 200 lists of
+    1,000 numbers against a list body is 200,000 comparisons for one keyword, and a spec under
+    1 MB could ask it a million times. Charge what the comparison costs (scalars stay free)."""
+
+    def counted(validator: Any, value: Any, instance: Any, schema: Any) -> Any:
+        if isinstance(instance, (list, dict)):
+            alternatives = len(value) if isinstance(value, list) else 1
+            _Meter.left -= alternatives * max(len(instance), 1)
+            if _Meter.left < 0:
+                raise OutOfSteps()
+        return keyword(validator, value, instance, schema)
+
+    return counted
+
+
 def new_spec() -> None:
     _Meter.spec_left = STEPS_PER_SPEC
 
@@ -270,6 +286,8 @@ def linear_validator() -> Any:
                 "patternProperties": _pattern_properties,
                 "additionalProperties": _additional_properties,
                 "unevaluatedProperties": unevaluated}
+    keywords["enum"] = _charged(keywords["enum"])
+    keywords["const"] = _charged(keywords["const"])
     return validators.extend(Draft202012Validator, {
         name: _metered(fn) if name in _APPLICATORS else fn for name, fn in keywords.items()})
 

@@ -711,3 +711,31 @@ def test_a_constraint_on_a_sibling_never_hides_a_finding(tmp_path: Path, sibling
         "minItems: 1\n", "minItems: 1\n" + " " * 18 + "x-critical: true\n")
     result = invoke("check", write(tmp_path, text))
     assert "PUT001" in result.output and result.exit_code == 1, result.output
+
+
+def test_an_enum_of_long_lists_stays_within_the_cpu_bound(tmp_path: Path) -> None:
+    """An attacker's 800 KB spec: a required `oneOf` of two enums of 200 long lists, and 100
+    critical fields. Each enum check compared 200,000 numbers and was never charged: over a
+    minute. Under a 10 s CPU limit (the bound SECURITY.md promises for specs under 1 MB)."""
+    import resource
+    import subprocess
+    import sys
+
+    lists = [[*range(399), i] for i in range(200)]
+    props: dict = {"a": {"oneOf": [{"enum": lists}, {"enum": lists}]}}
+    props.update({f"f{i}": {"type": "string", "x-critical": True} for i in range(100)})
+    body = {"type": "object", "required": ["a"], "properties": props}
+    spec = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {"/x": {"put": {
+        "requestBody": {"required": True, "content": {"application/json": {"schema": body}}},
+        "responses": {"200": {"description": "ok"}, "400": {"description": "bad"}}}}}}
+    path = tmp_path / "enum.json"
+    path.write_text(json.dumps(spec), encoding="utf-8")
+    assert path.stat().st_size < 1_000_000
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_CPU, (10, 10))
+
+    proc = subprocess.run([sys.executable, "-m", "linter.cli", "check", str(path)],
+                          capture_output=True, text=True, preexec_fn=limit, timeout=120)
+    assert proc.returncode == 1, proc.stderr[-500:]
+    assert "PUT001" in proc.stdout
