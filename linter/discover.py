@@ -8,7 +8,7 @@ import stat
 from pathlib import Path
 
 from linter.errors import Place, PutlintError
-from linter.refs import display_name
+from linter.refs import display_name, is_within
 from linter.source import MAX_FILE_BYTES
 
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
@@ -98,7 +98,7 @@ def _search(top: Path) -> tuple[list[Path], list[PutlintError]]:
             if candidate.suffix.lower() not in SPEC_SUFFIXES:
                 continue
             real = Path(os.path.realpath(candidate))
-            if not _is_within(real, real_top):
+            if not is_within(real, real_top):
                 refused.append(PutlintError(
                     "a symlink that leads outside the folder searched "
                     f"({display_name(top)}); not read", Place(display_name(candidate))))
@@ -110,11 +110,3 @@ def _search(top: Path) -> tuple[list[Path], list[PutlintError]]:
             if regular and looks_like_root(candidate):
                 found.append(candidate)
     return found, refused
-
-
-def _is_within(path: Path, folder: Path) -> bool:
-    try:
-        path.relative_to(folder)
-        return True
-    except ValueError:
-        return False

@@ -192,13 +192,7 @@ class PutlintServer(LanguageServer):
         return {path_of(uri): doc.source for uri, doc in self.workspace.text_documents.items()}
 
     def text_of(self, path: Path) -> str | None:
-        overlay = self.overlay()
-        if path in overlay:
-            return overlay[path]
-        try:
-            return path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError):
-            return None
+        return _current(path, self.overlay())
 
     def load_options(self) -> None:
         folder = self.state.folders[0] if self.state.folders else Path.cwd()

@@ -84,7 +84,7 @@ class Workspace:
         inside the root folder: the one gate every `$ref` to a file goes through, for the
         analysis and for `--validate` alike. Nothing outside the root is opened."""
         target = Path(os.path.realpath(path))
-        if not _is_within(target, self.root_dir):
+        if not is_within(target, self.root_dir):
             raise PutlintError(f"$ref '{printable(ref)}' leaves the spec's root folder "
                                f"{self.root_dir}; putlint reads no file outside it (a wider "
                                "root: --root DIR or `root:` in putlint.yaml)")
@@ -159,7 +159,8 @@ def _int_key(token: str) -> int | None:
     return int(token) if token.isdigit() else None
 
 
-def _is_within(path: Path, folder: Path) -> bool:
+def is_within(path: Path, folder: Path) -> bool:
+    """Is ``path`` ``folder`` or below it (both already resolved)?"""
     try:
         path.relative_to(folder)
         return True

@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 from linter.errors import PutlintError
-from linter.refs import Workspace, _is_within
+from linter.refs import Workspace, is_within
 from linter.source import printable
 
 MAX_ERRORS = 20
@@ -241,7 +241,7 @@ def _own_resource(url: str) -> bool:
     parts = urlparse(url)
     folder = Path(openapi_spec_validator.__file__).resolve().parent
     return parts.scheme == "file" and parts.netloc in ("", "localhost") and \
-        _is_within(Path(unquote(parts.path)).resolve(), folder)
+        is_within(Path(unquote(parts.path)).resolve(), folder)
 
 
 @contextlib.contextmanager
