@@ -962,10 +962,11 @@ _CONDITIONS = ("if", "then", "else", "not", "dependentSchemas", "dependentRequir
 
 
 def _conditions_name(root: dict, path: tuple[str, ...]) -> bool:
-    """Does a conditional keyword anywhere in the schema require the field by name (a
-    `required` under `then`/`else`/`not`/`dependentSchemas`, or a `dependentRequired` list)?"""
-    name = next((step for step in reversed(path) if step != ITEMS), None)
-    if name is None:
+    """Does a conditional keyword anywhere in the schema name the field, or a parent of it, in a
+    `required` (under `if`/`then`/`else`/`not`/`dependentSchemas`) or a `dependentRequired`
+    list? Then a refusal is plausibly about the field, and "cannot" stands."""
+    names = {step for step in path if step != ITEMS}
+    if not names:
         return False
     stack: list[tuple[Any, bool]] = [(root, False)]
     seen = 0
@@ -976,11 +977,11 @@ def _conditions_name(root: dict, path: tuple[str, ...]) -> bool:
             stack.extend((item, conditional) for item in node)
         elif isinstance(node, dict):
             required = node.get("required")
-            if conditional and isinstance(required, list) and name in required:
+            if conditional and isinstance(required, list) and names & set(map(str, required)):
                 return True
             depends = node.get("dependentRequired")
             if isinstance(depends, dict) and any(
-                    isinstance(v, list) and name in v for v in depends.values()):
+                    isinstance(v, list) and names & set(map(str, v)) for v in depends.values()):
                 return True
             for key, value in node.items():
                 stack.append((value, conditional or key in _CONDITIONS))
