@@ -411,7 +411,10 @@ def _inside(folder: Path, value: str | None, where: Where, *steps: str | int) ->
     if value is None:
         return None
     project = _project_top(folder)
-    target = Path(os.path.realpath(folder / value))
+    try:
+        target = Path(os.path.realpath(folder / value))
+    except ValueError:  # a NUL in the path
+        raise where.error(f"{value!r} is not a file path", *steps) from None
     try:
         target.relative_to(project)
     except ValueError:
