@@ -19,7 +19,7 @@ from typing import Any
 from linter.critical import CriticalName
 from linter.errors import Place, PutlintError
 from linter.reading import parse
-from linter.refs import display_name
+from linter.refs import display_name, work_tree_top
 from linter.source import printable
 from linter.vocab import (
     CONTRACT_CHOICES,
@@ -410,7 +410,7 @@ def _inside(folder: Path, value: str | None, where: Where, *steps: str | int) ->
     A path elsewhere is for the command line, which the pipeline's owner writes."""
     if value is None:
         return None
-    project = _project_top(folder)
+    project = work_tree_top(folder) or folder
     try:
         target = Path(os.path.realpath(folder / value))
     except ValueError:  # a NUL in the path
@@ -422,15 +422,6 @@ def _inside(folder: Path, value: str | None, where: Where, *steps: str | int) ->
                           "configuration stays inside it (give it on the command line to "
                           "reach elsewhere)", *steps) from None
     return display_name(folder / value)
-
-
-def _project_top(folder: Path) -> Path:
-    """The top of the git work tree holding the config (by its `.git`, without running git),
-    else the config's own folder."""
-    for candidate in (folder, *folder.parents):
-        if (candidate / ".git").exists():
-            return candidate
-    return folder
 
 
 def _read_text(path: Path, errors: str = "strict") -> str:

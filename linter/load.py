@@ -20,7 +20,7 @@ from linter.facts import FieldFacts, MediaFacts, OperationFacts
 from linter.model import ApiView, Operation, Scope
 from linter.profiles import HINTS, profile_named
 from linter.readback import Readback
-from linter.refs import Loc, Workspace, display_name
+from linter.refs import Loc, Workspace, display_name, work_tree_top
 from linter.search import new_spec
 from linter.source import Document, pointer_text
 
@@ -136,10 +136,7 @@ def ref_root(path: Path, options: Options) -> Path:
     if options.root:
         return Path(options.root)
     folder = Path(os.path.realpath(path)).parent
-    for candidate in (folder, *folder.parents):
-        if (candidate / ".git").exists():
-            return candidate
-    return folder
+    return work_tree_top(folder) or folder
 
 
 def _in_operation(op: Operation, field: FieldFacts) -> FieldFacts:

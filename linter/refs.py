@@ -159,6 +159,15 @@ def _int_key(token: str) -> int | None:
     return int(token) if token.isdigit() else None
 
 
+def work_tree_top(folder: Path) -> Path | None:
+    """The top of the git work tree holding ``folder`` (found by its `.git`, without running
+    git), or None outside one."""
+    for candidate in (folder, *folder.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return None
+
+
 def is_within(path: Path, folder: Path) -> bool:
     """Is ``path`` ``folder`` or below it (both already resolved)?"""
     try:
