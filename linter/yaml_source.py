@@ -8,12 +8,11 @@ Only imported when a YAML file is read or placed: a run over JSON specs never pa
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import re
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from linter.errors import Place, PutlintError
 from linter.source import Document, Pointer, duplicate_key_warning, line_col_at
@@ -31,41 +30,57 @@ _MAX_AMPERSANDS = 100_000
 # Tests set this to compare the block-text locator with compose on every node of the corpus.
 _FORCE_COMPOSE = False
 
-_BASE_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+def _libyaml_loader() -> type:
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _Loader(_BASE_LOADER):  # type: ignore[misc, valid-type]
+@functools.cache
+def yaml12_loader() -> type:
     """libyaml's safe loader with YAML 1.2 core-schema scalars and duplicate-key detection.
 
-    OpenAPI 3.1 prescribes YAML 1.2: `on`, `yes` and `no` are strings, `2025-11-06` is a string,
-    not a date. PyYAML resolves YAML 1.1, so the 1.1-only implicit resolvers are replaced.
+    Built on first use: PyYAML's import is 0.02 s of a 0.25 s start-up, and yaml-rs reads
+    most specs without it (see _fast_yaml).
     """
+    import yaml
 
-    duplicates: list[tuple[str, int, int]]
+    base = _libyaml_loader()
 
-    def construct_mapping(  # type: ignore[override]
-        self, node: yaml.MappingNode, deep: bool = False
-    ) -> dict:
-        has_merge = any(k.tag == "tag:yaml.org,2002:merge" for k, _ in node.value)
-        mapping = super().construct_mapping(node, deep=deep)
-        if not has_merge and len(mapping) != len(node.value):
-            seen: set = set()
-            for key_node, _ in node.value:
-                key = self.construct_object(key_node)
-                if key in seen:
-                    mark = key_node.start_mark
-                    self.duplicates.append((str(key), mark.line + 1, mark.column + 1))
-                seen.add(key)
-        return mapping
+    class Loader(base):  # type: ignore[misc, valid-type]
+        """OpenAPI 3.1 prescribes YAML 1.2: `on`, `yes` and `no` are strings, `2025-11-06` is a
+        string, not a date. PyYAML resolves YAML 1.1, so the 1.1-only implicit resolvers are
+        replaced."""
+
+        duplicates: list[tuple[str, int, int]]
+
+        def construct_mapping(  # type: ignore[override]
+            self, node: yaml.MappingNode, deep: bool = False
+        ) -> dict:
+            has_merge = any(k.tag == "tag:yaml.org,2002:merge" for k, _ in node.value)
+            mapping = super().construct_mapping(node, deep=deep)
+            if not has_merge and len(mapping) != len(node.value):
+                seen: set = set()
+                for key_node, _ in node.value:
+                    key = self.construct_object(key_node)
+                    if key in seen:
+                        mark = key_node.start_mark
+                        self.duplicates.append((str(key), mark.line + 1, mark.column + 1))
+                    seen.add(key)
+            return mapping
+
+    Loader.yaml_implicit_resolvers = _yaml12_resolvers(base)
+    Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+    return Loader
 
 
-def _yaml12_resolvers() -> dict:
+def _yaml12_resolvers(base: type) -> dict:
     # Drop YAML 1.1 booleans, sexagesimal numbers and timestamps; keep 1.2 core forms.
     resolvers = {
         first: [(tag, rx) for tag, rx in entries
                 if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp",
                                "tag:yaml.org,2002:int", "tag:yaml.org,2002:float")]
-        for first, entries in _BASE_LOADER.yaml_implicit_resolvers.items()
+        for first, entries in base.yaml_implicit_resolvers.items()
     }
     core = [
         ("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), "tTfF"),
@@ -81,10 +96,9 @@ def _yaml12_resolvers() -> dict:
     return resolvers
 
 
-_Loader.yaml_implicit_resolvers = _yaml12_resolvers()
+def _construct_int(loader: Any, node: Any) -> int:
+    import yaml
 
-
-def _construct_int(loader: yaml.constructor.SafeConstructor, node: yaml.ScalarNode) -> int:
     value = loader.construct_scalar(node)
     try:
         return int(value, 0) if value.lstrip("+-").startswith(("0o", "0x")) else int(value)
@@ -92,9 +106,6 @@ def _construct_int(loader: yaml.constructor.SafeConstructor, node: yaml.ScalarNo
         raise yaml.constructor.ConstructorError(
             None, None, f"an integer of {len(value):,} digits; putlint reads numbers of at "
             "most 4,300 digits", node.start_mark) from None
-
-
-_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 
 
 # Characters YAML does not allow in a stream (YAML 1.2 "c-printable", complemented).
@@ -200,8 +211,10 @@ def _expansion_fits(text: str) -> bool:
     sizes: dict[str, int] = {}
     stack: list[list] = []  # open collections: [anchor, start offset, bytes aliases add]
     added = 0  # bytes the aliases outside every collection add
-    try:
-        for event in yaml.parse(text, Loader=_BASE_LOADER):
+    import yaml
+
+    try:  # events need no YAML 1.2 resolvers: libyaml's own loader
+        for event in yaml.parse(text, Loader=_libyaml_loader()):
             if isinstance(event, yaml.AliasEvent):
                 grow = sizes.get(event.anchor, 0)
                 if stack:
@@ -248,7 +261,9 @@ def parse_yaml(path: Path, display: str, text: str) -> Document:
 
 def _parse_yaml_slow(path: Path, display: str, text: str,
                      unprintable: list[PutlintError]) -> Document:
-    loader = _Loader(text)
+    import yaml
+
+    loader = yaml12_loader()(text)
     loader.duplicates = []
     try:
         data = loader.get_single_data()
@@ -334,6 +349,8 @@ class YamlLocator:
                 return self._block.position(pointer)
             except Unsure:
                 pass
+        import yaml
+
         try:
             return self.composed_position(pointer)
         except yaml.YAMLError:
@@ -341,8 +358,10 @@ class YamlLocator:
 
     def composed_position(self, pointer: Pointer) -> tuple[int, int]:
         """The key of the last mapping entry found along ``pointer``, else the node itself."""
+        import yaml
+
         if self._root is None:
-            self._root = yaml.compose(self.text, Loader=_Loader)
+            self._root = yaml.compose(self.text, Loader=yaml12_loader())
         node = self._root
         mark = node.start_mark if node is not None else None
         for token in pointer:

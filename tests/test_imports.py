@@ -44,3 +44,33 @@ def test_checking_a_json_spec_imports_nothing_heavy(tmp_path: Path) -> None:
     assert "jsonschema" in result["modules"]
     loaded = {name.split(".")[0] for name in result["modules"]}
     assert not loaded & set(HEAVY), sorted(loaded & set(HEAVY))
+
+
+def _modules_of_a_check(spec: Path) -> tuple[int, set[str]]:
+    done = subprocess.run([sys.executable, "-c", RUN, str(spec)], capture_output=True,
+                          text=True, check=True, cwd=spec.parent)
+    result = json.loads(done.stderr.strip().splitlines()[-1])
+    return result["exit"], set(result["modules"])
+
+
+def test_checking_a_plain_yaml_spec_reads_it_without_pyyaml(tmp_path: Path) -> None:
+    """yaml-rs reads a block-style spec; PyYAML (0.02 s) is imported only for what yaml-rs does
+    not do (merge keys, streams, refusals), tomllib only for a pyproject.toml, and suggest's
+    modules only when PUT101 is selected."""
+    spec = tmp_path / "konnect.yaml"
+    spec.write_text((SPECS / "konnect-certificates-2025-11-06.yaml").read_text())
+    code, modules = _modules_of_a_check(spec)
+    assert code == 1  # findings: the YAML was read and analysed
+    assert "yaml_rs" in modules
+    assert not {"yaml", "tomllib", "linter.suggest"} & modules, \
+        sorted({"yaml", "tomllib", "linter.suggest"} & modules)
+
+
+def test_a_yaml_spec_with_merge_keys_still_reads_through_pyyaml(tmp_path: Path) -> None:
+    """The lazy import is not a lost reader: a `<<` merge key goes to PyYAML and is read."""
+    spec = tmp_path / "merged.yaml"
+    spec.write_text((SPECS / "konnect-certificates-2025-11-06.yaml").read_text()
+                    + "x-defaults: &base {a: 1}\nx-merged:\n  <<: *base\n  b: 2\n")
+    code, modules = _modules_of_a_check(spec)
+    assert code == 1
+    assert "yaml" in modules

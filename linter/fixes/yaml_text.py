@@ -18,7 +18,7 @@ import yaml
 
 from linter.fixes.edits import ADD_TO_LIST, DELETE_KEY, REMOVE_FROM_LIST, SET_KEY, Edit, Refused
 from linter.fixes.render import yaml_flow, yaml_scalar
-from linter.yaml_source import _Loader
+from linter.yaml_source import yaml12_loader
 
 Replacement = tuple[int, int, str]
 
@@ -26,7 +26,7 @@ Replacement = tuple[int, int, str]
 @functools.lru_cache(maxsize=4)
 def _compose(text: str) -> Any:
     try:
-        return yaml.compose(text, Loader=_Loader)
+        return yaml.compose(text, Loader=yaml12_loader())
     except (yaml.YAMLError, RecursionError) as exc:
         raise Refused(f"cannot read the YAML: {exc}") from None
 
