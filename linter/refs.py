@@ -88,6 +88,11 @@ class Workspace:
             raise PutlintError(f"$ref '{printable(ref)}' leaves the spec's root folder "
                                f"{self.root_dir}; putlint reads no file outside it (a wider "
                                "root: --root DIR or `root:` in putlint.yaml)")
+        if VCS_FOLDERS.intersection(target.relative_to(self.root_dir).parts):
+            # the root defaults to the git work tree: its .git holds the remote's URL (with
+            # any token in it), hooks and history, none of which is a spec
+            raise PutlintError(f"$ref '{printable(ref)}' reaches into version-control "
+                               "metadata; putlint reads no file there")
         if not target.is_file():
             raise PutlintError(f"$ref '{printable(ref)}': file not found (looked for "
                                f"{display_name(target)})")
@@ -157,6 +162,9 @@ class Workspace:
 
 def _int_key(token: str) -> int | None:
     return int(token) if token.isdigit() else None
+
+
+VCS_FOLDERS = frozenset({".git", ".hg", ".svn"})
 
 
 def work_tree_top(folder: Path) -> Path | None:

@@ -95,6 +95,22 @@ def test_bad_refs_point_at_the_ref(tmp_path: Path, ref: str, expected: str) -> N
     assert ":10:" in errors[0] or "loop" in expected  # the line of the $ref
 
 
+@pytest.mark.parametrize("folder", [".git", ".hg", ".svn", "sub/.git"])
+@pytest.mark.parametrize("validate", [False, True])
+def test_refs_into_version_control_metadata_are_refused(tmp_path: Path, folder: str,
+                                                        validate: bool) -> None:
+    """The root is the git work tree by default, and .git is inside it: its config carries the
+    remote's URL (tokens included). A YAML-looking file there is still not read."""
+    meta = tmp_path / "api" / folder
+    meta.mkdir(parents=True)
+    write(meta, "config.yaml", "X: {type: object, description: ghp_token_in_remote_url}\n")
+    path = write(tmp_path / "api", "s.yaml", BODY.replace("REF", f"{folder}/config.yaml#/X"))
+    report = run([path], Options(validate=validate))
+    said = " ".join(str(e) for e in report.errors)
+    assert "reaches into version-control metadata" in said, said
+    assert ":10:" in said and "ghp_token" not in said
+
+
 def test_symlink_escaping_the_root_is_refused(tmp_path: Path) -> None:
     outside = write(tmp_path, "secret.yaml", "X: {type: object}\n")
     api = tmp_path / "api"
