@@ -16,7 +16,7 @@ from linter.config import Options
 from linter.errors import Place, PutlintError
 from linter.facts import OperationFacts, RunFacts
 from linter.findings import FieldRow, OperationRow, RunReport, SpecResult
-from linter.load import SpecReport, analyse
+from linter.load import MEMORY_EXHAUSTED, SpecReport, analyse
 from linter.runner import Runner
 
 
@@ -54,6 +54,10 @@ def result_of(report: SpecReport, options: Options) -> SpecResult:
     except RecursionError:
         report.errors.append(PutlintError("the spec is nested too deeply to analyse",
                                           Place(report.path, 1, 1)))
+        findings, operations = [], []
+    except MemoryError:  # placing findings in a huge text: the spec's fault (load.analyse)
+        report.workspace, report.operations = None, []
+        report.errors.append(PutlintError(MEMORY_EXHAUSTED, Place(report.path, 1, 1)))
         findings, operations = [], []
     return SpecResult(report.path, findings, report.errors, report.warnings,
                       report.reached_names, report.real_files, operations,

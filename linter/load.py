@@ -46,6 +46,9 @@ class SpecReport:
         return sum(1 for facts in self.operations for _ in facts.fields())
 
 
+MEMORY_EXHAUSTED = "reading and analysing the spec needs more memory than this process may use"
+
+
 def analyse(path: Path, options: Options, root_dir: Path | None = None,
             overlay: dict[Path, str] | None = None, memo: dict | None = None) -> SpecReport:
     """Load one root spec and compute the facts of every in-scope operation.
@@ -64,6 +67,13 @@ def analyse(path: Path, options: Options, root_dir: Path | None = None,
     except RecursionError:
         report.errors.append(PutlintError("the spec is nested too deeply to analyse",
                                           Place(report.path, 1, 1)))
+    except MemoryError:
+        # The spec's fault, not putlint's (a hostile one can ask for more than any machine
+        # has): an input error for this spec; its tree is dropped so that the others of the
+        # run still have room.
+        report.workspace = None
+        report.operations = []
+        report.errors.append(PutlintError(MEMORY_EXHAUSTED, Place(report.path, 1, 1)))
     return report
 
 

@@ -128,7 +128,13 @@ def read_regular(path: Path, display: str, limit: int = MAX_FILE_BYTES) -> bytes
                                    "reads only regular files", Place(display))
             _check_size(info.st_size, limit, display)
             with os.fdopen(os.dup(fd), "rb") as handle:
-                raw = handle.read(limit + 1)
+                # read(n) allocates n bytes first: ask for the file's size, not the limit (64
+                # MiB for every 2 KB spec and config); a file that grew meanwhile is read on,
+                # still only up to the limit
+                want = min(info.st_size, limit) + 1
+                raw = handle.read(want)
+                if len(raw) == want and want <= limit:
+                    raw += handle.read(limit + 1 - want)
         finally:
             os.close(fd)
     except OSError as exc:

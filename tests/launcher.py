@@ -5,7 +5,7 @@ A small launcher process starts putlint, because Linux keeps, in a child's peak 
 of the forked copy of its parent: forked straight from pytest (hundreds of MiB), every case
 looked as big as the test process. The limits are enforced by the kernel, not by timing
 asserts: over the CPU limit putlint is killed (SIGXCPU, a negative exit code); over the memory
-limit its allocations fail (MemoryError, exit 3 "internal error").
+limit its allocations fail (MemoryError: that spec's input error, exit 2).
 """
 
 from __future__ import annotations

@@ -18,9 +18,11 @@ import pytest
 from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
 
+from linter.reading import parse_text
 from tests.hostile import GENERATORS, Hostile, spec
 from tests.launcher import run_bounded
 
+GENERATORS_BY_NAME = {g.name: g for g in GENERATORS}
 SIZE = 1_000_000  # bytes: "no spec under 1 MB may take more than 10 s or 500 MiB"
 
 
@@ -117,3 +119,33 @@ def test_generated_hostile_schemas_within_bounds(tmp_path: Path, schema: object)
     path = tmp_path / "generated.yaml"
     path.write_text(text, encoding="utf-8")
     _check(["check", path.name], tmp_path)
+
+
+# --- a spec that needs more memory than the run may use ----------------------------------------
+
+def test_a_spec_past_the_memory_limit_is_one_input_error_and_the_others_are_checked(
+        tmp_path: Path) -> None:
+    """A MemoryError while reading or analysing one spec is that spec's input error (exit 2,
+    one line with its place), not an internal error; its tree is dropped and the next spec of
+    the run is still checked. The limits are chosen around what this JSON needs (about
+    250 MiB of address space): at least one must be too small, and none may end another way."""
+    # as JSON: a Rust allocation failure in yaml-rs aborts the process, which no reader
+    # can turn into an error (benchmarks/README.md, hostile specs)
+    yaml_text = GENERATORS_BY_NAME["many-long-fields"].make(8_000_000)
+    huge = tmp_path / "huge.json"
+    huge.write_text(json.dumps(parse_text(huge, huge.name, yaml_text).data))
+    good = tmp_path / "konnect.yaml"
+    good.write_text((Path(__file__).parent.parent / "specs" /
+                     "konnect-certificates-2025-11-06.yaml").read_text())
+    codes = []
+    for memory in (150, 200, 400):
+        outcome = run_bounded(["check", huge.name, good.name], tmp_path, memory_mib=memory)
+        assert outcome.code in (1, 2) and "Traceback" not in outcome.stdout + outcome.stderr, \
+            (memory, outcome.code, outcome.stderr[-300:])
+        assert "konnect.yaml:56:9: PUT001" in outcome.stdout  # the other spec was checked
+        if outcome.code == 2:
+            errors = [line for line in outcome.stdout.splitlines() if ": error: " in line]
+            assert errors == ["huge.json:1:1: error: reading and analysing the spec needs more "
+                              "memory than this process may use"], errors
+        codes.append(outcome.code)
+    assert 2 in codes, codes  # the limit was reached at least once
