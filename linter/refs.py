@@ -24,7 +24,7 @@ _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 MAX_REF_CHAIN = 64
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per schema node of a bundle: no __dict__ each
 class Loc:
     """Where a node lives: a document and a JSON pointer inside it."""
 
