@@ -132,6 +132,7 @@ def _cell(text: str) -> str:
 # generator (and so the test), so the reference can never show a key without its type.
 TYPES = {
     "critical": "list of names, or of `{name, on-omit, reason}`",
+    "not-critical": "list of names, or of `{name, reason}`",
     "upsert-operations": "list of operationIds",
     "put-semantics": "map of operationId or `METHOD /path` to `replace` or `merge`",
     "profile": "a profile name (`azure-arm`)",

@@ -53,10 +53,13 @@ class Bundler:
 
     def __init__(self, ws: Workspace, version: str,
                  marks: dict[tuple[str, tuple[str, ...]], CriticalName] | None = None,
-                 keep: tuple[str, ...] = ()) -> None:
+                 keep: tuple[str, ...] = (), declined: set | None = None) -> None:
         self.ws = ws
         self.version = version
         self.marks = marks or {}
+        # Locations of fields the config declines (`not-critical:`): marked `x-critical: false`
+        # whatever the spec says there, so check and suggest read them as decided, not critical.
+        self.declined = declined or set()
         # putlint's own extensions, and those a profile reads (`x-ms-secret`)
         self.keep = frozenset(OWN_EXTENSIONS) | frozenset(keep)
         # Every other `x-` key met (a profile hint looks for a family's prefix).
@@ -214,7 +217,9 @@ class _State:
                 self.bundler.extensions.add(key)
                 self._typo(key, loc)
         self._drop_read_only_required(out)
-        if value.get("x-critical", False) is not False:
+        if loc.key in self.bundler.declined:
+            out["x-critical"] = False
+        elif value.get("x-critical", False) is not False:
             self.bundler.own_marks[id(out)] = loc
         name = self.bundler.marks.get(loc.key)
         if name is not None:

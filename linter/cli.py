@@ -527,6 +527,10 @@ def suggest(
             write_config.suffix.lower() == ".toml":
         _usage("--write-config writes YAML (putlint.yaml); add TOML entries by hand")
     options = _with_cli(_options(config), root=_root(root), profile=profile)
+    if write_config is not None and str(write_config) != "-":  # its declines hold too
+        from linter.suggest.writeconfig import with_declines_of
+
+        options = with_declines_of(write_config, options)
     files, _, problems = _discover(paths, discover)
     run = find_suggestions(files, options, top, min_confidence)
     errors = [*problems, *run.errors]

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from linter.critical import CriticalName
+from linter.critical import CriticalName, Declined
 from linter.errors import Place, PutlintError
 from linter.reading import parse
 from linter.refs import display_name, work_tree_top
@@ -31,6 +31,8 @@ from linter.vocab import (
 )
 
 CONFIG_NAMES = ("putlint.yaml", "putlint.yml", ".putlint.yaml")
+CRITICAL = "critical"  # the key listing critical fields
+DECLINED = "not-critical"  # the key listing fields reviewed and declined
 
 
 class Where:
@@ -138,6 +140,24 @@ def _critical(value: Any, where: Where, key: str) -> list[CriticalName]:
     return names
 
 
+def _declined(value: Any, where: Where, key: str) -> list[Declined]:
+    """`[name, {name, reason}]`: fields reviewed and judged not critical."""
+    if not isinstance(value, list):
+        raise where.error(f"'{key}' must be a list", key)
+    out = []
+    for i, entry in enumerate(value):
+        if isinstance(entry, str):
+            out.append(Declined(entry, origin=where.at(key, i)))
+            continue
+        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str) or \
+                set(entry) - {"name", "reason"}:
+            raise where.error(f"each '{key}' entry is a name or {{name, reason}}", key, i)
+        reason = entry.get("reason")
+        out.append(Declined(entry["name"], str(reason) if reason is not None else None,
+                            where.at(key, i)))
+    return out
+
+
 def _profile(value: Any, where: Where, key: str) -> str:
     from linter.profiles import PROFILES
 
@@ -207,10 +227,15 @@ class Key:
 
 
 KEYS: tuple[Key, ...] = (
-    Key("critical", "critical", _critical, list, "extend",
+    Key(CRITICAL, "critical", _critical, list, "extend",
         "Fields to treat as critical: `Schema.path`, `#/json/pointer` or `file#/pointer`, or "
         "`{name, on-omit, on-null, on-empty, on-shrink, reason}`. A contract key stated here "
         "replaces the spec's value of that key; keys not stated keep the spec's."),
+    Key(DECLINED, "not_critical", _declined, list, "extend",
+        "Fields reviewed and judged not critical (the config's `x-critical: false`): names as "
+        "in `critical`, or `{name, reason}`. `check` never treats them as critical, even when "
+        "the spec marks them; `suggest` never proposes them and `suggest --write-config` "
+        "never adds them back. A field both here and in `critical` is an error."),
     Key("upsert-operations", "upsert_operations", lambda v, w, k: frozenset(_strings(v, w, k)),
         frozenset, "extend", "operationIds of non-PUT operations that create or replace."),
     Key("put-semantics", "put_semantics", _put_semantics, dict, "extend",
@@ -273,6 +298,7 @@ def check_rule_token(token: str, where: Where, key: str, *steps: str | int) -> N
 @dataclass
 class Options:
     critical: list[CriticalName] = field(default_factory=list)
+    not_critical: list[Declined] = field(default_factory=list)
     upsert_operations: frozenset[str] = frozenset()
     put_semantics: dict[str, str] = field(default_factory=dict)
     profile: str | None = None
@@ -353,6 +379,9 @@ def _shown(value: Any) -> Any:
         return sorted(value)
     if isinstance(value, dict):
         return dict(sorted(value.items()))
+    if isinstance(value, list) and value and isinstance(value[0], Declined):
+        return [n.name if not n.reason else {"name": n.name, "reason": n.reason}
+                for n in value]
     if isinstance(value, list) and value and isinstance(value[0], CriticalName):
         return [n.name if not n.stated() and not n.reason else
                 {"name": n.name, **n.stated(),
@@ -485,5 +514,18 @@ def options_from(data: Any, where: Where) -> Options:
         if key.name in data and data[key.name] is not None:
             values[key.attr] = key.check(data[key.name], where, key.name)
     options = Options(**values)
+    _check_declines(options)
     options.origins = {k: str(where.at(k)) for k in data}
     return options
+
+
+def _check_declines(options: Options) -> None:
+    """A name both critical and declined is an error naming both entries. (Two different
+    names of one field are found once the spec is read: critical.conflicts.)"""
+    critical = {n.name: n for n in options.critical}
+    for declined in options.not_critical:
+        if declined.name in critical:
+            where = critical[declined.name].origin
+            raise PutlintError(f"'{declined.name}' is declined here ({DECLINED}) and declared "
+                               f"critical at {where}; keep it in one of the two",
+                               declined.origin)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from linter.errors import Place, PutlintError
 from linter.facts import Mark
@@ -69,6 +69,37 @@ class CriticalName:
                        **{contract_attr(k): v for k, v in changed.items()})
 
 
+@dataclass(frozen=True)
+class Declined:
+    """A field reviewed and judged not critical: a `not-critical:` entry of the config.
+
+    The config's counterpart of `x-critical: false` in the spec: check never treats the field
+    as critical, and `suggest` never proposes it again.
+    """
+
+    name: str
+    reason: str | None = None
+    origin: Place | None = None  # the config line
+
+
+Named = TypeVar("Named", CriticalName, Declined)
+
+
+def conflicts(marks: dict[tuple[str, tuple[str, ...]], CriticalName],
+              declines: dict[tuple[str, tuple[str, ...]], Declined]) -> list[PutlintError]:
+    """A field both declared critical and declined: one error each, at the decline, naming
+    both places (the two entries may name it differently: `Schema.field` and a pointer)."""
+    errors = []
+    for key in sorted(marks.keys() & declines.keys()):
+        critical, declined = marks[key], declines[key]
+        where = str(critical.origin) if critical.origin else "--critical"
+        same = "" if critical.name == declined.name else f" ('{critical.name}' there)"
+        errors.append(PutlintError(
+            f"'{declined.name}' is declined here (not-critical) and declared critical at "
+            f"{where}{same}; keep it in one of the two", declined.origin))
+    return errors
+
+
 def _own_mark(own: Any) -> Mark | None:
     """The spec's own mark on the property, when it is one (a malformed one is reported
     where the analysis reads it, so here it counts as none)."""
@@ -80,14 +111,14 @@ def _own_mark(own: Any) -> Mark | None:
         return None
 
 
-def resolve_names(ws: Workspace, version: str,
-                  names: list[CriticalName]) -> dict[tuple[str, tuple[str, ...]], CriticalName]:
+def resolve_names(ws: Workspace, version: str, names: list[Named]
+                  ) -> dict[tuple[str, tuple[str, ...]], Named]:
     """The name that marks each property schema a name denotes, keyed by its location.
 
     Whether a name protects anything is known only once request bodies are bundled: the
     bundler records the names it applied (`Bundler.reached`).
     """
-    marks: dict[tuple[str, tuple[str, ...]], CriticalName] = {}
+    marks: dict[tuple[str, tuple[str, ...]], Named] = {}
     for name in names:
         for loc in targets(ws, version, name.name):
             marks[loc.key] = name

@@ -14,7 +14,7 @@ from typing import Any
 from linter.analysis import field_facts
 from linter.bundle import Bundle, Bundler
 from linter.config import Options
-from linter.critical import CriticalName, resolve_names
+from linter.critical import CriticalName, conflicts, resolve_names
 from linter.errors import Place, PutlintError
 from linter.facts import FieldFacts, MediaFacts, OperationFacts
 from linter.model import ApiView, Operation, Scope
@@ -89,8 +89,15 @@ def _analyse(path: Path, options: Options, report: SpecReport, root_dir: Path | 
 
         validation = start_validation(ws)
     marks = resolve_names(ws, api.version or "", options.critical)
+    declines = resolve_names(ws, api.version or "", options.not_critical)
     report.named_properties = {name.name for name in marks.values()}
-    bundler = Bundler(ws, api.version or "", marks, keep=profile.schema_extensions)
+    clashes = conflicts(marks, declines)
+    if clashes:  # which of the two the user means is theirs to say: nothing is checked,
+        report.errors.extend(clashes)  # and no name is said to reach nothing (PUT007)
+        report.reached_names = set(report.named_properties)
+        return
+    bundler = Bundler(ws, api.version or "", marks, keep=profile.schema_extensions,
+                      declined=set(declines))
     readback = Readback(ws, api.version or "", profile)
     cache: dict[tuple[str, tuple[str, ...]], tuple[Bundle | None, list[FieldFacts]]] = {}
     paths = ws.root.data.get("paths")

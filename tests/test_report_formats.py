@@ -30,7 +30,7 @@ from typing import Any
 
 import cmarkgfm
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft7Validator
 from markdown_it import MarkdownIt
@@ -325,6 +325,20 @@ def check_markdown(report: RunReport, text: str) -> None:
     for f in report.findings:
         if f.message.strip():
             assert printable(f.message) in paragraphs, printable(f.message)
+    # every input error is a list item under its heading: its place exactly in a code span,
+    # then exactly its message
+    headings = [_plain(tokens[i + 1]) for i, t in enumerate(tokens) if t.type == "heading_open"]
+    assert ("Input errors" in headings) == bool(report.errors)
+    items = [_plain(tokens[i + 2]) for i, t in enumerate(tokens)
+             if t.type == "list_item_open" and tokens[i + 1].type == "paragraph_open"]
+    for e in report.errors:
+        if e.place is not None:
+            assert printable(str(e.place)) in spans
+        shown = printable(f"{e.place}: {e.message}" if e.place else e.message)
+        if e.message.strip():
+            assert shown in items, (shown, items)
+        else:
+            assert any(item.startswith(shown.rstrip()) for item in items), (shown, items)
 
 
 def _plain(token: Any) -> str:
@@ -460,6 +474,28 @@ def test_hostile_specs_give_reports_every_strict_parser_reads(
     for fmt in FORMATS:
         text = get_renderer(fmt)(report, RenderContext(show_examples=True, tool_version="1"))
         CHECKS[fmt](report, text)
+
+
+@settings(max_examples=60, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(file=name, broken=hostile, as_json=st.booleans())
+def test_unreadable_specs_are_listed_by_every_format(
+        tmp_path_factory: pytest.TempPathFactory, file: str, broken: str, as_json: bool) -> None:
+    """A spec that cannot be read, under a hostile file name, with hostile text where the
+    parser quotes it: an input error each format lists (Markdown too), read back strictly."""
+    folder = tmp_path_factory.mktemp("broken")
+    spec = folder / _file_name(file, ".json" if as_json else ".yaml")
+    text = ('{"openapi": "3.0.3", "paths": ' if as_json else "openapi: 3.0.3\npaths: [\n") + \
+        broken.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    spec.write_text(text, encoding="utf-8")
+    good = folder / "good.yaml"
+    good.write_text(hostile_spec("/c", "put-c", "snis", "application/json", 1),
+                    encoding="utf-8")
+    report = run([spec, good], Options(reports=[("markdown", None)]))
+    assume(report.errors)  # the hostile text may close what the prefix opened
+    for fmt in FORMATS:
+        rendered = get_renderer(fmt)(report, RenderContext(show_examples=True, tool_version="1"))
+        CHECKS[fmt](report, rendered)
 
 
 ISSUE_CASES = {  # issue 15, item 8: each broke one format on main

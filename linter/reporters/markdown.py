@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from linter.errors import PutlintError
 from linter.findings import Finding, RunReport
 from linter.registry import get_rule
 from linter.reporters import RenderContext, ReportFormat, exchange_lines
@@ -97,14 +98,20 @@ def render(report: RunReport, ctx: RenderContext | None = None) -> str:
                    "`x-critical: true`, or name them with `--critical Schema.field`.")
     out.append("")
     if report.errors:
-        out += ["## Input errors", ""]
-        out += [f"- {cell(str(e))}" for e in report.errors]
-        out.append("")
+        out += ["## Input errors", "", *(_input_error(e) for e in report.errors), ""]
     if report.findings:
         out += ["## Findings", ""]
         for f in report.findings:
             out += _finding(f)
     return "\n".join(out).rstrip() + "\n"
+
+
+def _input_error(error: PutlintError) -> str:
+    """One list item: where (a code span, exactly `file:line:col`), then the message as
+    escaped prose: a spec's file name or a parser's quote of it cannot become markup."""
+    if error.place is None:
+        return f"- {cell(error.message)}"
+    return f"- {code(str(error.place))}: {cell(error.message)}"
 
 
 def _diff_intro(report: RunReport) -> list[str]:

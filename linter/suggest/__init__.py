@@ -12,7 +12,7 @@ carry it (Kong EE's `/{workspace}/certificates/{id}` and `/certificates/{id}` sh
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,7 @@ from linter.config import Options
 from linter.errors import PutlintError
 from linter.load import analyse
 from linter.model import Operation, path_template
+from linter.profiles import PROFILES
 from linter.refs import Loc, Workspace, display_name
 from linter.search import ITEMS
 from linter.source import pointer_text
@@ -154,25 +155,51 @@ def config_name(loc: Loc, ws: Workspace) -> str:
     return f"{Path(relative).as_posix()}#{pointer}"
 
 
-def _text(ws: Workspace, loc: Loc | None, key: str = "description") -> str | None:
-    """A description as written (bundling keeps no annotations)."""
-    if loc is None:
-        return None
+def _chain(ws: Workspace, loc: Loc | None) -> Iterator[dict]:
+    """The raw schema at `loc`, then each node its `$ref`s lead to, nearest first.
+
+    A `$ref`'s siblings are part of the field: Swagger 2.0 tools (AutoRest, hence every ARM
+    spec) honour a `description` or `x-ms-mutability` written beside the `$ref`
+    (`hostingEnvironmentProfile: {$ref: ..., x-ms-mutability: [create, read]}`), so what the
+    field says is read there first and in the target after.
+    """
+    seen: set[tuple[str, tuple[str, ...]]] = set()
     try:
-        raw, _ = ws.deref(ws.get(loc), loc)
+        node = ws.get(loc) if loc is not None else None
+        while isinstance(node, dict) and loc is not None and loc.key not in seen:
+            seen.add(loc.key)
+            yield node
+            if "$ref" not in node:
+                return
+            loc = ws.resolve(node["$ref"], loc.child("$ref"))
+            node = ws.get(loc)
     except (PutlintError, LookupError, RecursionError):
-        return None
-    text = raw.get(key) if isinstance(raw, dict) else None
-    return text if isinstance(text, str) else None
+        return
+
+
+def _text(ws: Workspace, loc: Loc | None, key: str = "description") -> str | None:
+    """A description as written (bundling keeps no annotations): beside a `$ref` first."""
+    for node in _chain(ws, loc):
+        text = node.get(key)
+        if isinstance(text, str):
+            return text
+    return None
+
+
+# ARM's word for "the operations a field may be sent in" (the profile's, read with or without
+# --profile: a field a PUT cannot change is never a candidate).
+_MUTABILITY, _UPDATE = PROFILES["azure-arm"].updatable or ("", "")
 
 
 def _updatable(ws: Workspace, loc: Loc) -> bool:
-    try:
-        raw, _ = ws.deref(ws.get(loc), loc)
-    except (PutlintError, LookupError, RecursionError):
-        return True
-    mutability = raw.get("x-ms-mutability") if isinstance(raw, dict) else None
-    return not isinstance(mutability, list) or "update" in mutability
+    """Can a PUT of an existing resource send the field? Not when `readOnly` or a mutability
+    list without `update` stands on it, beside its `$ref` or in the target."""
+    for node in _chain(ws, loc):
+        mutability = node.get(_MUTABILITY)
+        if node.get("readOnly") is True or (isinstance(mutability, list)
+                                            and _UPDATE not in mutability):
+            return False
+    return True
 
 
 def suggest_spec(path: Path, options: Options, root_dir: Path | None = None

@@ -12,16 +12,20 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import yaml
 
+from linter.config import DECLINED, Options, Where, options_from
 from linter.errors import Place, PutlintError
 from linter.suggest import Suggestion
 from linter.vocab import CONTRACT_CHOICES
 
 HEADER = ("# Critical fields suggested by `putlint suggest`: review each entry, keep it or",
-          "# delete it, then commit this file (putlint.yaml) or pass it with --config.")
+          f"# move it under `{DECLINED}:` (never suggested again), then commit this file",
+          "# (putlint.yaml) or pass it with --config.")
 ENTRY_INDENT = 2
 
 
@@ -113,6 +117,28 @@ def _plan(suggestions: Iterable[Suggestion], have: set[str]) -> list[tuple[Sugge
     return plan
 
 
+def with_declines_of(target: Path, options: Options) -> Options:
+    """The run's options plus the fields the file --write-config adds to declines, so that a
+    decline written there holds even when the run read another config (or none), under any
+    spelling of its name (`Schema.field` or a pointer). A file that cannot be read this way is
+    left to `merge`, which says what is wrong with it."""
+    from linter.reading import parse
+    from linter.refs import display_name
+
+    if not target.is_file():
+        return options
+    try:
+        doc = parse(target, display_name(target))
+        data = doc.data if isinstance(doc.data, dict) else {}
+        if data.get(DECLINED) is None:
+            return options
+        declined = options_from({DECLINED: data[DECLINED]},
+                                Where(display_name(target), doc.place)).not_critical
+    except PutlintError:
+        return options
+    return replace(options, not_critical=[*options.not_critical, *declined])
+
+
 def merge(existing: str | None, suggestions: Iterable[Suggestion], where: str = "<config>"
           ) -> tuple[str, list[str]]:
     """The config text with the suggestions not yet listed appended to `critical:`, and the
@@ -132,7 +158,8 @@ def merge(existing: str | None, suggestions: Iterable[Suggestion], where: str = 
     current = data.get("critical")
     if current is not None and not isinstance(current, list):
         raise PutlintError("cannot add to it: 'critical' is not a list", Place(where))
-    plan = _plan(suggestions, _existing_names(current))
+    # a name listed as declined stays declined: the reviewer's "no" outlives every rerun
+    plan = _plan(suggestions, _existing_names(current) | _existing_names(data.get(DECLINED)))
     added = [n for _, names in plan for n in names]
     values = [entry_value(s, n) for s, names in plan for n in names]
     if not plan:
