@@ -536,6 +536,8 @@ def suggest(
     errors = [*problems, *run.errors]
     for error in errors:
         typer.echo(printable(f"{error.place or '<input>'}: error: {error.message}"), err=True)
+    for warning in run.warnings:
+        typer.echo(printable(f"{warning.place}: warning: {warning.message}"), err=True)
     to_stdout = write_config is not None and str(write_config) == "-"
     if output_format == "json" and not to_stdout:
         typer.echo(json.dumps({"version": 2, "suggestions": [s.to_dict() for s in run.suggestions],
@@ -589,6 +591,10 @@ def _write_suggestions(target: Path, suggestions: list) -> None:
             except UnicodeDecodeError:
                 raise PutlintError("cannot add to it: not UTF-8 text", None) from None
         text, added = merge(existing, suggestions, str(target))
+        if not added and existing is None:  # an empty config would say nothing either
+            typer.echo(f"putlint suggest: no entries to write; {printable(str(target))} not "
+                       "created", err=True)
+            return
         if added:
             write_atomic(target, text)
         verb = "added" if existing is not None else "wrote"

@@ -235,7 +235,8 @@ KEYS: tuple[Key, ...] = (
         "Fields reviewed and judged not critical (the config's `x-critical: false`): names as "
         "in `critical`, or `{name, reason}`. `check` never treats them as critical, even when "
         "the spec marks them; `suggest` never proposes them and `suggest --write-config` "
-        "never adds them back. A field both here and in `critical` is an error."),
+        "never adds them back. A field both here and in `critical` is an error; a name that "
+        "denotes no property of the specs checked is a warning (it declines nothing)."),
     Key("upsert-operations", "upsert_operations", lambda v, w, k: frozenset(_strings(v, w, k)),
         frozenset, "extend", "operationIds of non-PUT operations that create or replace."),
     Key("put-semantics", "put_semantics", _put_semantics, dict, "extend",

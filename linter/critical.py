@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from linter.errors import Place, PutlintError
 from linter.facts import Mark
 from linter.refs import Loc, Workspace
-from linter.source import parse_pointer
+from linter.source import parse_pointer, printable
 from linter.vocab import CONTRACT_CHOICES, contract_attr
 
 
@@ -83,6 +83,16 @@ class Declined:
 
 
 Named = TypeVar("Named", CriticalName, Declined)
+
+
+def stale_declines(declines: list[Declined], denoted: set[str]) -> list[PutlintError]:
+    """A `not-critical` name that denotes no property of any spec checked declines nothing:
+    most often a typo, behind which `suggest` keeps proposing the field the user meant to
+    decline. A warning (nothing is less protected), at the entry's line."""
+    return [PutlintError(f"not-critical name '{printable(d.name)}' denotes no property of the "
+                         "specs checked, so it declines nothing (a typo? names are written as "
+                         "in `critical`)", d.origin or Place("<command line>"))
+            for d in declines if d.name not in denoted]
 
 
 def conflicts(marks: dict[tuple[str, tuple[str, ...]], CriticalName],

@@ -111,7 +111,7 @@ def diff_specs(base_path: Path | None, head_path: Path, options: Options,
                       head.real_files, head_result.operations,
                       critical_fields=head.critical_fields,
                       named_properties=head.named_properties, candidates=head.candidates,
-                      operation_ids=head.operation_ids)
+                      operation_ids=head.operation_ids, declined_names=head.declined_names)
 
 
 def _in_base(error: PutlintError, label: str | None) -> PutlintError:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from linter.config import Options
+from linter.critical import stale_declines
 from linter.errors import Place, PutlintError
 from linter.facts import OperationFacts, RunFacts
 from linter.findings import FieldRow, OperationRow, RunReport, SpecResult
@@ -64,7 +65,8 @@ def result_of(report: SpecReport, options: Options) -> SpecResult:
                       critical_fields=report.critical_fields,
                       named_properties=report.named_properties, candidates=report.candidates,
                       operation_ids=report.operation_ids,
-                      upsert_operations=len(report.operations))
+                      upsert_operations=len(report.operations),
+                      declined_names=report.declined_names)
 
 
 def _summary(facts: OperationFacts) -> OperationRow:
@@ -142,8 +144,14 @@ def report_of(specs: list[SpecResult], options: Options, command: str = "check")
         options.critical, specs, options.upsert_operations, options.origin("upsert-operations")))
     findings.sort(key=lambda f: f.sort_key)
     errors = [e for s in specs for e in s.errors]
-    warnings = [w for s in specs for w in s.warnings]
+    warnings = [w for s in specs for w in s.warnings] + _stale_declines(specs, options)
     return RunReport(specs, findings, errors, warnings, command=command)
+
+
+def _stale_declines(specs: list[SpecResult], options: Options) -> list[PutlintError]:
+    if not specs:
+        return []
+    return stale_declines(options.not_critical, {n for s in specs for n in s.declined_names})
 
 
 def usable_jobs(jobs: int) -> int:

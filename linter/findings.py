@@ -112,6 +112,8 @@ class SpecResult:
     candidates: dict[str, tuple[str, ...]] = field(default_factory=dict)  # see load.SpecReport
     operation_ids: set[str] = field(default_factory=set)  # of every operation, in scope or not
     upsert_operations: int = 0  # in-scope (PUT/upsert) operations analysed
+    declined_names: set[str] = field(default_factory=set)  # `not-critical` names that denote
+    # a property of this spec
 
 
 @dataclass

@@ -34,6 +34,7 @@ class SpecReport:
     warnings: list[PutlintError] = field(default_factory=list)
     reached_names: set[str] = field(default_factory=set)  # names that marked a request body
     named_properties: set[str] = field(default_factory=set)  # names that denote a property
+    declined_names: set[str] = field(default_factory=set)  # `not-critical` names that do
     # For a name that denotes properties but reaches no body: the bodies the user may mean.
     candidates: dict[str, tuple[str, ...]] = field(default_factory=dict)
     real_files: list[str] = field(default_factory=list)  # every file it read, the root first
@@ -90,6 +91,7 @@ def _analyse(path: Path, options: Options, report: SpecReport, root_dir: Path | 
         validation = start_validation(ws)
     marks = resolve_names(ws, api.version or "", options.critical)
     declines = resolve_names(ws, api.version or "", options.not_critical)
+    report.declined_names = {name.name for name in declines.values()}
     report.named_properties = {name.name for name in marks.values()}
     clashes = conflicts(marks, declines)
     if clashes:  # which of the two the user means is theirs to say: nothing is checked,

@@ -329,9 +329,10 @@ def check_markdown(report: RunReport, text: str) -> None:
     # then exactly its message
     headings = [_plain(tokens[i + 1]) for i, t in enumerate(tokens) if t.type == "heading_open"]
     assert ("Input errors" in headings) == bool(report.errors)
+    assert ("Warnings" in headings) == bool(report.warnings)
     items = [_plain(tokens[i + 2]) for i, t in enumerate(tokens)
              if t.type == "list_item_open" and tokens[i + 1].type == "paragraph_open"]
-    for e in report.errors:
+    for e in [*report.errors, *report.warnings]:
         if e.place is not None:
             assert printable(str(e.place)) in spans
         shown = printable(f"{e.place}: {e.message}" if e.place else e.message)

@@ -290,3 +290,49 @@ def test_app_service_host_environment_is_not_proposed() -> None:
     proc = putlint("suggest", str(WEBAPPS), "--root", str(ARM), "--profile", "azure-arm")
     assert proc.returncode == 0 and "hostingEnvironmentProfile" not in proc.stdout
     assert "ipSecurityRestrictions" in proc.stdout
+
+
+# -- a decline that declines nothing -----------------------------------------------------------
+
+@settings(max_examples=20, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(st.sets(st.sampled_from(ALL), max_size=4),
+       st.sets(st.text("abcxyz", min_size=1, max_size=6), max_size=3))
+def test_only_declines_that_denote_nothing_are_warned(real: set[str], typos: set[str]) -> None:
+    """Every `not-critical` name that denotes no property gets one warning at its line, in
+    suggest and in check alike; a name that denotes one gets none."""
+    from linter.engine import run
+
+    stale = {f"Nope{t}.field" for t in typos}
+    declines = [Declined(n, origin=None) for n in sorted(real | stale)]
+    options = Options(not_critical=declines)
+    said = {str(w.message).split("'")[1]
+            for w in suggest([UNANNOTATED], options, top=None).warnings}
+    assert said == stale
+    checked = {str(w.message).split("'")[1] for w in run([UNANNOTATED], options).warnings
+               if "not-critical name" in str(w.message)}
+    assert checked == stale
+
+
+def test_a_stale_decline_is_named_with_its_config_line(tmp_path: Path) -> None:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(UNANNOTATED.read_text())
+    (tmp_path / "putlint.yaml").write_text(
+        "not-critical:\n  - Certificate.tags\n  - {name: Certifcate.snis, reason: typo}\n")
+    for command in (["check"], ["suggest"], ["suggest", "--write-config", "putlint.yaml"]):
+        proc = putlint(*command, "spec.yaml", cwd=tmp_path)
+        lines = [line for line in proc.stderr.splitlines() + proc.stdout.splitlines()
+                 if "warning: not-critical name" in line]
+        assert lines == ["putlint.yaml:3:5: warning: not-critical name 'Certifcate.snis' "
+                         "denotes no property of the specs checked, so it declines nothing "
+                         "(a typo? names are written as in `critical`)"], (command, proc)
+        assert proc.returncode == 0, (command, proc)
+
+
+def test_write_config_creates_no_file_when_there_is_nothing_to_write(tmp_path: Path) -> None:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text((ROOT / "specs" / "konnect-certificates-fixed.yaml").read_text())
+    proc = putlint("suggest", "spec.yaml", "--write-config", "new.yaml", cwd=tmp_path)
+    assert proc.returncode == 0, proc
+    assert "no entries to write; new.yaml not created" in proc.stderr
+    assert not (tmp_path / "new.yaml").exists()

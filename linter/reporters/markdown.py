@@ -99,6 +99,8 @@ def render(report: RunReport, ctx: RenderContext | None = None) -> str:
     out.append("")
     if report.errors:
         out += ["## Input errors", "", *(_input_error(e) for e in report.errors), ""]
+    if report.warnings:  # an unused config, a typo'd extension or decline: worth a reviewer's eye
+        out += ["## Warnings", "", *(_input_error(w) for w in report.warnings), ""]
     if report.findings:
         out += ["## Findings", ""]
         for f in report.findings:
@@ -107,8 +109,9 @@ def render(report: RunReport, ctx: RenderContext | None = None) -> str:
 
 
 def _input_error(error: PutlintError) -> str:
-    """One list item: where (a code span, exactly `file:line:col`), then the message as
-    escaped prose: a spec's file name or a parser's quote of it cannot become markup."""
+    """One list item (an input error or a warning): where (a code span, exactly
+    `file:line:col`), then the message as escaped prose: a spec's file name or a parser's
+    quote of it cannot become markup."""
     if error.place is None:
         return f"- {cell(error.message)}"
     return f"- {code(str(error.place))}: {cell(error.message)}"

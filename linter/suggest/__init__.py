@@ -19,6 +19,7 @@ from typing import Any
 
 from linter.bundle import Bundle
 from linter.config import Options
+from linter.critical import stale_declines
 from linter.errors import PutlintError
 from linter.load import analyse
 from linter.model import Operation, path_template
@@ -129,6 +130,7 @@ class SuggestRun:
 
     suggestions: list[Suggestion] = field(default_factory=list)
     errors: list[PutlintError] = field(default_factory=list)
+    warnings: list[PutlintError] = field(default_factory=list)
     cut_by_top: int = 0
     cut_by_confidence: int = 0
     specs: int = 0
@@ -203,13 +205,14 @@ def _updatable(ws: Workspace, loc: Loc) -> bool:
 
 
 def suggest_spec(path: Path, options: Options, root_dir: Path | None = None
-                 ) -> tuple[list[Suggestion], list[PutlintError]]:
+                 ) -> tuple[list[Suggestion], list[PutlintError], set[str]]:
     """Every candidate in one root spec (at least one piece of evidence beyond its name), one
-    per schema property, in no particular order."""
+    per schema property, in no particular order; the spec's errors; the `not-critical` names
+    that denote one of its properties."""
     report = analyse(path, options, root_dir)  # the pipeline check runs: the same operations
     ws = report.workspace
     if ws is None:
-        return [], report.errors
+        return [], report.errors, report.declined_names
     facts = SpecFacts(ws)
     found: dict[str, Suggestion] = {}
     errors: list[PutlintError] = list(report.errors)
@@ -231,7 +234,7 @@ def suggest_spec(path: Path, options: Options, root_dir: Path | None = None
             errors.append(exc)
         except RecursionError:  # nested too deeply to walk: no suggestion from this body
             continue
-    return [s for s in _merge_copies(found.values()) if s.enough], errors
+    return [s for s in _merge_copies(found.values()) if s.enough], errors, report.declined_names
 
 
 def resource(path: str) -> str:
@@ -303,14 +306,18 @@ def suggest(paths: list[Path], options: Options, top: int | None = 20,
             ) -> SuggestRun:
     """Suggestions over several specs, best first within each spec, at most `top` per spec."""
     run = SuggestRun()
+    denoted: set[str] = set()
     for path in paths:
-        mine, problems = suggest_spec(path, options, root_dir)
+        mine, problems, declined = suggest_spec(path, options, root_dir)
         run.specs += 1
         run.errors.extend(problems)
+        denoted |= declined
         kept = sorted((s for s in mine if s.confidence >= min_confidence), key=rank_key)
         run.cut_by_confidence += len(mine) - len(kept)
         if top is not None and len(kept) > top:
             run.cut_by_top += len(kept) - top
             kept = kept[:top]
         run.suggestions.extend(kept)
+    if paths:
+        run.warnings = stale_declines(options.not_critical, denoted)
     return run

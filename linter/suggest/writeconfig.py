@@ -136,7 +136,9 @@ def with_declines_of(target: Path, options: Options) -> Options:
                                 Where(display_name(target), doc.place)).not_critical
     except PutlintError:
         return options
-    return replace(options, not_critical=[*options.not_critical, *declined])
+    known = {(d.name, str(d.origin)) for d in options.not_critical}  # the run read this file
+    return replace(options, not_critical=[*options.not_critical, *(
+        d for d in declined if (d.name, str(d.origin)) not in known)])
 
 
 def merge(existing: str | None, suggestions: Iterable[Suggestion], where: str = "<config>"
