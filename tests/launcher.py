@@ -64,3 +64,15 @@ def run_bounded(args: list[str], cwd: Path, cpu: int = CPU_SECONDS,
     ).stdout.split()
     return Outcome(int(code), out.read_text(errors="replace"), err.read_text(errors="replace"),
                    float(rss), float(seconds))
+
+
+CHECKOUT = Path(__file__).resolve().parent.parent
+
+
+def putlint(*args: str, cwd: Path = CHECKOUT) -> subprocess.CompletedProcess:
+    """The console script as a user runs it (no limits), from ``cwd`` (the checkout by
+    default); no traceback, whatever the outcome."""
+    proc = subprocess.run([PUTLINT, *args], capture_output=True, text=True, cwd=cwd,
+                          timeout=300)
+    assert "Traceback" not in proc.stderr, proc.stderr
+    return proc

@@ -6,7 +6,6 @@ import json
 import re
 import shutil
 import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -14,19 +13,14 @@ import pytest
 
 from linter.config import Options
 from linter.diff import op_key, run_diff
+from tests.launcher import putlint
 from tests.planting import planted_names
 from tests.test_corpus import CORPUS, corpus_roots
 
 ROOT = Path(__file__).resolve().parent.parent
-PUTLINT = str(Path(sys.executable).parent / "putlint")
 MULTIFILE = ROOT / "tests" / "fixtures" / "PUT201" / "fail_multifile"
 
 
-def putlint(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    proc = subprocess.run([PUTLINT, *args], capture_output=True, text=True, cwd=cwd,
-                          timeout=300)
-    assert "Traceback" not in proc.stderr, proc.stderr
-    return proc
 
 
 def git(repo: Path, *args: str) -> None:

@@ -7,7 +7,6 @@ import importlib.util
 import json
 import re
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -16,20 +15,15 @@ import yaml
 
 from linter.config import Options
 from linter.suggest import child_collection, suggest
+from tests.launcher import putlint
 
 ROOT = Path(__file__).resolve().parent.parent
-PUTLINT = str(Path(sys.executable).parent / "putlint")
 UNANNOTATED = ROOT / "specs" / "kong-admin-unannotated.yaml"
 KONG = ROOT / "specs" / "kong-gateway"
 CORPUS = ROOT.parent / "shared" / "corpus"
 needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not here")
 
 
-def putlint(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    proc = subprocess.run([PUTLINT, *args], capture_output=True, text=True, cwd=cwd,
-                          timeout=300)
-    assert "Traceback" not in proc.stderr, proc.stderr
-    return proc
 
 
 def fields(path: Path, **kwargs: object) -> list[str]:

@@ -3,8 +3,6 @@ nothing a spec says can become config syntax (issue 15, item 7)."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -16,18 +14,13 @@ from hypothesis import strategies as st
 from linter.errors import PutlintError
 from linter.suggest import Evidence, Suggestion
 from linter.suggest.writeconfig import comment_text, merge, yaml_string
+from tests.launcher import putlint
 
 ROOT = Path(__file__).resolve().parent.parent
-PUTLINT = str(Path(sys.executable).parent / "putlint")
 UNANNOTATED = ROOT / "specs" / "kong-admin-unannotated.yaml"
 INJECTION = "/s/{id}\nignore:\n  - PUT0\n#"
 
 
-def putlint(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    proc = subprocess.run([PUTLINT, *args], capture_output=True, text=True, cwd=cwd,
-                          timeout=300)
-    assert "Traceback" not in proc.stderr, proc.stderr
-    return proc
 
 
 def made(names: list[str], path: str = "/c/{id}", field: str = "snis",

@@ -3,8 +3,6 @@ beside a `$ref` keep a field a PUT cannot change out of the suggestions."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
@@ -18,9 +16,9 @@ from linter.config import Options
 from linter.critical import Declined
 from linter.suggest import Evidence, Suggestion, suggest
 from linter.suggest.writeconfig import merge
+from tests.launcher import putlint
 
 ROOT = Path(__file__).resolve().parent.parent
-PUTLINT = str(Path(sys.executable).parent / "putlint")
 UNANNOTATED = ROOT / "specs" / "kong-admin-unannotated.yaml"
 CORPUS = ROOT.parent / "shared" / "corpus"
 ARM = CORPUS / "azure-arm"
@@ -30,11 +28,6 @@ needs_webapps = pytest.mark.skipif(not WEBAPPS.is_file(), reason="../shared/corp
 SNIS = "#/components/schemas/Certificate/properties/snis"
 
 
-def putlint(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    proc = subprocess.run([PUTLINT, *args], capture_output=True, text=True, cwd=cwd,
-                          timeout=300)
-    assert "Traceback" not in proc.stderr, proc.stderr
-    return proc
 
 
 def names_of(options: Options, path: Path = UNANNOTATED, **kwargs: object) -> list[str]:
