@@ -12,7 +12,7 @@ from typing import Annotated, Any, NoReturn, Optional
 import typer
 
 from linter.config import Options, find_config, load_config
-from linter.errors import PutlintError
+from linter.errors import Place, PutlintError
 from linter.reporters import format_names
 from linter.vocab import SEVERITIES
 
@@ -238,9 +238,13 @@ def _report_pairs(formats: list[str], outputs: list[Path]) -> list[tuple[str, st
     return pairs
 
 
-def _emit(report, options: Options) -> None:  # type: ignore[no-untyped-def]
+def _emit(report, options: Options,  # type: ignore[no-untyped-def]
+          files_only: bool = False) -> bool:
     """Every report to its file (atomically) or the terminal. A report that cannot be written
-    is one line on stderr; the others are still written, and the run then exits 2."""
+    is one line on stderr; the others are still written, and the run then exits 2.
+    ``files_only``: the terminal has had its say already (a run that could not start).
+    True when people at the terminal read the input errors (the text report, or the summary
+    printed when every report went to a file): not when JSON or SARIF went there."""
     from linter import __version__
     from linter.atomic import write_atomic
     from linter.reporters import RenderContext, get_renderer
@@ -248,27 +252,31 @@ def _emit(report, options: Options) -> None:  # type: ignore[no-untyped-def]
     context = RenderContext(
         fail_on=options.fail_on, show_examples=options.show_examples,
         color=use_color(sys.stdout, os.environ), tool_version=__version__)
-    to_terminal = False
+    to_terminal = readable = False
     failed: list[PutlintError] = []
     for name, output in options.reports:
+        if files_only and output is None:
+            continue
         text = get_renderer(name)(report, context)
         if output is None:
             _write_stdout(text, STDOUT_ESCAPES.get(name, "backslashreplace"))
-            to_terminal = True
+            to_terminal, readable = True, readable or name == "text"
         else:
             try:
                 write_atomic(output, text)
             except PutlintError as exc:
                 failed.append(exc)
-    if not to_terminal and sys.stdout is not None:  # the summary, unless stdout is closed
+    if not to_terminal and not files_only and sys.stdout is not None:  # unless stdout is closed
         from linter.reporters.text import problem_lines, summary
 
         _write_stdout("".join(line + "\n" for line in
                               [*problem_lines(report.errors, "error"), summary(report)]))
+        readable = True
     for exc in failed:
         _say(f"{exc.place or '<output>'}: error: {exc.message}", err=True)
     if failed:
         raise typer.Exit(2)
+    return readable
 
 
 # How a character the terminal's encoding cannot carry is written, so that each format stays
@@ -413,6 +421,11 @@ def probe(
                              progress=lambda text: say(f"probe: {text}"))
     except PutlintError as exc:
         say(f"{exc.place or spec}: error: {exc.message}")
+        # a CI job uploads the report files it asked for: they say why nothing was probed
+        from linter.findings import RunReport
+
+        shown = PutlintError(redact.text(exc.message), exc.place or Place(str(spec)))
+        _emit(RunReport([], [], [shown], [], command="probe"), options, files_only=True)
         raise typer.Exit(2) from None
     except ProbeInterrupted as exc:
         say(f"putlint: probe interrupted; {exc.ledger.summary()}")
@@ -434,9 +447,12 @@ def probe(
         if not run.ledger.clean:
             for line in run.ledger.report():
                 say(f"  {line}")
-    _emit(run.report, options)
-    if run.unobserved:  # a gate that saw nothing has not passed: the report, then the error
-        say(f"{spec}: error: {run.unobserved}")
+    if run.unobserved:  # a gate that saw nothing has not passed: an input error of the report
+        run.report.errors.append(PutlintError(redact.text(run.unobserved), Place(str(spec))))
+    readable = _emit(run.report, options)
+    if run.unobserved:
+        if not readable:  # JSON or SARIF on stdout: the reason still reaches people
+            say(f"{spec}: error: {run.unobserved}")
         raise typer.Exit(2)
     raise typer.Exit(run.report.exit_code(options.fail_on))
 
@@ -657,8 +673,6 @@ def _unused_configs(files: list[Path], options: Options) -> list[PutlintError]:
     """A putlint.yaml beside a checked spec that this run did not read: said, because its
     `critical:` list would otherwise protect nothing without a word (configuration is found
     from the current folder upward, not from the spec's)."""
-    from linter.errors import Place
-
     used = Path(options.config_file).resolve() if options.config_file else None
     out: dict[Path, PutlintError] = {}
     for folder in {f.resolve().parent for f in files}:

@@ -240,3 +240,32 @@ def test_no_format_shows_a_secret_the_server_echoes(tmp_path_factory: pytest.Tem
                 assert not _reveals(view, secret), (fmt, secret)
     assert MASK in outputs[2][1]  # the echoes were redacted, not merely absent
     assert app.store.snapshot() == {"certificates": [], "snis": []}
+
+
+@pytest.mark.parametrize("spec_text", ["openapi: [\n", "openapi: 3.0.3\npaths: {}\n"])
+def test_a_probe_that_cannot_start_still_writes_its_report_files(tmp_path: Path,
+                                                                spec_text: str) -> None:
+    """A CI job uploads the reports it asked for: when the spec cannot be read (or has nothing
+    to probe), each file still says why, and a secret of the run appears in none of them."""
+    from tests.launcher import putlint
+
+    (tmp_path / "api.yaml").write_text(spec_text)
+    secret = "Bearer sekrit-7f3a9c2e1b"
+    proc = putlint("probe", "api.yaml", "--base-url", "http://127.0.0.1:9", "-H",
+                   f"Authorization: {secret}", "-f", "json", "-o", "probe.json",
+                   "-f", "sarif", "-o", "probe.sarif", "-f", "junit", "-o", "probe.xml",
+                   "--allow-writes", cwd=tmp_path)
+    assert proc.returncode == 2, proc
+    # on stderr when the run could not start, in the terminal's report when nothing was seen
+    said = [line for line in (proc.stdout + proc.stderr).splitlines() if ": error: " in line]
+    assert len(said) == 1, proc
+    report = json.loads((tmp_path / "probe.json").read_text())
+    assert [f"{e['file']}: error: {e['message']}" for e in report["errors"]] == \
+        [said[0].split(":", 1)[0] + ": error: " + said[0].split(": error: ", 1)[1]]
+    sarif = json.loads((tmp_path / "probe.sarif").read_text())
+    notes = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert [n["message"]["text"] for n in notes] == [e["message"] for e in report["errors"]]
+    ElementTree.parse(tmp_path / "probe.xml")
+    for name in ("probe.json", "probe.sarif", "probe.xml"):
+        assert "sekrit" not in (tmp_path / name).read_text()
+    assert "sekrit" not in proc.stdout + proc.stderr

@@ -287,7 +287,7 @@ def test_a_singleton_is_refused_then_put_back_with_allow_existing(tmp_path: Path
         refused = subprocess.run([PUTLINT, "probe", str(spec), "--base-url", url,
                                   "--allow-writes"], capture_output=True, text=True,
                                  timeout=120)
-        assert refused.returncode == 2 and "--allow-existing" in refused.stderr
+        assert refused.returncode == 2 and "--allow-existing" in refused.stdout
         assert api.requests == []
         allowed = subprocess.run([PUTLINT, "probe", str(spec), "--base-url", url,
                                   "--allow-writes", "--allow-existing", "--format", "json"],
