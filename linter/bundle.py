@@ -37,6 +37,15 @@ _PLAIN = ("type", "enum", "const", "required", "minItems", "maxItems", "uniqueIt
 OWN_EXTENSIONS = SCHEMA_ANNOTATIONS
 # A Swagger 2.0 parameter used as a schema (formData) carries these non-schema fields.
 _PARAMETER_FIELDS = ("in", "name", "required", "allowEmptyValue", "collectionFormat")
+# Keywords whose subschema is a test (its failure matters), not a description of a value:
+# a schema there keeps JSON Schema's meaning, so that `not: {...}` is not turned inside out.
+_TESTS = ("not", "if", "contains", "propertyNames")
+# Keywords through which a schema takes its type from other schemas.
+_COMPOSED = ("$ref", "allOf", "anyOf", "oneOf")
+# What a Swagger 2.0 / OpenAPI 3.0 schema without `type` becomes: any value but null. The
+# search reads this exact subschema as "null excluded" (search._excludes_null); jsonschema reads
+# it as written, so the example search and the oracle agree.
+NOT_NULL = {"type": "null"}
 
 
 @dataclass
@@ -161,7 +170,9 @@ class _State:
             self.def_sources[f"#/$defs/{name}"] = raw
         return {"$ref": f"#/$defs/{name}"}
 
-    def normalise(self, value: Any, loc: Loc) -> Any:
+    def normalise(self, value: Any, loc: Loc, test: bool = False) -> Any:
+        """The 2020-12 form of one schema; ``test`` is true under `not`, `if`, `contains`
+        and `propertyNames`, where a schema is a condition rather than a value's schema."""
         if isinstance(value, Loc):  # a reference resolved by the model (form parameters)
             out = self.ref(value)
             self.bundle.origin[id(out)] = value
@@ -195,7 +206,7 @@ class _State:
             elif key in _MANY and isinstance(sub, list):
                 out[key] = [self.normalise(s, loc.child(key, i)) for i, s in enumerate(sub)]
             elif key in _ONE:
-                out[key] = self.normalise(sub, loc.child(key))
+                out[key] = self.normalise(sub, loc.child(key), test=key in _TESTS)
             elif key == "items":
                 if isinstance(sub, list):  # draft-4 tuple form
                     out["prefixItems"] = [self.normalise(s, loc.child(key, i))
@@ -214,6 +225,8 @@ class _State:
                 self.bundler.extensions.add(key)
                 self._typo(key, loc)
         self._drop_read_only_required(out)
+        if not test and version in ("2.0", "3.0") and _takes_no_null(value):
+            _exclude_null(out)
         if value.get("x-critical", False) is not False:
             self.bundler.own_marks[id(out)] = loc
         name = self.bundler.marks.get(loc.key)
@@ -269,6 +282,26 @@ class _State:
         if isinstance(ref, str) and ref in self.def_sources:
             return self._is_read_only(self.def_sources[ref], depth + 1)
         return any(self._is_read_only(s, depth + 1) for s in schema.get("allOf", []))
+
+
+def _takes_no_null(value: dict) -> bool:
+    """Is this Swagger 2.0 / OpenAPI 3.0 schema one that admits no null of its own?
+
+    Those versions have no null type: a value may be null only where `nullable: true` (3.0)
+    or `x-nullable: true` (2.0, as AutoRest reads it) says so - the reading of every mainstream
+    code generator and of AutoRest, even without a `type` (`properties` alone, `{}`). A schema
+    made of others (`$ref`, `allOf`/`anyOf`/`oneOf`) takes its answer from them instead, so a
+    nullable schema reached through `$ref` or `allOf` stays nullable. (OpenAPI 3.1 is JSON
+    Schema: there a schema without `type` admits null, and is left as written.)
+    """
+    return "type" not in value and not any(key in value for key in _COMPOSED)
+
+
+def _exclude_null(out: dict) -> None:
+    if "not" not in out:
+        out["not"] = dict(NOT_NULL)
+    else:  # the schema has a `not` of its own; it has no `allOf` (else it would be composed)
+        out["allOf"] = [{"not": dict(NOT_NULL)}]
 
 
 def closure(node: Any, root: dict) -> Iterator[dict]:
