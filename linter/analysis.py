@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from linter.bundle import Bundle, closure
+from linter.discriminator import unions_on, witness_filter
 from linter.errors import PutlintError
 from linter.facts import CriticalField, FieldFacts, Mark
 from linter.profiles import NONE, Profile
@@ -165,7 +166,9 @@ def field_facts(bundle: Bundle, profile: Profile = NONE,
     if memo is not None:
         import json
 
-        key = json.dumps(bundle.schema, sort_keys=True, default=str)
+        # The discriminators live beside the schema (bundle.unions) and change verdicts too.
+        key = json.dumps([bundle.schema, sorted(map(str, bundle.unions.values()))],
+                         sort_keys=True, default=str)
         known = memo.setdefault(key, {})
     is_valid = None
     out = []
@@ -174,12 +177,27 @@ def field_facts(bundle: Bundle, profile: Profile = NONE,
         verdicts = known.get(f.path) if known is not None else None
         if verdicts is None:
             is_valid = is_valid or validator_for(bundle.schema)
-            verdicts = {form: decide(bundle.schema, f.path, form, is_valid) for form in Form}
+            check = _of_branches_with(f.path, bundle, is_valid)
+            verdicts = {form: decide(bundle.schema, f.path, form, check) for form in Form}
             if known is not None:
                 known[f.path] = verdicts
         out.append(FieldFacts(f, bundle, why is not None, verdicts[Form.ABSENT],
                               verdicts[Form.NULL], verdicts[Form.EMPTY], read_only_why=why))
     return out
+
+
+def _of_branches_with(path: tuple[str, ...], bundle: Bundle,
+                      is_valid: Callable[[Any], bool | None]) -> Callable[[Any], bool | None]:
+    """The witness check for one field: valid, and of a discriminated branch that has the
+    field wherever a discriminator selects the branch (linter.discriminator)."""
+    unions = unions_on(bundle, path)
+    if not unions:
+        return is_valid
+    keep = witness_filter(unions)
+
+    def check(body: Any) -> bool | None:
+        return is_valid(body) if keep(body) else False
+    return check
 
 
 def read_only_why(entry: Any, root: dict, profile: Profile) -> str | None:

@@ -52,6 +52,9 @@ NOT_NULL = {"type": "null"}
 class Bundle:
     schema: dict
     origin: dict[int, Loc] = field(default_factory=dict)
+    # OpenAPI `discriminator`s: id of a bundled node with `oneOf`/`anyOf` -> its property
+    # name and, for each value of it, the branch (`#/$defs/dN`) that value selects.
+    unions: dict[int, tuple[str, dict[str, str]]] = field(default_factory=dict)
 
     def loc_of(self, node: Any) -> Loc | None:
         return self.origin.get(id(node))
@@ -89,6 +92,8 @@ class Bundler:
         if isinstance(root, dict):
             schema = dict(root)
             state.bundle.origin[id(schema)] = loc
+            if id(root) in state.bundle.unions:  # the copy is the union now
+                state.bundle.unions[id(schema)] = state.bundle.unions.pop(id(root))
         else:  # a boolean schema at the root
             schema = {"allOf": [root]}
         if defs:
@@ -158,6 +163,7 @@ class _State:
         self.memo: dict[int, Any] = {}
         # "#/$defs/dN" -> the raw schema it stands for, to look through refs before it is built.
         self.def_sources: dict[str, Any] = {}
+        self.def_locs: dict[str, Loc] = {}  # "#/$defs/dN" -> where its schema was written
 
     def ref(self, target: Loc) -> dict:
         key = target.key
@@ -168,6 +174,7 @@ class _State:
             self.bundler.ws.deref(raw, target)  # a chain of bare $refs that loops is an error
             self.queue.append((name, raw, target))
             self.def_sources[f"#/$defs/{name}"] = raw
+            self.def_locs[f"#/$defs/{name}"] = target
         return {"$ref": f"#/$defs/{name}"}
 
     def normalise(self, value: Any, loc: Loc, test: bool = False) -> Any:
@@ -225,6 +232,7 @@ class _State:
                 self.bundler.extensions.add(key)
                 self._typo(key, loc)
         self._drop_read_only_required(out)
+        self._discriminator(value, out, loc)
         if not test and version in ("2.0", "3.0") and _takes_no_null(value):
             _exclude_null(out)
         if value.get("x-critical", False) is not False:
@@ -243,6 +251,37 @@ class _State:
             self.memo[id(value)] = wrapper
             return wrapper
         return out
+
+    def _discriminator(self, value: dict, out: dict, loc: Loc) -> None:
+        """Record which branch each value of an OpenAPI `discriminator` selects: its `mapping`
+        (a `$ref` or a schema name), else the name of each branch's component schema."""
+        spec = value.get("discriminator")
+        if self.bundler.version == "2.0" or not isinstance(spec, dict):
+            return  # Swagger 2.0's discriminator (a property name) has no oneOf: nothing to pick
+        name = spec.get("propertyName")
+        branches = [b for key in ("oneOf", "anyOf") for b in out.get(key) or ()]
+        if not isinstance(name, str) or not branches:
+            return
+        selects: dict[str, str] = {}
+        for branch in branches:  # implicit values: the component names of the branches
+            ref = branch.get("$ref") if isinstance(branch, dict) else None
+            target = self.def_locs.get(ref) if isinstance(ref, str) else None
+            if target is not None and target.pointer[:-1] in (("components", "schemas"),
+                                                              ("definitions",)):
+                selects[target.pointer[-1]] = ref
+        mapping = spec.get("mapping")
+        for key, target in (mapping.items() if isinstance(mapping, dict) else ()):
+            if not isinstance(target, str):
+                continue
+            if "#" not in target and "/" not in target and not target.endswith((".json", ".yaml")):
+                target = f"#/components/schemas/{target}"  # a bare schema name
+            try:
+                where = self.bundler.ws.resolve(target, loc.child("discriminator", "mapping",
+                                                                  str(key)))
+            except PutlintError:
+                continue  # a mapping to nothing names no branch; the spec's validator says so
+            selects[str(key)] = self.ref(where)["$ref"]
+        self.bundle.unions[id(out)] = (name, selects)
 
     def _typo(self, key: str, loc: Loc) -> None:
         intended = near_annotation(key)

@@ -278,3 +278,97 @@ def test_an_id_ref_to_a_schema_not_in_the_document_is_not_fetched(tmp_path: Path
     assert [e.message for e in report.errors] == [
         "remote $ref 'https://example.com/elsewhere#/x' is not fetched; put the referenced "
         "document next to the spec and use a relative path"]
+
+
+# -- discriminated unions ---------------------------------------------------------------------
+
+FIELD_KINDS = {  # the critical field's schema in a branch that declares it: (schema, null, empty)
+    "string": ({"type": "string"}, False, False),
+    "nullable": ({"type": "string", "nullable": True}, True, False),
+    "list": ({"type": "array", "items": {"type": "string"}}, False, True),
+    "nonempty": ({"type": "array", "minItems": 1, "items": {"type": "string"}}, False, False),
+}
+
+
+@st.composite
+def unions(draw: st.DrawFn) -> tuple[dict, dict[str, bool]]:
+    """A PUT body that is a discriminated `oneOf`; the critical field `spec.f` is declared in
+    some branches only. Expected: what its declaring branches allow, nothing else."""
+    count = draw(st.integers(2, 4))
+    declaring = draw(st.lists(st.booleans(), min_size=count, max_size=count).filter(any))
+    mapped = draw(st.booleans())  # values by `mapping`, else the component names
+    schemas: dict[str, Any] = {}
+    mapping: dict[str, str] = {}
+    omit = null = empty = False
+    for i, has_field in enumerate(declaring):
+        name = f"Kind{i}"
+        value = f"k{i}" if mapped else name
+        mapping[value] = f"#/components/schemas/{name}"
+        spec: dict[str, Any] = {"type": "object", "properties": {"other": {"type": "string"}}}
+        if has_field:
+            kind, is_null, is_empty = FIELD_KINDS[draw(st.sampled_from(sorted(FIELD_KINDS)))]
+            required = draw(st.booleans())
+            spec["properties"]["f"] = {**kind, "x-critical": True}
+            if required:
+                spec["required"] = ["f"]
+            omit, null, empty = omit or not required, null or is_null, empty or is_empty
+        schemas[name] = {"type": "object", "required": ["kind", "spec"], "properties": {
+            "kind": {"type": "string", "enum": [value]}, "spec": spec}}
+    body: dict[str, Any] = {"oneOf": [{"$ref": f"#/components/schemas/Kind{i}"}
+                                      for i in range(count)],
+                            "discriminator": {"propertyName": "kind"}}
+    if mapped:
+        body["discriminator"]["mapping"] = mapping
+    schemas["Body"] = body
+    op = {"requestBody": {"required": True, "content": {"application/json": {"schema": {
+        "$ref": "#/components/schemas/Body"}}}},
+          "responses": {"200": {"description": "ok"}, "400": {"description": "refused"}}}
+    spec_doc = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+                "paths": {"/things/{id}": {"put": op}}, "components": {"schemas": schemas}}
+    return spec_doc, {"PUT001": omit, "PUT002": null, "PUT003": empty}
+
+
+@given(unions())
+@settings(max_examples=60, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_a_discriminated_field_is_judged_in_the_branches_that_declare_it(
+        tmp_path: Path, case: tuple[dict, dict[str, bool]]) -> None:
+    """A body of a branch without the field (selected by its discriminator value) is no
+    witness; every branch with the field is judged, and the weakest of them is reported."""
+    spec, expected = case
+    found = findings(write_file(tmp_path, "spec.json", json.dumps(spec)))
+    for rule, reported in expected.items():
+        assert ((rule, "spec.f") in found) == reported, (rule, found, spec)
+
+
+def test_an_undiscriminated_union_still_counts_every_branch(tmp_path: Path) -> None:
+    """Without a discriminator nothing says which branch a body is: a body of the branch
+    without the field, nulling it as an extra property, is still a witness."""
+    spec = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {
+        "/x/{id}": {"put": {"requestBody": {"required": True, "content": {
+            "application/json": {"schema": {"oneOf": [
+                {"type": "object", "required": ["a", "f"], "properties": {
+                    "a": {"type": "string", "enum": ["1"]},
+                    "f": {"type": "string", "x-critical": True}}},
+                {"type": "object", "required": ["a"], "properties": {
+                    "a": {"type": "string", "enum": ["2"]}}}]}}}},
+            "responses": {"200": {"description": "ok"}, "400": {"description": "no"}}}}}}
+    found = findings(write_file(tmp_path, "spec.json", json.dumps(spec)))
+    assert {("PUT001", "f"), ("PUT002", "f")} <= found
+
+
+KONG = CORPUS / "kong/developer.konghq.com/gateway/admin-ee/3.14/openapi.yaml"
+
+
+@pytest.mark.skipif(not KONG.is_file(), reason="the Kong corpus is absent")
+def test_kong_partials_are_judged_per_kind() -> None:
+    """Kong's `Partial` PUT body is a `oneOf` discriminated by `type`. `config.model` exists
+    in the embeddings and model partials (required there); before, a Redis partial's body
+    (`{"config": {}, "type": "redis-ce"}`, `{"config": {"model": null}, ...}`) made it
+    PUT001, PUT002 and PUT003. `config.host` is optional in the Redis partials: PUT001 stays."""
+    options = Options(critical=[CriticalName("PartialEmbeddings.config.model"),
+                                CriticalName("PartialRedisCe.config.host")])
+    found = findings(KONG, options)
+    assert not {f for f in found if f[1] == "config.model"}, found
+    assert ("PUT001", "config.host") in found
+    assert ("PUT002", "config.host") not in found
