@@ -90,8 +90,40 @@ def critical_fields(bundle: Bundle) -> list[CriticalField]:
     """Every critical field path reachable in the body, each once, in document order."""
     unique: dict[tuple[str, ...], CriticalField] = {}
     for f in _FieldWalk(bundle).below(bundle.schema):
-        unique.setdefault(f.path, f)
+        if _in_scope(f, bundle):
+            unique.setdefault(f.path, f)
     return list(unique.values())
+
+
+def _in_scope(f: CriticalField, bundle: Bundle) -> bool:
+    """Does the body reach a field marked by a dotted name the way the name says: through
+    the component it starts at, then its steps? (critical.scopes.) When that cannot be told,
+    the mark holds."""
+    scope = bundle.scoped.get(id(f.mark_node))
+    if scope is None:
+        return True
+    component, steps = scope
+    named = [i for i, step in enumerate(f.path) if step != ITEMS]
+    if len(named) < len(steps) or [f.path[i] for i in named[-len(steps):]] != list(steps):
+        return False
+    start = named[-len(steps)]
+    if start == 0:
+        parent = bundle.schema
+    elif f.path[start - 1] == ITEMS:  # an array's items: the array's schema, looked into
+        parent = f.entries[start - 2] if start >= 2 else bundle.schema
+        parents = [part["items"] for part in closure(parent, bundle.schema) if "items" in part]
+        return any(_made_of(p, component, bundle) for p in parents)
+    else:
+        parent = f.entries[start - 1]
+    return _made_of(parent, component, bundle)
+
+
+def _made_of(node: Any, component: tuple[str, tuple[str, ...]], bundle: Bundle) -> bool:
+    for part in closure(node, bundle.schema):
+        loc = bundle.loc_of(part)
+        if loc is not None and loc.key == component:
+            return True
+    return False
 
 
 class _FieldWalk:

@@ -55,6 +55,10 @@ class Bundle:
     # OpenAPI `discriminator`s: id of a bundled node with `oneOf`/`anyOf` -> its property
     # name and, for each value of it, the branch (`#/$defs/dN`) that value selects.
     unions: dict[int, tuple[str, dict[str, str]]] = field(default_factory=dict)
+    # Nodes marked only by a `Schema.dotted.path` name: id -> (the key of the component the
+    # name starts at, its steps). The mark holds where the body reaches the node that way.
+    scoped: dict[int, tuple[tuple[str, tuple[str, ...]], tuple[str, ...]]] = field(
+        default_factory=dict)
 
     def loc_of(self, node: Any) -> Loc | None:
         return self.origin.get(id(node))
@@ -65,10 +69,13 @@ class Bundler:
 
     def __init__(self, ws: Workspace, version: str,
                  marks: dict[tuple[str, tuple[str, ...]], CriticalName] | None = None,
-                 keep: tuple[str, ...] = ()) -> None:
+                 keep: tuple[str, ...] = (),
+                 scopes: dict[str, tuple[tuple[str, tuple[str, ...]], tuple[str, ...]]]
+                 | None = None) -> None:
         self.ws = ws
         self.version = version
         self.marks = marks or {}
+        self.scopes = scopes or {}  # critical.scopes: where each dotted name applies
         # putlint's own extensions, and those a profile reads (`x-ms-secret`)
         self.keep = frozenset(OWN_EXTENSIONS) | frozenset(keep)
         # Every other `x-` key met (a profile hint looks for a family's prefix).
@@ -243,6 +250,9 @@ class _State:
             mark = name.mark_over(value.get("x-critical"))
             if mark is not None:
                 out["x-critical"] = mark
+            scope = self.bundler.scopes.get(name.name)
+            if scope is not None and value.get("x-critical", False) is False:
+                self.bundle.scoped[id(out)] = scope
         if value.get("nullable") is True or value.get("x-nullable") is True:
             # OpenAPI 3.0 `nullable` (and 2.0 `x-nullable`) admit null whatever else the schema
             # says. Kong's 3.1 spec uses it too; the author's intent is honoured in every version.

@@ -94,6 +94,25 @@ def resolve_names(ws: Workspace, version: str,
     return marks
 
 
+def scopes(ws: Workspace, version: str,
+           names: list[CriticalName]) -> dict[str, tuple[tuple[str, tuple[str, ...]],
+                                                         tuple[str, ...]]]:
+    """Where each `Schema.dotted.path` name applies: (the key of the component it starts at,
+    the property steps after it). A name marks a property schema, which other schemas may
+    share; the analysis keeps the mark only in bodies that reach the property through the
+    component and these steps (`Vault.properties.accessPolicies.permissions` is not every
+    `AccessPolicyEntry.permissions`). Pointer names have no such scope: they name a place."""
+    out = {}
+    container = ("definitions",) if version == "2.0" else ("components", "schemas")
+    for name in names:
+        if "#" in name.name:
+            continue
+        found = _component(ws, container, name.name)
+        if found is not None and found[1]:
+            out[name.name] = (found[0].key, tuple(s.removesuffix("[]") for s in found[1]))
+    return out
+
+
 def targets(ws: Workspace, version: str, name: str) -> list[Loc]:
     """Every property schema a NAME denotes (none for a name that matches nothing)."""
     if name.startswith("#"):

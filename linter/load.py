@@ -14,7 +14,7 @@ from typing import Any
 from linter.analysis import field_facts
 from linter.bundle import Bundle, Bundler
 from linter.config import Options
-from linter.critical import CriticalName, resolve_names
+from linter.critical import CriticalName, resolve_names, scopes
 from linter.errors import Place, PutlintError
 from linter.facts import FieldFacts, MediaFacts, OperationFacts
 from linter.model import ApiView, Operation, Scope
@@ -79,8 +79,10 @@ def _analyse(path: Path, options: Options, report: SpecReport, root_dir: Path | 
 
         validation = start_validation(ws)
     marks = resolve_names(ws, api.version or "", options.critical)
+    named_scopes = scopes(ws, api.version or "", options.critical)
     report.named_properties = {name.name for name in marks.values()}
-    bundler = Bundler(ws, api.version or "", marks, keep=profile.schema_extensions)
+    bundler = Bundler(ws, api.version or "", marks, keep=profile.schema_extensions,
+                      scopes=named_scopes)
     readback = Readback(ws, api.version or "", profile)
     cache: dict[tuple[str, tuple[str, ...]], tuple[Bundle | None, list[FieldFacts]]] = {}
     paths = ws.root.data.get("paths")

@@ -372,3 +372,66 @@ def test_kong_partials_are_judged_per_kind() -> None:
     assert not {f for f in found if f[1] == "config.model"}, found
     assert ("PUT001", "config.host") in found
     assert ("PUT002", "config.host") not in found
+
+
+# -- dotted critical names and shared schemas ---------------------------------------------------
+
+@st.composite
+def shared(draw: st.DrawFn) -> tuple[dict, str, set[str]]:
+    """Two PUT bodies, A and B, that both reach a shared schema `Inner` (directly or through an
+    array, under the same or another property name), and a critical name: `A.<step>.p` marks
+    `p` only where a body goes through A, `Inner.p` wherever an Inner is."""
+    step_a = "x"
+    step_b = draw(st.sampled_from(["x", "y"]))
+    through_array = draw(st.booleans())
+    by_component = draw(st.booleans())
+
+    def holder(step: str) -> dict:
+        inner = {"$ref": "#/components/schemas/Inner"}
+        value = {"type": "array", "items": inner} if through_array else inner
+        return {"type": "object", "properties": {step: value}}
+
+    schemas = {"A": holder(step_a), "B": holder(step_b),
+               "Inner": {"type": "object", "properties": {"p": {"type": "string"}}}}
+
+    def put(name: str) -> dict:
+        return {"put": {"operationId": f"put{name}", "requestBody": {"required": True, "content": {
+            "application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}}},
+            "responses": {"200": {"description": "ok"}, "400": {"description": "no"}}}}
+
+    spec = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+            "paths": {"/a/{id}": put("A"), "/b/{id}": put("B")},
+            "components": {"schemas": schemas}}
+    items = "[]" if through_array and draw(st.booleans()) else ""  # `x[]` or looked through
+    name = "Inner.p" if by_component else f"A.{step_a}{items}.p"
+    return spec, name, {"/a/{id}", "/b/{id}"} if by_component else {"/a/{id}"}
+
+
+@given(shared())
+@settings(max_examples=40, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_a_dotted_name_marks_the_field_only_along_its_path(tmp_path: Path,
+                                                           case: tuple[dict, str, set]) -> None:
+    spec, name, expected = case
+    path = write_file(tmp_path, "spec.json", json.dumps(spec))
+    report = run([path], Options(critical=[CriticalName(name)]))
+    assert not report.errors, [str(e) for e in report.errors]
+    marked = {(f.operation or {}).get("path") for f in report.findings if f.rule == "PUT001"}
+    assert marked == expected, (name, marked, spec)
+
+
+@needs_arm
+def test_a_dotted_key_vault_name_stays_on_its_own_put() -> None:
+    """`VaultCreateOrUpdateParameters.properties.accessPolicies.permissions` names the vault
+    PUT's policies; `AccessPolicyEntry` is shared with the access-policy PUT
+    (`.../accessPolicies/{operationKind}`), which the name reached too before."""
+    options = Options(root=str(ARM), profile="azure-arm", critical=[CriticalName(
+        "VaultCreateOrUpdateParameters.properties.accessPolicies.permissions")])
+    report = run([VAULT / "keyvault.json"], options)
+    assert not report.errors
+    paths = {(f.operation or {}).get("path", "") for f in report.findings if f.field}
+    assert paths and not any(p.endswith("{operationKind}") for p in paths), paths
+    every = run([VAULT / "keyvault.json"], Options(root=str(ARM), profile="azure-arm", critical=[
+        CriticalName("AccessPolicyEntry.permissions")]))
+    assert any((f.operation or {}).get("path", "").endswith("{operationKind}")
+               for f in every.findings if f.field)
