@@ -6,6 +6,11 @@ at each step, since generated schemas hide properties in such places) or a JSON 
 property schema (`#/components/schemas/Service/properties/client_certificate`). Schema names may
 contain dots (`io.k8s.api.core.v1.Secret.data`): the longest component name that the NAME
 starts with wins.
+
+A dotted NAME means its path: the property it reaches may be shared (a step through a `$ref`
+to a common schema), so the mark is kept only in bodies that reach the property through the
+named component and the named steps (`scopes`; analysis.critical_fields applies it). A
+pointer names a place, and marks it wherever a body reaches it.
 """
 
 from __future__ import annotations
