@@ -241,7 +241,10 @@ class _State:
         self._drop_read_only_required(out)
         self._discriminator(value, out, loc)
         if not test and version in ("2.0", "3.0") and _takes_no_null(value):
-            _exclude_null(out)
+            if _describes_an_object(value):
+                out["type"] = "object"
+            else:
+                _exclude_null(out)
         if value.get("x-critical", False) is not False:
             self.bundler.own_marks[id(out)] = loc
         name = self.bundler.marks.get(loc.key)
@@ -344,6 +347,24 @@ def _takes_no_null(value: dict) -> bool:
     Schema: there a schema without `type` admits null, and is left as written.)
     """
     return "type" not in value and not any(key in value for key in _COMPOSED)
+
+
+# Keywords that describe only objects, and keywords that describe any other type.
+_OBJECT_WORDS = ("properties", "additionalProperties", "patternProperties", "required",
+                 "minProperties", "maxProperties")
+_OTHER_WORDS = ("items", "minItems", "maxItems", "uniqueItems", "minLength", "maxLength",
+                "pattern", "format", "minimum", "maximum", "exclusiveMinimum",
+                "exclusiveMaximum", "multipleOf", "enum", "const")
+
+
+def _describes_an_object(value: dict) -> bool:
+    """A 2.0/3.0 schema without `type` whose keywords all describe objects (`properties`,
+    `required`, ...) is an object, as AutoRest and the code generators read it (Azure's
+    `VaultProperties` is `properties` alone). JSON Schema would let `[]` or `"a"` through it,
+    and putlint said "`properties` can be sent empty; add minItems: 1" of a vault's
+    `properties` object. In 3.1 (JSON Schema) such a schema stays as written."""
+    return any(key in value for key in _OBJECT_WORDS) and \
+        not any(key in value for key in _OTHER_WORDS)
 
 
 def _exclude_null(out: dict) -> None:

@@ -2,7 +2,11 @@
 property and by the real corpus spec it was found on.
 
 * Swagger 2.0 / OpenAPI 3.0 schemas without `type` admit no null (only `nullable: true` and
-  `x-nullable: true` say null); OpenAPI 3.1 schemas without `type` do.
+  `x-nullable: true` say null), and those whose keywords all describe objects are objects;
+  OpenAPI 3.1 schemas without `type` are JSON Schema, as written.
+* A discriminated `oneOf`: a field is judged in the branches that declare it.
+* OpenAPI 3.1 refs inside a schema with `$id` resolve against it, within the document.
+* A dotted critical name marks its path, not every use of a shared schema.
 """
 
 from __future__ import annotations
@@ -178,6 +182,31 @@ def test_the_bundled_schema_admits_null_where_the_spec_says_it(
     assert Draft202012Validator(bundled).is_valid(value) == admits, (position, schema, defs)
 
 
+OBJECT_WORDS = st.fixed_dictionaries({}, optional={
+    "properties": st.just({"x": {"type": "string"}}), "required": st.just(["x"]),
+    "additionalProperties": st.sampled_from([False, {"type": "string"}]),
+    "minProperties": st.just(1), "maxProperties": st.just(3)}).filter(bool)
+OTHER_VALUES = [[], ["a"], "", "a", 0, 1.5, True, None]
+
+
+@given(st.sampled_from(["2.0", "3.0", "3.1"]), OBJECT_WORDS, st.sampled_from(OTHER_VALUES))
+@settings(max_examples=80, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_a_schema_of_object_keywords_is_an_object_in_2_and_3_0(
+        tmp_path: Path, version: str, words: dict, other: Any) -> None:
+    """`properties` (or `required`, ...) alone: an object for 2.0/3.0 readers, so `[]`, `""`
+    or `null` is no value of it; in 3.1 (JSON Schema) every non-object passes it."""
+    spec = (_spec(version, {}, {"Body": words}) if version != "3.1" else
+            {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {},
+             "components": {"schemas": {"Body": words}}})
+    path = write_file(tmp_path, "spec.json", json.dumps(spec))
+    ws = Workspace(path)
+    where = Loc(ws.root, ("definitions", "Body") if version == "2.0"
+                else ("components", "schemas", "Body"))
+    bundled = Bundler(ws, version).bundle(ws.get(where), where).schema
+    assert Draft202012Validator(bundled).is_valid(other) == (version == "3.1")
+
+
 @pytest.mark.parametrize("schema", [{}, {"properties": {"x": {"type": "string"}}},
                                     {"allOf": [{"properties": {"x": {"type": "string"}}}]}])
 def test_a_schema_without_type_admits_null_in_openapi_3_1(tmp_path: Path,
@@ -203,8 +232,11 @@ def test_key_vault_properties_written_without_type_are_not_nullable() -> None:
                           "AccessPolicyEntry.permissions")])
     found = findings(VAULT / "keyvault.json", options)
     assert not {f for f in found if f[0] == "PUT002"}, found
-    # the same fields are still judged: omission of a parent is still said
+    # `properties` and `sku` are objects (with required members): neither `[]` nor `{}` passes
+    assert ("PUT003", "properties") not in found and ("PUT003", "properties.sku") not in found
+    # the same fields are still judged: omission of a parent, an empty permissions object
     assert ("PUT001", "properties.accessPolicies[].permissions") in found
+    assert ("PUT003", "properties.accessPolicies[].permissions") in found
 
 
 # -- OpenAPI 3.1 `$id` and the refs inside it --------------------------------------------------
