@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from linter.bundle import Bundle, closure
+from linter.discriminator import unions_on, witness_filter
 from linter.errors import PutlintError
 from linter.facts import CriticalField, FieldFacts, Mark
 from linter.profiles import NONE, Profile
@@ -89,8 +90,40 @@ def critical_fields(bundle: Bundle) -> list[CriticalField]:
     """Every critical field path reachable in the body, each once, in document order."""
     unique: dict[tuple[str, ...], CriticalField] = {}
     for f in _FieldWalk(bundle).below(bundle.schema):
-        unique.setdefault(f.path, f)
+        if _in_scope(f, bundle):
+            unique.setdefault(f.path, f)
     return list(unique.values())
+
+
+def _in_scope(f: CriticalField, bundle: Bundle) -> bool:
+    """Does the body reach a field marked by a dotted name the way the name says: through
+    the component it starts at, then its steps? (critical.scopes.) When that cannot be told,
+    the mark holds."""
+    scope = bundle.scoped.get(id(f.mark_node))
+    if scope is None:
+        return True
+    component, steps = scope
+    named = [i for i, step in enumerate(f.path) if step != ITEMS]
+    if len(named) < len(steps) or [f.path[i] for i in named[-len(steps):]] != list(steps):
+        return False
+    start = named[-len(steps)]
+    if start == 0:
+        parent = bundle.schema
+    elif f.path[start - 1] == ITEMS:  # an array's items: the array's schema, looked into
+        parent = f.entries[start - 2] if start >= 2 else bundle.schema
+        parents = [part["items"] for part in closure(parent, bundle.schema) if "items" in part]
+        return any(_made_of(p, component, bundle) for p in parents)
+    else:
+        parent = f.entries[start - 1]
+    return _made_of(parent, component, bundle)
+
+
+def _made_of(node: Any, component: tuple[str, tuple[str, ...]], bundle: Bundle) -> bool:
+    for part in closure(node, bundle.schema):
+        loc = bundle.loc_of(part)
+        if loc is not None and loc.key == component:
+            return True
+    return False
 
 
 class _FieldWalk:
@@ -165,7 +198,9 @@ def field_facts(bundle: Bundle, profile: Profile = NONE,
     if memo is not None:
         import json
 
-        key = json.dumps(bundle.schema, sort_keys=True, default=str)
+        # The discriminators live beside the schema (bundle.unions) and change verdicts too.
+        key = json.dumps([bundle.schema, sorted(map(str, bundle.unions.values()))],
+                         sort_keys=True, default=str)
         known = memo.setdefault(key, {})
     is_valid = None
     out = []
@@ -174,12 +209,27 @@ def field_facts(bundle: Bundle, profile: Profile = NONE,
         verdicts = known.get(f.path) if known is not None else None
         if verdicts is None:
             is_valid = is_valid or validator_for(bundle.schema)
-            verdicts = {form: decide(bundle.schema, f.path, form, is_valid) for form in Form}
+            check = _of_branches_with(f.path, bundle, is_valid)
+            verdicts = {form: decide(bundle.schema, f.path, form, check) for form in Form}
             if known is not None:
                 known[f.path] = verdicts
         out.append(FieldFacts(f, bundle, why is not None, verdicts[Form.ABSENT],
                               verdicts[Form.NULL], verdicts[Form.EMPTY], read_only_why=why))
     return out
+
+
+def _of_branches_with(path: tuple[str, ...], bundle: Bundle,
+                      is_valid: Callable[[Any], bool | None]) -> Callable[[Any], bool | None]:
+    """The witness check for one field: valid, and of a discriminated branch that has the
+    field wherever a discriminator selects the branch (linter.discriminator)."""
+    unions = unions_on(bundle, path)
+    if not unions:
+        return is_valid
+    keep = witness_filter(unions)
+
+    def check(body: Any) -> bool | None:
+        return is_valid(body) if keep(body) else False
+    return check
 
 
 def read_only_why(entry: Any, root: dict, profile: Profile) -> str | None:

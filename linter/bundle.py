@@ -37,12 +37,28 @@ _PLAIN = ("type", "enum", "const", "required", "minItems", "maxItems", "uniqueIt
 OWN_EXTENSIONS = SCHEMA_ANNOTATIONS
 # A Swagger 2.0 parameter used as a schema (formData) carries these non-schema fields.
 _PARAMETER_FIELDS = ("in", "name", "required", "allowEmptyValue", "collectionFormat")
+# Keywords whose subschema is a test (its failure matters), not a description of a value:
+# a schema there keeps JSON Schema's meaning, so that `not: {...}` is not turned inside out.
+_TESTS = ("not", "if", "contains", "propertyNames")
+# Keywords through which a schema takes its type from other schemas.
+_COMPOSED = ("$ref", "allOf", "anyOf", "oneOf")
+# What a Swagger 2.0 / OpenAPI 3.0 schema without `type` becomes: any value but null. The
+# search reads this exact subschema as "null excluded" (search._excludes_null); jsonschema reads
+# it as written, so the example search and the oracle agree.
+NOT_NULL = {"type": "null"}
 
 
 @dataclass
 class Bundle:
     schema: dict
     origin: dict[int, Loc] = field(default_factory=dict)
+    # OpenAPI `discriminator`s: id of a bundled node with `oneOf`/`anyOf` -> its property
+    # name and, for each value of it, the branch (`#/$defs/dN`) that value selects.
+    unions: dict[int, tuple[str, dict[str, str]]] = field(default_factory=dict)
+    # Nodes marked only by a `Schema.dotted.path` name: id -> (the key of the component the
+    # name starts at, its steps). The mark holds where the body reaches the node that way.
+    scoped: dict[int, tuple[tuple[str, tuple[str, ...]], tuple[str, ...]]] = field(
+        default_factory=dict)
 
     def loc_of(self, node: Any) -> Loc | None:
         return self.origin.get(id(node))
@@ -53,10 +69,13 @@ class Bundler:
 
     def __init__(self, ws: Workspace, version: str,
                  marks: dict[tuple[str, tuple[str, ...]], CriticalName] | None = None,
-                 keep: tuple[str, ...] = (), declined: set | None = None) -> None:
+                 keep: tuple[str, ...] = (),
+                 scopes: dict[str, tuple[tuple[str, tuple[str, ...]], tuple[str, ...]]]
+                 | None = None, declined: set | None = None) -> None:
         self.ws = ws
         self.version = version
         self.marks = marks or {}
+        self.scopes = scopes or {}  # critical.scopes: where each dotted name applies
         # Locations of fields the config declines (`not-critical:`): marked `x-critical: false`
         # whatever the spec says there, so check and suggest read them as decided, not critical.
         self.declined = declined or set()
@@ -83,6 +102,8 @@ class Bundler:
         if isinstance(root, dict):
             schema = dict(root)
             state.bundle.origin[id(schema)] = loc
+            if id(root) in state.bundle.unions:  # the copy is the union now
+                state.bundle.unions[id(schema)] = state.bundle.unions.pop(id(root))
         else:  # a boolean schema at the root
             schema = {"allOf": [root]}
         if defs:
@@ -152,6 +173,7 @@ class _State:
         self.memo: dict[int, Any] = {}
         # "#/$defs/dN" -> the raw schema it stands for, to look through refs before it is built.
         self.def_sources: dict[str, Any] = {}
+        self.def_locs: dict[str, Loc] = {}  # "#/$defs/dN" -> where its schema was written
 
     def ref(self, target: Loc) -> dict:
         key = target.key
@@ -162,9 +184,12 @@ class _State:
             self.bundler.ws.deref(raw, target)  # a chain of bare $refs that loops is an error
             self.queue.append((name, raw, target))
             self.def_sources[f"#/$defs/{name}"] = raw
+            self.def_locs[f"#/$defs/{name}"] = target
         return {"$ref": f"#/$defs/{name}"}
 
-    def normalise(self, value: Any, loc: Loc) -> Any:
+    def normalise(self, value: Any, loc: Loc, test: bool = False) -> Any:
+        """The 2020-12 form of one schema; ``test`` is true under `not`, `if`, `contains`
+        and `propertyNames`, where a schema is a condition rather than a value's schema."""
         if isinstance(value, Loc):  # a reference resolved by the model (form parameters)
             out = self.ref(value)
             self.bundle.origin[id(out)] = value
@@ -198,7 +223,7 @@ class _State:
             elif key in _MANY and isinstance(sub, list):
                 out[key] = [self.normalise(s, loc.child(key, i)) for i, s in enumerate(sub)]
             elif key in _ONE:
-                out[key] = self.normalise(sub, loc.child(key))
+                out[key] = self.normalise(sub, loc.child(key), test=key in _TESTS)
             elif key == "items":
                 if isinstance(sub, list):  # draft-4 tuple form
                     out["prefixItems"] = [self.normalise(s, loc.child(key, i))
@@ -217,6 +242,12 @@ class _State:
                 self.bundler.extensions.add(key)
                 self._typo(key, loc)
         self._drop_read_only_required(out)
+        self._discriminator(value, out, loc)
+        if not test and version in ("2.0", "3.0") and _takes_no_null(value):
+            if _describes_an_object(value):
+                out["type"] = "object"
+            else:
+                _exclude_null(out)
         if loc.key in self.bundler.declined:
             out["x-critical"] = False
         elif value.get("x-critical", False) is not False:
@@ -227,6 +258,9 @@ class _State:
             mark = name.mark_over(value.get("x-critical"))
             if mark is not None:
                 out["x-critical"] = mark
+            scope = self.bundler.scopes.get(name.name)
+            if scope is not None and value.get("x-critical", False) is False:
+                self.bundle.scoped[id(out)] = scope
         if value.get("nullable") is True or value.get("x-nullable") is True:
             # OpenAPI 3.0 `nullable` (and 2.0 `x-nullable`) admit null whatever else the schema
             # says. Kong's 3.1 spec uses it too; the author's intent is honoured in every version.
@@ -235,6 +269,37 @@ class _State:
             self.memo[id(value)] = wrapper
             return wrapper
         return out
+
+    def _discriminator(self, value: dict, out: dict, loc: Loc) -> None:
+        """Record which branch each value of an OpenAPI `discriminator` selects: its `mapping`
+        (a `$ref` or a schema name), else the name of each branch's component schema."""
+        spec = value.get("discriminator")
+        if self.bundler.version == "2.0" or not isinstance(spec, dict):
+            return  # Swagger 2.0's discriminator (a property name) has no oneOf: nothing to pick
+        name = spec.get("propertyName")
+        branches = [b for key in ("oneOf", "anyOf") for b in out.get(key) or ()]
+        if not isinstance(name, str) or not branches:
+            return
+        selects: dict[str, str] = {}
+        for branch in branches:  # implicit values: the component names of the branches
+            ref = branch.get("$ref") if isinstance(branch, dict) else None
+            target = self.def_locs.get(ref) if isinstance(ref, str) else None
+            if target is not None and target.pointer[:-1] in (("components", "schemas"),
+                                                              ("definitions",)):
+                selects[target.pointer[-1]] = ref
+        mapping = spec.get("mapping")
+        for key, target in (mapping.items() if isinstance(mapping, dict) else ()):
+            if not isinstance(target, str):
+                continue
+            if "#" not in target and "/" not in target and not target.endswith((".json", ".yaml")):
+                target = f"#/components/schemas/{target}"  # a bare schema name
+            try:
+                where = self.bundler.ws.resolve(target, loc.child("discriminator", "mapping",
+                                                                  str(key)))
+            except PutlintError:
+                continue  # a mapping to nothing names no branch; the spec's validator says so
+            selects[str(key)] = self.ref(where)["$ref"]
+        self.bundle.unions[id(out)] = (name, selects)
 
     def _typo(self, key: str, loc: Loc) -> None:
         intended = near_annotation(key)
@@ -274,6 +339,44 @@ class _State:
         if isinstance(ref, str) and ref in self.def_sources:
             return self._is_read_only(self.def_sources[ref], depth + 1)
         return any(self._is_read_only(s, depth + 1) for s in schema.get("allOf", []))
+
+
+def _takes_no_null(value: dict) -> bool:
+    """Is this Swagger 2.0 / OpenAPI 3.0 schema one that admits no null of its own?
+
+    Those versions have no null type: a value may be null only where `nullable: true` (3.0)
+    or `x-nullable: true` (2.0, as AutoRest reads it) says so - the reading of every mainstream
+    code generator and of AutoRest, even without a `type` (`properties` alone, `{}`). A schema
+    made of others (`$ref`, `allOf`/`anyOf`/`oneOf`) takes its answer from them instead, so a
+    nullable schema reached through `$ref` or `allOf` stays nullable. (OpenAPI 3.1 is JSON
+    Schema: there a schema without `type` admits null, and is left as written.)
+    """
+    return "type" not in value and not any(key in value for key in _COMPOSED)
+
+
+# Keywords that describe only objects, and keywords that describe any other type.
+_OBJECT_WORDS = ("properties", "additionalProperties", "patternProperties", "required",
+                 "minProperties", "maxProperties")
+_OTHER_WORDS = ("items", "minItems", "maxItems", "uniqueItems", "minLength", "maxLength",
+                "pattern", "format", "minimum", "maximum", "exclusiveMinimum",
+                "exclusiveMaximum", "multipleOf", "enum", "const")
+
+
+def _describes_an_object(value: dict) -> bool:
+    """A 2.0/3.0 schema without `type` whose keywords all describe objects (`properties`,
+    `required`, ...) is an object, as AutoRest and the code generators read it (Azure's
+    `VaultProperties` is `properties` alone). JSON Schema would let `[]` or `"a"` through it,
+    and putlint said "`properties` can be sent empty; add minItems: 1" of a vault's
+    `properties` object. In 3.1 (JSON Schema) such a schema stays as written."""
+    return any(key in value for key in _OBJECT_WORDS) and \
+        not any(key in value for key in _OTHER_WORDS)
+
+
+def _exclude_null(out: dict) -> None:
+    if "not" not in out:
+        out["not"] = dict(NOT_NULL)
+    else:  # the schema has a `not` of its own; it has no `allOf` (else it would be composed)
+        out["allOf"] = [{"not": dict(NOT_NULL)}]
 
 
 def closure(node: Any, root: dict) -> Iterator[dict]:

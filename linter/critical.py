@@ -6,6 +6,11 @@ at each step, since generated schemas hide properties in such places) or a JSON 
 property schema (`#/components/schemas/Service/properties/client_certificate`). Schema names may
 contain dots (`io.k8s.api.core.v1.Secret.data`): the longest component name that the NAME
 starts with wins.
+
+A dotted NAME means its path: the property it reaches may be shared (a step through a `$ref`
+to a common schema), so the mark is kept only in bodies that reach the property through the
+named component and the named steps (`scopes`; analysis.critical_fields applies it). A
+pointer names a place, and marks it wherever a body reaches it.
 """
 
 from __future__ import annotations
@@ -133,6 +138,25 @@ def resolve_names(ws: Workspace, version: str, names: list[Named]
         for loc in targets(ws, version, name.name):
             marks[loc.key] = name
     return marks
+
+
+def scopes(ws: Workspace, version: str,
+           names: list[CriticalName]) -> dict[str, tuple[tuple[str, tuple[str, ...]],
+                                                         tuple[str, ...]]]:
+    """Where each `Schema.dotted.path` name applies: (the key of the component it starts at,
+    the property steps after it). A name marks a property schema, which other schemas may
+    share; the analysis keeps the mark only in bodies that reach the property through the
+    component and these steps (`Vault.properties.accessPolicies.permissions` is not every
+    `AccessPolicyEntry.permissions`). Pointer names have no such scope: they name a place."""
+    out = {}
+    container = ("definitions",) if version == "2.0" else ("components", "schemas")
+    for name in names:
+        if "#" in name.name:
+            continue
+        found = _component(ws, container, name.name)
+        if found is not None and found[1]:
+            out[name.name] = (found[0].key, tuple(s.removesuffix("[]") for s in found[1]))
+    return out
 
 
 def targets(ws: Workspace, version: str, name: str) -> list[Loc]:

@@ -14,7 +14,7 @@ from typing import Any
 from linter.analysis import field_facts
 from linter.bundle import Bundle, Bundler
 from linter.config import Options
-from linter.critical import CriticalName, conflicts, resolve_names
+from linter.critical import CriticalName, conflicts, resolve_names, scopes
 from linter.errors import Place, PutlintError
 from linter.facts import FieldFacts, MediaFacts, OperationFacts
 from linter.model import ApiView, Operation, Scope
@@ -90,6 +90,7 @@ def _analyse(path: Path, options: Options, report: SpecReport, root_dir: Path | 
 
         validation = start_validation(ws)
     marks = resolve_names(ws, api.version or "", options.critical)
+    named_scopes = scopes(ws, api.version or "", options.critical)
     declines = resolve_names(ws, api.version or "", options.not_critical)
     report.declined_names = {name.name for name in declines.values()}
     report.named_properties = {name.name for name in marks.values()}
@@ -99,7 +100,7 @@ def _analyse(path: Path, options: Options, report: SpecReport, root_dir: Path | 
         report.reached_names = set(report.named_properties)
         return
     bundler = Bundler(ws, api.version or "", marks, keep=profile.schema_extensions,
-                      declined=set(declines))
+                      scopes=named_scopes, declined=set(declines))
     readback = Readback(ws, api.version or "", profile)
     cache: dict[tuple[str, tuple[str, ...]], tuple[Bundle | None, list[FieldFacts]]] = {}
     paths = ws.root.data.get("paths")

@@ -7,10 +7,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, urldefrag, urljoin
 
 from linter.errors import Place, PutlintError
 from linter.reading import parse, parse_text
+from linter.schema_ids import anchor, base_at, embedded
 from linter.source import (
     Document,
     Pointer,
@@ -65,6 +66,11 @@ class Workspace:
         self.root_dir = Path(os.path.realpath(root_dir or root_path.parent))
         self._docs: dict[Path, Document] = {}
         self.root = self._load(Path(os.path.realpath(root_path)), display_name(root_path))
+        # OpenAPI 3.1 schemas are JSON Schema 2020-12: `$id` sets the base of the refs inside.
+        data = self.root.data
+        version = str(data.get("openapi", "")) if isinstance(data, dict) else ""
+        self.ids_apply = version.startswith("3.") and not version.startswith("3.0")
+        self._ids: dict[Path, dict[str, Pointer]] = {}
 
     @property
     def documents(self) -> list[Document]:
@@ -125,6 +131,10 @@ class Workspace:
         """The location a ``$ref`` value written at ``at`` points to."""
         if not isinstance(ref, str):
             raise PutlintError(f"$ref must be a string, not {type(ref).__name__}", at.place())
+        if self.ids_apply:
+            found = self._by_id(ref, at)
+            if found is not None:
+                return found
         if _SCHEME.match(ref):
             raise PutlintError(f"remote $ref '{ref}' is not fetched; put the referenced "
                                "document next to the spec and use a relative path", at.place())
@@ -145,6 +155,35 @@ class Workspace:
         except LookupError as exc:
             raise PutlintError(f"$ref '{ref}' points at nothing: {exc} does not exist",
                                at.place()) from None
+        return loc
+
+    def _by_id(self, ref: str, at: Loc) -> Loc | None:
+        """The target of ``ref`` when it names a schema of this document by its `$id` (the
+        `$id` of an enclosing schema included: `#/$defs/Tag` inside `$id: .../pet`), else
+        None: the ref is then resolved against the document, as every other ref."""
+        doc_uri = at.doc.path.as_uri()
+        base, _ = base_at(at.doc.data, doc_uri, at.pointer)
+        uri, fragment = urldefrag(urljoin(base, ref))
+        ids = self._ids.get(at.doc.path)
+        if ids is None:
+            ids = self._ids[at.doc.path] = embedded(at.doc.data, doc_uri)
+        resource = ids.get(uri)
+        if resource is None:
+            return None
+        fragment = unquote(fragment)
+        if fragment and not fragment.startswith("/"):  # `#name`: a `$anchor`
+            found = anchor(at.doc.data, resource, fragment)
+            if found is None:
+                raise PutlintError(f"$ref '{printable(ref)}' points at nothing: no $anchor "
+                                   f"'{printable(fragment)}' in the schema {uri}", at.place())
+            return Loc(at.doc, found)
+        try:
+            loc = Loc(at.doc, resource + parse_pointer(fragment))
+            self.get(loc)
+        except (ValueError, LookupError):
+            # Not in the `$id`'s schema: many specs give a schema an `$id` and still write
+            # document refs (`#/components/schemas/X`) inside it; those are read as written.
+            return None
         return loc
 
     def deref(self, value: Any, loc: Loc) -> tuple[Any, Loc]:

@@ -26,6 +26,7 @@ from enum import Enum
 from typing import Any
 
 from linter import patterns
+from linter.bundle import NOT_NULL
 
 ITEMS = "[]"
 
@@ -203,6 +204,16 @@ def _children(extra: list[Any], choices: list[list], rest: Chain,
         yield _chain([*extra, *combo], rest), atoms
 
 
+def _excludes_null(atom: dict) -> bool:
+    """`not: {type: null}`: how the bundle writes a 2.0/3.0 schema without `type` (any value
+    but null; bundle.NOT_NULL). The search models it exactly, as a type constraint."""
+    return atom.get("not") == NOT_NULL
+
+
+def _unmodelled(atom: dict) -> list[str]:
+    return [k for k in UNMODELLED if k in atom and not (k == "not" and _excludes_null(atom))]
+
+
 def _list(value: Any) -> list:
     return value if isinstance(value, list) else []
 
@@ -240,9 +251,11 @@ class Merged:
                 enum = _intersect(enum, [atom["const"]], ctx)
             if isinstance(atom.get("enum"), list):
                 enum = _intersect(enum, atom["enum"], ctx)
+            if _excludes_null(atom):
+                types.discard("null")
             required.update(r for r in _list(atom.get("required")) if isinstance(r, str))
             read_only = read_only or atom.get("readOnly") is True
-            ctx.unmodelled.update(k for k in UNMODELLED if k in atom)
+            ctx.unmodelled.update(_unmodelled(atom))
         if enum is not None:
             enum = [v for v in enum if _type_of(v) in types]
             if not enum:
@@ -511,7 +524,7 @@ def _objects(merged: Merged, fixed: dict[str, list[Any]], ctx: Context,
 def _alternatives(schemas: list[Any], ctx: Context) -> int:
     """How many values to try for a slot: more where jsonschema, not structure, decides."""
     for atoms in itertools.islice(terms(schemas, ctx), 8):
-        if any(k in atom for atom in atoms for k in UNMODELLED):
+        if any(_unmodelled(atom) for atom in atoms):
             return 2 * VALUES_PER_SLOT
     return VALUES_PER_SLOT
 

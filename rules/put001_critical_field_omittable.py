@@ -51,7 +51,9 @@ RULE = Rule(
         "Finds request bodies of PUT and upsert operations in which a field marked critical "
         "(`x-critical`) is not required, directly or because an ancestor object is optional, "
         "or because a `oneOf`/`anyOf` branch does not require it. It reports a concrete body "
-        "that the contract accepts without the field."),
+        "that the contract accepts without the field. Under an OpenAPI `discriminator`, only "
+        "the branches that declare the field are judged: a body whose discriminator value "
+        "selects another branch is another kind of resource, which has no such field."),
     why_bad=(
         "A PUT replaces the resource. When the contract lets a client leave out a critical "
         "child collection, the server must guess: keep it or delete it. On 2025-11-06 Kong's "

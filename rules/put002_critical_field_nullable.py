@@ -32,7 +32,10 @@ RULE = Rule(
         "Finds critical fields that accept `null` (`nullable: true` in OpenAPI 3.0, "
         "`type: [..., 'null']` in 3.1, `x-nullable` in Swagger 2.0), or whose parent object "
         "does. Kong's own 3.1 spec writes `nullable: true` on `snis`: putlint honours what "
-        "the author evidently meant in every version."),
+        "the author evidently meant in every version. In Swagger 2.0 and OpenAPI 3.0 a "
+        "schema without `type` (Azure's `properties: {...}` alone) admits no null unless it "
+        "says `nullable`/`x-nullable`; in 3.1 (JSON Schema) it does. Under an OpenAPI "
+        "`discriminator`, only the branches that declare the field are judged."),
     why_bad=(
         "Kong Gateway turns a missing `snis` into null and then deletes every SNI. A contract "
         "that accepts null invites exactly that: `null` reads as 'clear it' to one side and "

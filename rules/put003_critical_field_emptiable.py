@@ -37,7 +37,10 @@ RULE = Rule(
     summary="A valid PUT/upsert body can send a critical collection empty.",
     what_it_does=(
         "Finds critical fields that accept an empty array (no `minItems: 1`) or an empty "
-        "object (nothing required in it)."),
+        "object (nothing required in it). A Swagger 2.0 / OpenAPI 3.0 schema without `type` "
+        "whose keywords describe an object (`properties` alone) is an object, never `[]`. "
+        "Under an OpenAPI `discriminator`, only the branches that declare the field are "
+        "judged."),
     why_bad=(
         "An empty list is a complete replacement: `snis: []` deletes every SNI as surely as "
         "omitting it does. On 2025-11-08 Kustomer shipped a certificate whose list of Subject "

@@ -1,7 +1,7 @@
 """The static verdicts agree with a jsonschema oracle on generated schemas.
 
 Hypothesis generates body schemas (nested objects, arrays, allOf/oneOf/anyOf, required,
-nullable, minItems, enum/const, not, if/then, and $ref including cycles) and a field path.
+nullable, not-null, minItems, enum/const, not, if/then, and $ref including cycles) and a field path.
 The oracle knows nothing of putlint's analysis: it enumerates small JSON bodies over the keys
 and constants the schema mentions, smallest first, and asks jsonschema which are valid.
 
@@ -30,7 +30,8 @@ REF = {"$ref": "#/$defs/D"}
 
 leaves = st.sampled_from([
     {"type": "string"}, {"type": "integer"}, {"type": "boolean"}, {"enum": ["x", "y"]},
-    {"const": 1}, {}, {"type": "null"},
+    {"const": 1}, {}, {"type": "null"}, {"not": {"type": "null"}},
+    {"properties": {"a": {"type": "string"}}, "not": {"type": "null"}},
 ])
 
 
@@ -51,6 +52,13 @@ def _nullable(schema: dict) -> dict:
     return {"anyOf": [schema, {"type": "null"}]}
 
 
+def _not_null(schema: dict) -> dict:
+    """How the bundle writes a 2.0/3.0 schema without `type`: any value but null."""
+    if "not" in schema:
+        return {**schema, "allOf": [*schema.get("allOf", []), {"not": {"type": "null"}}]}
+    return {**schema, "not": {"type": "null"}}
+
+
 def _extend(children: st.SearchStrategy) -> st.SearchStrategy:
     keys = st.sampled_from(KEYS)
     # A $ref to D only below properties or items: recursion guarded by the instance's depth,
@@ -69,7 +77,7 @@ def _extend(children: st.SearchStrategy) -> st.SearchStrategy:
                                        "then": {"required": [v]}}]},
         children, keys, keys)
     return st.one_of(objects, arrays, compositions, children.map(_nullable), negations,
-                     conditionals)
+                     conditionals, children.map(_not_null))
 
 
 bodies = st.recursive(leaves, _extend, max_leaves=7)
