@@ -216,7 +216,10 @@ class Session:
                             body if body is NO_BODY else self.redact.value(body))
         kwargs: dict[str, Any] = {}
         if body is not NO_BODY:
-            if "form" in media_type:
+            if media_type.startswith("multipart/form-data") and isinstance(body, dict):
+                content, content_type = multipart(body)
+                kwargs["content"], kwargs["headers"] = content, {"Content-Type": content_type}
+            elif "form" in media_type:
                 kwargs["data"] = body
             else:
                 kwargs["content"] = json.dumps(body).encode()
@@ -253,6 +256,36 @@ class Session:
         if len(text) > MAX_JSON_EVIDENCE:
             return data, self.redact.cut(text, MAX_SHOWN)
         return data, self.redact.value(data)
+
+
+def multipart(body: dict[str, Any]) -> tuple[bytes, str]:
+    """`body` as multipart/form-data (the body and its Content-Type): the media type the
+    operation declares, which a server may insist on (httpx sends fields without files
+    url-encoded). A list is one part per member (`collectionFormat: multi`), an object its
+    JSON text, null an empty value - as httpx encodes the url-encoded form."""
+    boundary = uuid.uuid4().hex
+    parts: list[bytes] = []
+    for name, value in body.items():
+        for member in value if isinstance(value, list) else [value]:
+            parts.append(f"--{boundary}\r\nContent-Disposition: form-data; "
+                         f"name=\"{_quoted(str(name))}\"\r\n\r\n".encode()
+                         + _form_text(member).encode() + b"\r\n")
+    return b"".join(parts) + f"--{boundary}--\r\n".encode(), \
+        f"multipart/form-data; boundary={boundary}"
+
+
+def _quoted(name: str) -> str:
+    return name.replace("\\", "\\\\").replace('"', '\\"').replace("\r", "").replace("\n", "")
+
+
+def _form_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dict, list)):
+        return json.dumps(value)
+    return str(value)
 
 
 def read_capped(response: httpx.Response, cap: int) -> bytes:

@@ -38,8 +38,11 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from email.parser import BytesParser
+from email.policy import HTTP
 from socketserver import ThreadingMixIn
 from typing import Any
+from urllib.parse import parse_qsl
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 MODES = ("reject", "preserve", "purge")
@@ -252,17 +255,75 @@ _REASONS = {200: "OK", 201: "Created", 204: "No Content", 400: "Bad Request",
 
 
 def _read_json(environ: dict) -> Any:
+    raw = _read_raw(environ)
+    try:
+        return json.loads(raw or b"null")
+    except ValueError:
+        raise HttpError(400, "the body is not JSON") from None
+
+
+def _read_body(environ: dict, schema: Any) -> Any:
+    """The request body as JSON data: JSON, or a form (url-encoded or multipart) read by the
+    operation's schema - a field the schema makes an array is every value sent for it."""
+    kind = environ.get("CONTENT_TYPE", "").split(";", 1)[0].strip().lower()
+    if kind not in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        return _read_json(environ)
+    raw = _read_raw(environ)
+    if kind == "multipart/form-data":
+        message = BytesParser(policy=HTTP).parsebytes(
+            b"Content-Type: " + environ["CONTENT_TYPE"].encode("latin-1") + b"\r\n\r\n" + raw)
+        if not message.is_multipart():
+            raise HttpError(400, "the body is not multipart/form-data")
+        pairs = [(part.get_param("name", header="content-disposition") or "",
+                  part.get_payload(decode=True).decode("utf-8", "replace"))
+                 for part in message.iter_parts()]
+    else:
+        pairs = parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True)
+    props = schema.get("properties", {}) if isinstance(schema, dict) else {}
+    form: dict[str, Any] = {}
+    for name, value in pairs:
+        sub = _local(props.get(name), schema)
+        if sub.get("type") == "array":
+            form.setdefault(name, []).append(_typed(value, _local(sub.get("items"), schema)))
+        else:
+            form[name] = _typed(value, sub)
+    return form
+
+
+def _local(schema: Any, root: Any) -> dict[str, Any]:
+    """`schema`, through its local `$ref`s (a bundled schema's `#/$defs/...`); {} if none."""
+    for _ in range(32):  # a cycle of refs ends here
+        if not isinstance(schema, dict) or not isinstance(schema.get("$ref"), str) or \
+                not schema["$ref"].startswith("#/"):
+            break
+        target: Any = root
+        for key in schema["$ref"][2:].split("/"):
+            target = target.get(key) if isinstance(target, dict) else None
+        schema = target
+    return schema if isinstance(schema, dict) else {}
+
+
+def _typed(text: str, schema: Any) -> Any:
+    """A form value as the schema's type says (a form carries only text)."""
+    kind = schema.get("type") if isinstance(schema, dict) else None
+    with suppress(ValueError):
+        if kind == "integer":
+            return int(text)
+        if kind == "number":
+            return float(text)
+    if kind == "boolean" and text in ("true", "false"):
+        return text == "true"
+    return text
+
+
+def _read_raw(environ: dict) -> bytes:
     try:
         length = int(environ.get("CONTENT_LENGTH") or 0)
     except ValueError:
         length = 0
     if length > MAX_BODY:
         raise HttpError(413, "body too large")
-    raw = environ["wsgi.input"].read(length) if length else b""
-    try:
-        return json.loads(raw or b"null")
-    except ValueError:
-        raise HttpError(400, "the body is not JSON") from None
+    return environ["wsgi.input"].read(length) if length else b""
 
 
 def _no_empty_strings(value: Any, where: str) -> None:
@@ -298,11 +359,13 @@ class SpecApi:
 
         spec = load_spec(spec_path, options=options)
         self.items: list[tuple[re.Pattern[str], str, Callable[[Any], list[str]]]] = []
+        self.schemas: dict[str, Any] = {}  # each item's request schema, to read forms by
         self.collections: list[tuple[re.Pattern[str], re.Pattern[str], str]] = []
         for op in spec.operations:
             item = _template(op.path)
             check = _checker(op.default_media().schema)
             self.items.append((item, op.method, check))
+            self.schemas[item.pattern] = op.default_media().schema
             if op.facts.op.create_path:
                 self.collections.append((_template(op.facts.op.create_path), item, op.path))
         self.store: dict[str, Any] = {}
@@ -334,7 +397,7 @@ class SpecApi:
                     raise HttpError(404, "not found")
                 return 204, None, []
             if method == write:
-                body = self._valid(_read_json(environ), check)
+                body = self._valid(_read_body(environ, self.schemas[item.pattern]), check)
                 existed = path in self.store
                 self.store[path] = body
                 return (200 if existed else 201), body, []
@@ -342,7 +405,7 @@ class SpecApi:
         for collection, item, _ in self.collections:
             if collection.match(path) and method == "POST":
                 check = next(c for i, _, c in self.items if i is item)
-                body = self._valid(_read_json(environ), check)
+                body = self._valid(_read_body(environ, self.schemas[item.pattern]), check)
                 new = f"{path.rstrip('/')}/{uuid.uuid4()}"
                 self.store[new] = body
                 return 201, {**body, "id": new.rpartition("/")[2]} if isinstance(

@@ -13,7 +13,9 @@ from typing import Any
 import pytest
 from linter.rules._specs import reference_api
 
+from linter.cases import load_spec
 from linter.config import Options
+from linter.critical import CriticalName
 from linter.probe import ProbeSettings, run_probe_full
 from linter.refserver import ReferenceApi, SpecApi, running
 
@@ -43,17 +45,35 @@ def outcomes(run: Any) -> dict[str, str]:
 
 # -- set-up bodies a validating server accepts -------------------------------------------------
 
+# The bundled spec that marks nothing critical (it shows `suggest`): its upserts are probed
+# with what `suggest` proposes, and one critical field of each other upsert, so that every one
+# of its write operations is set up too.
+UNMARKED = {"kong-admin-unannotated.yaml": ["Certificate.snis", "Service.ca_certificates",
+                                            "Route.hosts"]}
+
+
+def bundled_options(spec: Path) -> Options:
+    return Options(critical=[CriticalName(n) for n in UNMARKED.get(spec.name, [])])
+
+
 @pytest.mark.parametrize("spec", BUNDLED, ids=lambda p: str(p.relative_to(ROOT)))
 def test_set_up_passes_a_validating_server_for_every_bundled_spec(spec: Path) -> None:
-    """No user-given body: every operation probe may write to is set up, the spec's schema
-    (formats, host names, patterns) and "no empty strings" checked by the server. The only
-    operations left unobserved are those probe refuses before sending (no GET on the path)."""
-    app = SpecApi(spec)
+    """No user-given body, no exception: every in-scope operation of every bundled spec is set
+    up against a server that checks the spec's schema (formats, host names, patterns) and
+    refuses empty strings, and every case of every critical field is observed."""
+    options = bundled_options(spec)
+    expected = {f"{op.method} {op.path}" for op in load_spec(spec, options=options).operations}
+    assert expected, "a bundled spec with no operation to probe proves nothing"
+    app = SpecApi(spec, options=options)
     with running(app) as url:
-        run = run_probe_full(spec, Options(), ProbeSettings(url, allow_writes=True,
-                                                            max_requests=5000))
-    reasons = {f.message.split("(", 1)[-1] for f in run.report.findings if f.rule == "PUT304"}
-    assert all("the path has no GET" in r for r in reasons), reasons
+        run = run_probe_full(spec, options, ProbeSettings(url, allow_writes=True,
+                                                          max_requests=5000))
+    refused = [f.message for f in run.report.findings if f.rule == "PUT304"]
+    assert not refused, refused
+    rows = [row for s in run.report.specs for row in s.operations]
+    assert {f"{row.method.upper()} {row.path}" for row in rows} == expected
+    observed = {f"{row.path} {fr.field}": fr.observed for row in rows for fr in row.fields}
+    assert observed and not [k for k, v in observed.items() if "inconclusive" in v], observed
     assert run.ledger.clean and not app.store
 
 
@@ -288,6 +308,55 @@ def test_the_plugin_names_recorded_operations_no_test_ran(pytester: pytest.Pytes
                                                "rec.yaml")
     result.assert_outcomes(passed=1)
     assert "records operations no test ran here: PUT /gone/{id}" in result.stdout.str()
+
+
+TWO_OPERATIONS = """openapi: 3.1.0
+info: {title: Two resources, version: '1'}
+paths:
+""" + "".join(f"""  /{name}s/{{id}}:
+    parameters: [{{name: id, in: path, required: true, schema: {{type: string}}}}]
+    get: {{responses: {{'200': {{description: it}}}}}}
+    delete: {{responses: {{'204': {{description: gone}}}}}}
+    put:
+      operationId: put-{name}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [hosts]
+              properties:
+                hosts: {{type: array, minItems: 1, items: {{type: string, format: hostname}},
+                        x-critical: true}}
+      responses: {{'200': {{description: stored}}, '400': {{description: refused}}}}
+""" for name in ("thing", "other"))
+
+
+def test_an_operation_deselected_with_k_is_named_not_failed(pytester: pytest.Pytester,
+                                                            monkeypatch: pytest.MonkeyPatch
+                                                            ) -> None:
+    """Recorded, then left out of the expect session by `-k`: the session passes, and its
+    summary names the operation that was not run (a selection is made on purpose)."""
+    spec = pytester.path / "spec.yaml"
+    spec.write_text(TWO_OPERATIONS, encoding="utf-8")
+    pytester.makepyfile(test_things=PLUGIN_TEST)
+    with running(SpecApi(spec)) as url:
+        monkeypatch.setenv("REFERENCE_URL", url)
+        pytester.runpytest_subprocess("-p", "no:cacheprovider", "--putlint-record",
+                                      "rec.yaml").assert_outcomes(passed=2)
+        recorded = (pytester.path / "rec.yaml").read_text()
+        assert "PUT /things/{id}" in recorded and "PUT /others/{id}" in recorded
+        both = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--putlint-expect",
+                                             "rec.yaml")
+        one = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--putlint-expect",
+                                            "rec.yaml", "-k", "put-thing")
+    both.assert_outcomes(passed=2)
+    assert "no test ran here" not in both.stdout.str()
+    one.assert_outcomes(passed=1, deselected=1)
+    assert one.ret == 0
+    assert "records operations no test ran here: PUT /others/{id}" in one.stdout.str()
+    assert "PUT /things/{id}" not in one.stdout.str().split("no test ran here", 1)[1]
 
 
 pytest_plugins = ["pytester"]
