@@ -393,8 +393,30 @@ class SetUpFailed(Exception):
         self.exchanges = exchanges
 
 
+def fixed_value(schema: Any) -> str | None:
+    """The value a path parameter with `const` or `enum` must take (its first member): a
+    made-up one names no place the server has. None when the parameter is free."""
+    schema = schema if isinstance(schema, dict) else {}
+    members = [schema["const"]] if "const" in schema else schema.get("enum")
+    for member in members if isinstance(members, list) else []:
+        if isinstance(member, (str, int)) and not isinstance(member, bool) and \
+                _SAFE_ID.match(str(member)):
+            return str(member)
+    return None
+
+
+def has_free_parameter(path: str, params: dict[str, Any]) -> bool:
+    """Does the path name its place with a parameter probe can make new? One that admits only
+    fixed values (`enum`, `const`) names a place others may use, as a path without any does."""
+    return any("{" + name + "}" in path and fixed_value(s) is None for name, s in params.items())
+
+
 def fresh_value(schema: Any) -> str:
-    """A new identifier for a path parameter: nobody else's resource can live there."""
+    """A new identifier for a path parameter: nobody else's resource can live there. A
+    parameter that admits only fixed values takes one (the others make the place new)."""
+    fixed = fixed_value(schema)
+    if fixed is not None:
+        return fixed
     schema = schema if isinstance(schema, dict) else {}
     if schema.get("type") == "integer":
         return str(uuid.uuid4().int % 9_000_000_000 + 1_000_000_000)
@@ -458,15 +480,15 @@ class Runner:
                               "new nor read it back, so it wrote nothing", log)
         params = {name: fresh_value(s) for name, s in self.op.path_params.items()}
         url = expand(self.op.path, params)
-        shared = not any("{" + name + "}" in self.op.path for name in params)
+        shared = not has_free_parameter(self.op.path, self.op.path_params)
         before = self._send(log, "GET", url)
         exists = _ok(before)
         if not exists and before.status not in (404, 410):
             raise SetUpFailed(f"could not prove {before.url} empty before writing to it: "
                               f"{_status(before)}", log)
         if (shared or exists) and not self.allow_existing:
-            what = (f"{before.url} is a path without parameters: what lives there is not "
-                    "probe's" if shared else
+            what = (f"{before.url} is a path without parameters (or only fixed ones): what "
+                    "lives there is not probe's" if shared else
                     f"{before.url} exists already (GET answered {before.status})")
             raise SetUpFailed(f"{what}; probe writes only to resources it creates "
                               "(--allow-existing lets it write here)", log)

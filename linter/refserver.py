@@ -42,7 +42,7 @@ from email.parser import BytesParser
 from email.policy import HTTP
 from socketserver import ThreadingMixIn
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 MODES = ("reject", "preserve", "purge")
@@ -360,12 +360,17 @@ class SpecApi:
         spec = load_spec(spec_path, options=options)
         self.items: list[tuple[re.Pattern[str], str, Callable[[Any], list[str]]]] = []
         self.schemas: dict[str, Any] = {}  # each item's request schema, to read forms by
+        # its path parameters: name, schema and checker, as a real server routes
+        self.params: dict[str, list[tuple[str, Any, Callable[[Any], list[str]]]]] = {}
         self.collections: list[tuple[re.Pattern[str], re.Pattern[str], str]] = []
         for op in spec.operations:
             item = _template(op.path)
             check = _checker(op.default_media().schema)
             self.items.append((item, op.method, check))
             self.schemas[item.pattern] = op.default_media().schema
+            self.params[item.pattern] = [
+                (name, schema, _checker(schema)) for name in re.findall(r"\{([^}/]+)\}", op.path)
+                for schema in [_value_schema(op.path_params.get(name))]]
             if op.facts.op.create_path:
                 self.collections.append((_template(op.facts.op.create_path), item, op.path))
         self.store: dict[str, Any] = {}
@@ -386,8 +391,13 @@ class SpecApi:
     def _handle(self, environ: dict) -> tuple[int, Any, list[tuple[str, str]]]:
         method, path = environ["REQUEST_METHOD"], environ.get("PATH_INFO", "")
         for item, write, check in self.items:
-            if not item.match(path):
+            match = item.match(path)
+            if not match:
                 continue
+            for (name, schema, valid), value in zip(self.params[item.pattern], match.groups(),
+                                                    strict=True):
+                if valid(_typed(unquote(value), schema)):
+                    raise HttpError(404, f"no such {name}")
             if method == "GET":
                 if path not in self.store:
                     raise HttpError(404, "not found")
@@ -422,9 +432,20 @@ class SpecApi:
 
 
 def _template(path: str) -> re.Pattern[str]:
-    """A path template as a regex: each `{name}` one segment."""
+    """A path template as a regex: each `{name}` one segment (a group)."""
     parts = re.split(r"\{[^}/]+\}", path)
-    return re.compile("^" + "[^/]+".join(map(re.escape, parts)) + "/?$")
+    return re.compile("^" + "([^/]+)".join(map(re.escape, parts)) + "/?$")
+
+
+# What of a path parameter's schema (3.x `schema`, or the 2.0 parameter itself) says which
+# values name a resource.
+_VALUE_KEYS = ("type", "enum", "const", "format", "pattern", "minLength", "maxLength",
+               "minimum", "maximum")
+
+
+def _value_schema(schema: Any) -> dict[str, Any]:
+    return {k: v for k, v in schema.items() if k in _VALUE_KEYS} \
+        if isinstance(schema, dict) else {}
 
 
 def _checker(schema: Any) -> Callable[[Any], list[str]]:
@@ -470,12 +491,28 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--validate", action="store_true",
                         help="refuse empty strings and SNIs that are no host names")
     parser.add_argument("--fail-rate", type=float, default=0.0)
+    parser.add_argument("--spec", metavar="FILE",
+                        help="serve this spec's in-scope operations instead (SpecApi: a store "
+                        "that validates each write against the spec; the options above do not "
+                        "apply)")
     args = parser.parse_args(argv)
-    app = ReferenceApi(args.mode, args.fail_rate, clear=args.clear, shrink=args.shrink,
-                       validate=args.validate)
+    app: Any
+    if args.spec:
+        from linter.errors import PutlintError
+
+        try:
+            app = SpecApi(args.spec)
+        except PutlintError as exc:
+            parser.exit(2, f"python -m linter.refserver: {exc.place or args.spec}: "
+                        f"{exc.message}\n")
+        what = f"{args.spec}, validating"
+    else:
+        app = ReferenceApi(args.mode, args.fail_rate, clear=args.clear, shrink=args.shrink,
+                           validate=args.validate)
+        what = args.mode
     server = make_server(args.host, args.port, app, server_class=_Server,
                          handler_class=_QuietHandler)
-    print(f"reference API ({args.mode}) on http://{args.host}:{server.server_port}", flush=True)
+    print(f"reference API ({what}) on http://{args.host}:{server.server_port}", flush=True)
     with suppress(KeyboardInterrupt):
         server.serve_forever()
 
