@@ -24,6 +24,9 @@ standard library, so a test suite can call it in-process (``httpx.WSGITransport`
 on loopback (``running(app)``), and ``python -m linter.refserver --mode purge`` serves it for
 the probe demo (docs/commands/probe.md). ``fail_rate`` makes it answer 500 at random, before
 doing anything, to test clients' clean-up, and ``latency`` makes it slow.
+
+``SpecApi`` (``python -m linter.refserver --spec FILE``) serves any spec's in-scope operations
+instead: a store that validates writes (schema, forms, path parameters) as a real server does.
 """
 
 from __future__ import annotations
