@@ -216,7 +216,10 @@ class Session:
                             body if body is NO_BODY else self.redact.value(body))
         kwargs: dict[str, Any] = {}
         if body is not NO_BODY:
-            if "form" in media_type:
+            if media_type.startswith("multipart/form-data") and isinstance(body, dict):
+                content, content_type = multipart(body)
+                kwargs["content"], kwargs["headers"] = content, {"Content-Type": content_type}
+            elif "form" in media_type:
                 kwargs["data"] = body
             else:
                 kwargs["content"] = json.dumps(body).encode()
@@ -253,6 +256,36 @@ class Session:
         if len(text) > MAX_JSON_EVIDENCE:
             return data, self.redact.cut(text, MAX_SHOWN)
         return data, self.redact.value(data)
+
+
+def multipart(body: dict[str, Any]) -> tuple[bytes, str]:
+    """`body` as multipart/form-data (the body and its Content-Type): the media type the
+    operation declares, which a server may insist on (httpx sends fields without files
+    url-encoded). A list is one part per member (`collectionFormat: multi`), an object its
+    JSON text, null an empty value - as httpx encodes the url-encoded form."""
+    boundary = uuid.uuid4().hex
+    parts: list[bytes] = []
+    for name, value in body.items():
+        for member in value if isinstance(value, list) else [value]:
+            parts.append(f"--{boundary}\r\nContent-Disposition: form-data; "
+                         f"name=\"{_quoted(str(name))}\"\r\n\r\n".encode()
+                         + _form_text(member).encode() + b"\r\n")
+    return b"".join(parts) + f"--{boundary}--\r\n".encode(), \
+        f"multipart/form-data; boundary={boundary}"
+
+
+def _quoted(name: str) -> str:
+    return name.replace("\\", "\\\\").replace('"', '\\"').replace("\r", "").replace("\n", "")
+
+
+def _form_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dict, list)):
+        return json.dumps(value)
+    return str(value)
 
 
 def read_capped(response: httpx.Response, cap: int) -> bytes:
@@ -360,8 +393,30 @@ class SetUpFailed(Exception):
         self.exchanges = exchanges
 
 
+def fixed_value(schema: Any) -> str | None:
+    """The value a path parameter with `const` or `enum` must take (its first member): a
+    made-up one names no place the server has. None when the parameter is free."""
+    schema = schema if isinstance(schema, dict) else {}
+    members = [schema["const"]] if "const" in schema else schema.get("enum")
+    for member in members if isinstance(members, list) else []:
+        if isinstance(member, (str, int)) and not isinstance(member, bool) and \
+                _SAFE_ID.match(str(member)):
+            return str(member)
+    return None
+
+
+def has_free_parameter(path: str, params: dict[str, Any]) -> bool:
+    """Does the path name its place with a parameter probe can make new? One that admits only
+    fixed values (`enum`, `const`) names a place others may use, as a path without any does."""
+    return any("{" + name + "}" in path and fixed_value(s) is None for name, s in params.items())
+
+
 def fresh_value(schema: Any) -> str:
-    """A new identifier for a path parameter: nobody else's resource can live there."""
+    """A new identifier for a path parameter: nobody else's resource can live there. A
+    parameter that admits only fixed values takes one (the others make the place new)."""
+    fixed = fixed_value(schema)
+    if fixed is not None:
+        return fixed
     schema = schema if isinstance(schema, dict) else {}
     if schema.get("type") == "integer":
         return str(uuid.uuid4().int % 9_000_000_000 + 1_000_000_000)
@@ -425,15 +480,15 @@ class Runner:
                               "new nor read it back, so it wrote nothing", log)
         params = {name: fresh_value(s) for name, s in self.op.path_params.items()}
         url = expand(self.op.path, params)
-        shared = not any("{" + name + "}" in self.op.path for name in params)
+        shared = not has_free_parameter(self.op.path, self.op.path_params)
         before = self._send(log, "GET", url)
         exists = _ok(before)
         if not exists and before.status not in (404, 410):
             raise SetUpFailed(f"could not prove {before.url} empty before writing to it: "
                               f"{_status(before)}", log)
         if (shared or exists) and not self.allow_existing:
-            what = (f"{before.url} is a path without parameters: what lives there is not "
-                    "probe's" if shared else
+            what = (f"{before.url} is a path without parameters (or only fixed ones): what "
+                    "lives there is not probe's" if shared else
                     f"{before.url} exists already (GET answered {before.status})")
             raise SetUpFailed(f"{what}; probe writes only to resources it creates "
                               "(--allow-existing lets it write here)", log)

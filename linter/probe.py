@@ -39,6 +39,8 @@ from linter.live import (
     Session,
     SetUpFailed,
     expand,
+    fixed_value,
+    has_free_parameter,
 )
 from linter.redact import Redactor, url_secrets
 from linter.runner import Runner as RuleRunner
@@ -273,7 +275,7 @@ def plan_lines(cases: list[PlannedCase], allow_existing: bool = False) -> list[s
         op, case = planned.op, planned.case
         if op.label in skipped:
             continue
-        params = {name: f"<new {name}>" for name in op.path_params}
+        params = {name: fixed_value(s) or f"<new {name}>" for name, s in op.path_params.items()}
         url = expand(op.path, params).replace("%3C", "<").replace("%3E", ">").replace("%20", " ")
         if op.label not in seen:
             seen.add(op.label)
@@ -306,8 +308,8 @@ def _refusal(op: OperationCases, allow_existing: bool) -> str | None:
     """Why an operation gets no request at all, known before sending anything."""
     if "get" not in op.siblings:
         return "the path has no GET: probe could neither prove the resource new nor read it back"
-    if not allow_existing and not any("{" + name + "}" in op.path for name in op.path_params):
-        return ("a path without parameters: what lives there is not probe's "
+    if not allow_existing and not has_free_parameter(op.path, op.path_params):
+        return ("a path without parameters (or only fixed ones): what lives there is not probe's "
                 "(--allow-existing lets it write here)")
     return None
 

@@ -24,6 +24,9 @@ standard library, so a test suite can call it in-process (``httpx.WSGITransport`
 on loopback (``running(app)``), and ``python -m linter.refserver --mode purge`` serves it for
 the probe demo (docs/commands/probe.md). ``fail_rate`` makes it answer 500 at random, before
 doing anything, to test clients' clean-up, and ``latency`` makes it slow.
+
+``SpecApi`` (``python -m linter.refserver --spec FILE``) serves any spec's in-scope operations
+instead: a store that validates writes (schema, forms, path parameters) as a real server does.
 """
 
 from __future__ import annotations
@@ -38,8 +41,11 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from email.parser import BytesParser
+from email.policy import HTTP
 from socketserver import ThreadingMixIn
 from typing import Any
+from urllib.parse import parse_qsl, unquote
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 MODES = ("reject", "preserve", "purge")
@@ -252,17 +258,75 @@ _REASONS = {200: "OK", 201: "Created", 204: "No Content", 400: "Bad Request",
 
 
 def _read_json(environ: dict) -> Any:
+    raw = _read_raw(environ)
+    try:
+        return json.loads(raw or b"null")
+    except ValueError:
+        raise HttpError(400, "the body is not JSON") from None
+
+
+def _read_body(environ: dict, schema: Any) -> Any:
+    """The request body as JSON data: JSON, or a form (url-encoded or multipart) read by the
+    operation's schema - a field the schema makes an array is every value sent for it."""
+    kind = environ.get("CONTENT_TYPE", "").split(";", 1)[0].strip().lower()
+    if kind not in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        return _read_json(environ)
+    raw = _read_raw(environ)
+    if kind == "multipart/form-data":
+        message = BytesParser(policy=HTTP).parsebytes(
+            b"Content-Type: " + environ["CONTENT_TYPE"].encode("latin-1") + b"\r\n\r\n" + raw)
+        if not message.is_multipart():
+            raise HttpError(400, "the body is not multipart/form-data")
+        pairs = [(part.get_param("name", header="content-disposition") or "",
+                  part.get_payload(decode=True).decode("utf-8", "replace"))
+                 for part in message.iter_parts()]
+    else:
+        pairs = parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True)
+    props = schema.get("properties", {}) if isinstance(schema, dict) else {}
+    form: dict[str, Any] = {}
+    for name, value in pairs:
+        sub = _local(props.get(name), schema)
+        if sub.get("type") == "array":
+            form.setdefault(name, []).append(_typed(value, _local(sub.get("items"), schema)))
+        else:
+            form[name] = _typed(value, sub)
+    return form
+
+
+def _local(schema: Any, root: Any) -> dict[str, Any]:
+    """`schema`, through its local `$ref`s (a bundled schema's `#/$defs/...`); {} if none."""
+    for _ in range(32):  # a cycle of refs ends here
+        if not isinstance(schema, dict) or not isinstance(schema.get("$ref"), str) or \
+                not schema["$ref"].startswith("#/"):
+            break
+        target: Any = root
+        for key in schema["$ref"][2:].split("/"):
+            target = target.get(key) if isinstance(target, dict) else None
+        schema = target
+    return schema if isinstance(schema, dict) else {}
+
+
+def _typed(text: str, schema: Any) -> Any:
+    """A form value as the schema's type says (a form carries only text)."""
+    kind = schema.get("type") if isinstance(schema, dict) else None
+    with suppress(ValueError):
+        if kind == "integer":
+            return int(text)
+        if kind == "number":
+            return float(text)
+    if kind == "boolean" and text in ("true", "false"):
+        return text == "true"
+    return text
+
+
+def _read_raw(environ: dict) -> bytes:
     try:
         length = int(environ.get("CONTENT_LENGTH") or 0)
     except ValueError:
         length = 0
     if length > MAX_BODY:
         raise HttpError(413, "body too large")
-    raw = environ["wsgi.input"].read(length) if length else b""
-    try:
-        return json.loads(raw or b"null")
-    except ValueError:
-        raise HttpError(400, "the body is not JSON") from None
+    return environ["wsgi.input"].read(length) if length else b""
 
 
 def _no_empty_strings(value: Any, where: str) -> None:
@@ -298,11 +362,18 @@ class SpecApi:
 
         spec = load_spec(spec_path, options=options)
         self.items: list[tuple[re.Pattern[str], str, Callable[[Any], list[str]]]] = []
+        self.schemas: dict[str, Any] = {}  # each item's request schema, to read forms by
+        # its path parameters: name, schema and checker, as a real server routes
+        self.params: dict[str, list[tuple[str, Any, Callable[[Any], list[str]]]]] = {}
         self.collections: list[tuple[re.Pattern[str], re.Pattern[str], str]] = []
         for op in spec.operations:
             item = _template(op.path)
             check = _checker(op.default_media().schema)
             self.items.append((item, op.method, check))
+            self.schemas[item.pattern] = op.default_media().schema
+            self.params[item.pattern] = [
+                (name, schema, _checker(schema)) for name in re.findall(r"\{([^}/]+)\}", op.path)
+                for schema in [_value_schema(op.path_params.get(name))]]
             if op.facts.op.create_path:
                 self.collections.append((_template(op.facts.op.create_path), item, op.path))
         self.store: dict[str, Any] = {}
@@ -323,8 +394,13 @@ class SpecApi:
     def _handle(self, environ: dict) -> tuple[int, Any, list[tuple[str, str]]]:
         method, path = environ["REQUEST_METHOD"], environ.get("PATH_INFO", "")
         for item, write, check in self.items:
-            if not item.match(path):
+            match = item.match(path)
+            if not match:
                 continue
+            for (name, schema, valid), value in zip(self.params[item.pattern], match.groups(),
+                                                    strict=True):
+                if valid(_typed(unquote(value), schema)):
+                    raise HttpError(404, f"no such {name}")
             if method == "GET":
                 if path not in self.store:
                     raise HttpError(404, "not found")
@@ -334,7 +410,7 @@ class SpecApi:
                     raise HttpError(404, "not found")
                 return 204, None, []
             if method == write:
-                body = self._valid(_read_json(environ), check)
+                body = self._valid(_read_body(environ, self.schemas[item.pattern]), check)
                 existed = path in self.store
                 self.store[path] = body
                 return (200 if existed else 201), body, []
@@ -342,7 +418,7 @@ class SpecApi:
         for collection, item, _ in self.collections:
             if collection.match(path) and method == "POST":
                 check = next(c for i, _, c in self.items if i is item)
-                body = self._valid(_read_json(environ), check)
+                body = self._valid(_read_body(environ, self.schemas[item.pattern]), check)
                 new = f"{path.rstrip('/')}/{uuid.uuid4()}"
                 self.store[new] = body
                 return 201, {**body, "id": new.rpartition("/")[2]} if isinstance(
@@ -359,9 +435,20 @@ class SpecApi:
 
 
 def _template(path: str) -> re.Pattern[str]:
-    """A path template as a regex: each `{name}` one segment."""
+    """A path template as a regex: each `{name}` one segment (a group)."""
     parts = re.split(r"\{[^}/]+\}", path)
-    return re.compile("^" + "[^/]+".join(map(re.escape, parts)) + "/?$")
+    return re.compile("^" + "([^/]+)".join(map(re.escape, parts)) + "/?$")
+
+
+# What of a path parameter's schema (3.x `schema`, or the 2.0 parameter itself) says which
+# values name a resource.
+_VALUE_KEYS = ("type", "enum", "const", "format", "pattern", "minLength", "maxLength",
+               "minimum", "maximum")
+
+
+def _value_schema(schema: Any) -> dict[str, Any]:
+    return {k: v for k, v in schema.items() if k in _VALUE_KEYS} \
+        if isinstance(schema, dict) else {}
 
 
 def _checker(schema: Any) -> Callable[[Any], list[str]]:
@@ -407,12 +494,28 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--validate", action="store_true",
                         help="refuse empty strings and SNIs that are no host names")
     parser.add_argument("--fail-rate", type=float, default=0.0)
+    parser.add_argument("--spec", metavar="FILE",
+                        help="serve this spec's in-scope operations instead (SpecApi: a store "
+                        "that validates each write against the spec; the options above do not "
+                        "apply)")
     args = parser.parse_args(argv)
-    app = ReferenceApi(args.mode, args.fail_rate, clear=args.clear, shrink=args.shrink,
-                       validate=args.validate)
+    app: Any
+    if args.spec:
+        from linter.errors import PutlintError
+
+        try:
+            app = SpecApi(args.spec)
+        except PutlintError as exc:
+            parser.exit(2, f"python -m linter.refserver: {exc.place or args.spec}: "
+                        f"{exc.message}\n")
+        what = f"{args.spec}, validating"
+    else:
+        app = ReferenceApi(args.mode, args.fail_rate, clear=args.clear, shrink=args.shrink,
+                           validate=args.validate)
+        what = args.mode
     server = make_server(args.host, args.port, app, server_class=_Server,
                          handler_class=_QuietHandler)
-    print(f"reference API ({args.mode}) on http://{args.host}:{server.server_port}", flush=True)
+    print(f"reference API ({what}) on http://{args.host}:{server.server_port}", flush=True)
     with suppress(KeyboardInterrupt):
         server.serve_forever()
 

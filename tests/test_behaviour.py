@@ -13,7 +13,9 @@ from typing import Any
 import pytest
 from linter.rules._specs import reference_api
 
+from linter.cases import load_spec
 from linter.config import Options
+from linter.critical import CriticalName
 from linter.probe import ProbeSettings, run_probe_full
 from linter.refserver import ReferenceApi, SpecApi, running
 
@@ -43,17 +45,35 @@ def outcomes(run: Any) -> dict[str, str]:
 
 # -- set-up bodies a validating server accepts -------------------------------------------------
 
+# The bundled spec that marks nothing critical (it shows `suggest`): its upserts are probed
+# with what `suggest` proposes, and one critical field of each other upsert, so that every one
+# of its write operations is set up too.
+UNMARKED = {"kong-admin-unannotated.yaml": ["Certificate.snis", "Service.ca_certificates",
+                                            "Route.hosts"]}
+
+
+def bundled_options(spec: Path) -> Options:
+    return Options(critical=[CriticalName(n) for n in UNMARKED.get(spec.name, [])])
+
+
 @pytest.mark.parametrize("spec", BUNDLED, ids=lambda p: str(p.relative_to(ROOT)))
 def test_set_up_passes_a_validating_server_for_every_bundled_spec(spec: Path) -> None:
-    """No user-given body: every operation probe may write to is set up, the spec's schema
-    (formats, host names, patterns) and "no empty strings" checked by the server. The only
-    operations left unobserved are those probe refuses before sending (no GET on the path)."""
-    app = SpecApi(spec)
+    """No user-given body, no exception: every in-scope operation of every bundled spec is set
+    up against a server that checks the spec's schema (formats, host names, patterns) and
+    refuses empty strings, and every case of every critical field is observed."""
+    options = bundled_options(spec)
+    expected = {f"{op.method} {op.path}" for op in load_spec(spec, options=options).operations}
+    assert expected, "a bundled spec with no operation to probe proves nothing"
+    app = SpecApi(spec, options=options)
     with running(app) as url:
-        run = run_probe_full(spec, Options(), ProbeSettings(url, allow_writes=True,
-                                                            max_requests=5000))
-    reasons = {f.message.split("(", 1)[-1] for f in run.report.findings if f.rule == "PUT304"}
-    assert all("the path has no GET" in r for r in reasons), reasons
+        run = run_probe_full(spec, options, ProbeSettings(url, allow_writes=True,
+                                                          max_requests=5000))
+    refused = [f.message for f in run.report.findings if f.rule == "PUT304"]
+    assert not refused, refused
+    rows = [row for s in run.report.specs for row in s.operations]
+    assert {f"{row.method.upper()} {row.path}" for row in rows} == expected
+    observed = {f"{row.path} {fr.field}": fr.observed for row in rows for fr in row.fields}
+    assert observed and not [k for k, v in observed.items() if "inconclusive" in v], observed
     assert run.ledger.clean and not app.store
 
 
@@ -290,6 +310,55 @@ def test_the_plugin_names_recorded_operations_no_test_ran(pytester: pytest.Pytes
     assert "records operations no test ran here: PUT /gone/{id}" in result.stdout.str()
 
 
+TWO_OPERATIONS = """openapi: 3.1.0
+info: {title: Two resources, version: '1'}
+paths:
+""" + "".join(f"""  /{name}s/{{id}}:
+    parameters: [{{name: id, in: path, required: true, schema: {{type: string}}}}]
+    get: {{responses: {{'200': {{description: it}}}}}}
+    delete: {{responses: {{'204': {{description: gone}}}}}}
+    put:
+      operationId: put-{name}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [hosts]
+              properties:
+                hosts: {{type: array, minItems: 1, items: {{type: string, format: hostname}},
+                        x-critical: true}}
+      responses: {{'200': {{description: stored}}, '400': {{description: refused}}}}
+""" for name in ("thing", "other"))
+
+
+def test_an_operation_deselected_with_k_is_named_not_failed(pytester: pytest.Pytester,
+                                                            monkeypatch: pytest.MonkeyPatch
+                                                            ) -> None:
+    """Recorded, then left out of the expect session by `-k`: the session passes, and its
+    summary names the operation that was not run (a selection is made on purpose)."""
+    spec = pytester.path / "spec.yaml"
+    spec.write_text(TWO_OPERATIONS, encoding="utf-8")
+    pytester.makepyfile(test_things=PLUGIN_TEST)
+    with running(SpecApi(spec)) as url:
+        monkeypatch.setenv("REFERENCE_URL", url)
+        pytester.runpytest_subprocess("-p", "no:cacheprovider", "--putlint-record",
+                                      "rec.yaml").assert_outcomes(passed=2)
+        recorded = (pytester.path / "rec.yaml").read_text()
+        assert "PUT /things/{id}" in recorded and "PUT /others/{id}" in recorded
+        both = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--putlint-expect",
+                                             "rec.yaml")
+        one = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--putlint-expect",
+                                            "rec.yaml", "-k", "put-thing")
+    both.assert_outcomes(passed=2)
+    assert "no test ran here" not in both.stdout.str()
+    one.assert_outcomes(passed=1, deselected=1)
+    assert one.ret == 0
+    assert "records operations no test ran here: PUT /others/{id}" in one.stdout.str()
+    assert "PUT /things/{id}" not in one.stdout.str().split("no test ran here", 1)[1]
+
+
 pytest_plugins = ["pytester"]
 
 
@@ -434,3 +503,120 @@ def test_a_validating_reference_server_refuses_what_a_real_one_refuses() -> None
             .status_code == 400
         assert client.put(cert, json={"cert": "c", "key": "k", "snis": ["ok.test"]}) \
             .status_code == 201
+
+
+KINDS = """openapi: 3.1.0
+info: {title: Kinds, version: '1'}
+paths:
+  /stores/{store}/kinds/{kind}:
+    parameters:
+      - {name: store, in: path, required: true, schema: {type: string}}
+      - {name: kind, in: path, required: true, schema: {type: string, enum: [add, remove]}}
+    get: {responses: {'200': {description: it}}}
+    put:
+      requestBody:
+        required: true
+        content:
+          multipart/form-data:
+            schema:
+              type: object
+              required: [name, hosts]
+              properties:
+                name: {type: string}
+                size: {type: integer}
+                hosts: {type: array, minItems: 1, items: {type: string, format: hostname},
+                        x-critical: true}
+      responses: {'200': {description: stored}, '400': {description: refused}}
+  /settings/{kind}:
+    parameters:
+      - {name: kind, in: path, required: true, schema: {type: string, enum: [main, backup]}}
+    get: {responses: {'200': {description: it}}}
+    put:
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [hosts]
+              properties:
+                hosts: {type: array, minItems: 1, items: {type: string}, x-critical: true}
+      responses: {'200': {description: stored}, '400': {description: refused}}
+"""
+
+
+def test_a_fixed_path_parameter_takes_an_admitted_value(tmp_path: Path) -> None:
+    """An `enum` path parameter gets one of its values (a made-up one names no place the
+    server has: a validating server answers 404); a path whose only parameters are fixed names
+    a place others may use, as a path without any: nothing is written there. The form body is
+    sent as the multipart/form-data the operation declares, one part per list member."""
+    import httpx
+
+    spec = tmp_path / "kinds.yaml"
+    spec.write_text(KINDS, encoding="utf-8")
+    app = SpecApi(spec)
+    with running(app) as url:
+        with httpx.Client(base_url=url) as client:
+            assert client.get("/stores/s1/kinds/other").status_code == 404
+            assert client.get("/stores/s1/kinds/add").status_code == 404  # nothing stored
+        run = run_probe_full(spec, Options(), ProbeSettings(url, allow_writes=True))
+    by_path = {row.path: {fr.field: fr.observed for fr in row.fields}
+               for s in run.report.specs for row in s.operations}
+    assert by_path["/stores/{store}/kinds/{kind}"] == {
+        "hosts": "absent: rejected, null: rejected, empty: rejected, shrink: replaced"}
+    refused = [f.message for f in run.report.findings if f.rule == "PUT304"]
+    assert refused and all("/settings/{kind}" in m and "only fixed ones" in m
+                           for m in refused), refused
+    assert not any(url.rstrip("/") + "/settings/" in str(e) for e in run.ledger.report())
+    assert run.ledger.clean and not app.store
+
+
+def test_the_reference_server_reads_a_form_by_the_schema(tmp_path: Path) -> None:
+    import httpx
+
+    from linter.live import multipart
+
+    spec = tmp_path / "kinds.yaml"
+    spec.write_text(KINDS, encoding="utf-8")
+    body = {"name": 'a "quoted" name', "size": 3, "hosts": ["a.test", "b.test"]}
+    content, content_type = multipart(body)
+    with running(SpecApi(spec)) as url, httpx.Client(base_url=url) as client:
+        made = client.put("/stores/s1/kinds/remove", content=content,
+                          headers={"Content-Type": content_type})
+        assert made.status_code == 201, made.text
+        assert client.get("/stores/s1/kinds/remove").json() == body
+        one = client.put("/stores/s1/kinds/remove", data={"name": "n", "hosts": "c.test"})
+        assert one.status_code == 200 and one.json()["hosts"] == ["c.test"]
+        bad = client.put("/stores/s1/kinds/remove", data={"name": "n", "hosts": "-no-"})
+        assert bad.status_code == 400
+
+
+@pytest.mark.parametrize("spec", [s for s in BUNDLED if s.name not in UNMARKED],
+                         ids=lambda p: str(p.relative_to(ROOT)))
+def test_probe_from_the_console_against_the_served_spec(spec: Path) -> None:
+    """As a new user: `python -m linter.refserver --spec FILE` serves the spec, the console
+    script probes it, and every case is conclusive (no PUT304), with nothing left behind."""
+    server = subprocess.Popen([sys.executable, "-m", "linter.refserver", "--spec", str(spec),
+                               "--port", "0"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout is not None
+        url = re.search(r"http://[0-9.:]+", server.stdout.readline())
+        assert url, "the server printed no address"
+        proc = probe(spec, url.group(0))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode in (0, 1), out
+    assert "PUT304" not in out and "inconclusive" not in out, out
+    assert "every resource it created was deleted" in out, out
+
+
+def test_the_served_spec_must_load(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("openapi: 3.0.3\npaths: [\n", encoding="utf-8")
+    for spec in (broken, tmp_path / "missing.yaml"):
+        proc = subprocess.run([sys.executable, "-m", "linter.refserver", "--spec", str(spec),
+                               "--port", "0"], capture_output=True, text=True, timeout=60)
+        assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+        assert proc.stderr.count("\n") == 1 and str(spec) in proc.stderr, proc.stderr
