@@ -24,6 +24,11 @@ class Profile:
     # (extension, value): a field whose extension is a list without the value cannot be sent
     # on update, so a PUT of an existing resource can never carry it (PUT004).
     updatable: tuple[str, str] | None = None
+    # Values of the `updatable` extension that, listed without its update value, say the field
+    # is set when the resource is created and kept by every later PUT (ARM's create-only
+    # `[create, read]`): the PUT cannot destroy it, so it is read as `on-omit: preserve`, not
+    # as a field every PUT resets (PUT004).
+    kept_when: tuple[str, ...] = ()
     # An extension that, set to true, says the GET never returns the field (PUT008).
     secret: str | None = None
 
@@ -54,10 +59,12 @@ PROFILES: dict[str, Profile] = {
         "azure-arm",
         "Azure Resource Manager: errors are documented only as a `default` response with an "
         "error schema (ARM's NoErrorCodeResponses forbids 4xx codes); `x-ms-mutability` "
-        "without `update` means a field cannot be sent on update; `x-ms-secret: true` means "
-        "the GET never returns it.",
+        "without `update` means a field cannot be sent on update: with `create` it is set at "
+        "creation and kept by every later PUT (preserved, not reported), without it the "
+        "server manages it; `x-ms-secret: true` means the GET never returns it.",
         default_error_rejects=True,
         updatable=("x-ms-mutability", "update"),
+        kept_when=("create",),
         secret="x-ms-secret",
     ),
 }

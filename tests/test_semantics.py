@@ -397,9 +397,78 @@ def test_arm_mutability_and_secrets_on_a_real_spec() -> None:
                       root=str(ARM), profile="azure-arm")
     found = rules_of([spec], options)
     assert ("PUT008", "properties.arcConfiguration.kubeConfig") in found  # x-ms-secret
-    assert ("PUT004", "properties.arcConfiguration.artifactStorageAccessMode") in found
+    # `[create, read]`: set at creation, kept by later PUTs; nothing destroys it
+    assert not [r for r, f in found if f == "properties.arcConfiguration.artifactStorageAccessMode"]
     plain = rules_of([spec], Options(critical=options.critical, root=str(ARM)))
     assert not {r for r, _ in plain} & {"PUT004", "PUT008"}
+
+
+@needs_arm
+def test_an_arm_create_only_field_beside_a_ref_is_kept_by_put_under_the_profile() -> None:
+    """App Service's `hostingEnvironmentProfile` (`x-ms-mutability: [create, read]` beside its
+    `$ref`): the profile reads it as preserved, so neither PUT of a site reports it; without
+    the profile the extension means nothing and the field is checked as any other."""
+    name = CriticalName("CommonDefinitions.json#/definitions/Site/properties/properties/"
+                        "properties/hostingEnvironmentProfile")
+    spec = WEB / "WebApps.json"
+    arm = run([spec], Options(critical=[name], root=str(ARM), profile="azure-arm"))
+    assert not arm.errors and not arm.findings, [f.message for f in arm.findings]
+    plain = run([spec], Options(critical=[name], root=str(ARM)))
+    assert {f.rule for f in plain.findings} >= {"PUT005"}
+    assert "PUT004" not in {f.rule for f in plain.findings}
+    report = analyse(spec, Options(critical=[name], root=str(ARM), profile="azure-arm"))
+    kept = [f for facts in report.operations for _, f in facts.fields()]
+    assert len(kept) == 2 and all(f.mark.on_omit == "preserve" and not f.read_only and
+                                  "create, read" in (f.kept_why or "") for f in kept)
+
+
+ARM_FIELD = """swagger: '2.0'
+info: {{title: t, version: '1'}}
+paths:
+  /things/{{name}}:
+    put:
+      parameters:
+        - {{name: name, in: path, required: true, type: string}}
+        - {{name: body, in: body, required: true, schema: {{$ref: '#/definitions/Thing'}}}}
+      responses:
+        '200': {{description: ok}}
+        default: {{description: error, schema: {{$ref: '#/definitions/Error'}}}}
+definitions:
+  Error: {{type: object, properties: {{code: {{type: string}}}}}}
+  Zone: {{type: object, properties: {{id: {{type: string}}}}}}
+  Thing:
+    type: object
+    properties:
+      zone:
+{field}"""
+
+
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(listed=st.lists(st.sampled_from(["create", "read", "update"]), unique=True),
+       beside_ref=st.booleans())
+def test_arm_mutability_reads_create_only_as_kept(tmp_path_factory, listed: list[str],
+                                                  beside_ref: bool) -> None:
+    """Under azure-arm, a field listed with `create` and without `update` gives no finding
+    (kept by PUT); listed without both, PUT004 in words that do not claim every PUT erases it;
+    with `update` (or no listing), the field is checked as any other (PUT001: not required)."""
+    flow = "[" + ", ".join(listed) + "]"
+    field = (f"        $ref: '#/definitions/Zone'\n        x-ms-mutability: {flow}\n"
+             if beside_ref else
+             f"        type: object\n        properties: {{id: {{type: string}}}}\n"
+             f"        x-ms-mutability: {flow}\n")
+    spec = write_file(tmp_path_factory.mktemp("arm"), "api.yaml", ARM_FIELD.format(field=field))
+    options = Options(critical=[CriticalName("Thing.zone")], profile="azure-arm")
+    result = run([spec], options)
+    assert not result.errors, result.errors
+    rules = {f.rule for f in result.findings}
+    if "update" not in listed and "create" in listed:
+        assert not rules, [f.message for f in result.findings]
+    elif "update" not in listed:
+        (finding,) = [f for f in result.findings if f.rule == "PUT004"]
+        assert "cannot be sent on update" in finding.message
+        assert "with nothing" not in finding.message and "unless the server" in finding.message
+    else:
+        assert "PUT001" in rules and "PUT004" not in rules
 
 
 @needs_arm
