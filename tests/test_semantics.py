@@ -350,7 +350,8 @@ def test_an_unknown_profile_is_refused(tmp_path: Path) -> None:
     result = invoke("check", spec, "--profile", "aws")
     assert result.exit_code == 2 and "--profile' must be one of azure-arm" in result.output
     write_file(tmp_path, "putlint.yaml", "profile: azure\n")
-    with pytest.raises(PutlintError, match="'profile' must be one of azure-arm, not 'azure'"):
+    with pytest.raises(PutlintError,
+                       match="'profile' must be one of azure-arm, kubernetes, not 'azure'"):
         load_config(tmp_path / "putlint.yaml")
 
 
@@ -479,6 +480,133 @@ def test_key_vault_access_policies_that_must_not_shrink() -> None:
     spec = VAULT / "keyvault.json"
     shrink = CriticalName(name, on_omit="preserve", on_shrink="reject")
     assert "PUT005" not in {r for r, _ in rules_of([spec], Options(critical=[shrink]))}
+
+
+# -- profile kubernetes ------------------------------------------------------------------------
+
+K8S = ROOT.parent / "shared" / "corpus" / "kubernetes/kubernetes-client-javascript/" \
+    "swagger.unprocessed.json"
+def _k8s_name(short: str) -> str:
+    """`core.v1.PodSpec.imagePullSecrets` -> `#/definitions/io.k8s.api.core.v1.PodSpec/properties/
+    imagePullSecrets` (the definition's name has dots; the property is the last step)."""
+    definition, prop = short.rsplit(".", 1)
+    return f"#/definitions/io.k8s.api.{definition}/properties/{prop}"
+
+
+def _about(findings) -> list[tuple[str, str, str | None]]:  # type: ignore[no-untyped-def]
+    return sorted((f.rule, (f.operation or {}).get("path", ""), f.field) for f in findings)
+
+
+@pytest.mark.skipif(not K8S.is_file(), reason="the Kubernetes spec is not in the corpus")
+def test_kubernetes_subresource_puts_are_checked_on_what_they_write() -> None:
+    """The trial's config on the real spec: without the profile, `/status`, `/resize` and
+    `/approval` PUTs are reported on `spec` fields they never write; with it, exactly those
+    findings go, and `/ephemeralcontainers` keeps only `spec.ephemeralContainers`."""
+    names = [CriticalName(_k8s_name(n)) for n in K8S_SHORT]
+    before = run([K8S], Options(critical=names))
+    after = run([K8S], Options(critical=names, profile="kubernetes"))
+    assert not before.errors and not after.errors
+
+    def written(path: str, field: str | None) -> bool:  # the convention, spelt out again
+        last = path.rsplit("/", 1)[-1]
+        if last in ("status", "resize", "approval"):
+            return False  # no critical field of the config is in their part
+        if last == "ephemeralcontainers":
+            return field is None or field.startswith("spec.ephemeralContainers")
+        return True
+    kept = [a for a in _about(before.findings) if written(a[1], a[2])]
+    assert _about(after.findings) == kept
+    assert len(before.findings) - len(after.findings) >= 100  # 241 -> 127 on 2026-12-01
+    pod_status = "/api/v1/namespaces/{namespace}/pods/{name}/status"
+    assert ("PUT001", pod_status, "spec.imagePullSecrets") in _about(before.findings)
+
+    status = [CriticalName(_k8s_name("core.v1.PodStatus.conditions"))]
+    found = _about(run([K8S], Options(critical=status, profile="kubernetes")).findings)
+    assert ("PUT001", pod_status, "status.conditions") in found  # `/status` writes it
+    assert not [a for a in found if not a[1].endswith("/status")]  # no other PUT does
+
+
+# What `putlint suggest --write-config` wrote for this spec on 2026-12-01 (the trial's config).
+K8S_SHORT = ("core.v1.PodSpec.ephemeralContainers", "core.v1.PodSpec.imagePullSecrets",
+             "core.v1.ServiceAccount.imagePullSecrets",
+             "apps.v1.StatefulSetSpec.volumeClaimTemplates", "rbac.v1.ClusterRoleBinding.subjects",
+             "rbac.v1.RoleBinding.subjects", "core.v1.PodSpec.securityContext",
+             "core.v1.PersistentVolumeSpec.awsElasticBlockStore",
+             "storage.v1.CSIDriverSpec.requiresRepublish", "core.v1.VolumeNodeAffinity.required",
+             "core.v1.ScaleIOPersistentVolumeSource.sslEnabled", "core.v1.PodSpec.hostAliases",
+             "core.v1.ResourceQuotaSpec.scopes", "core.v1.ServiceAccount.secrets",
+             "core.v1.ServiceSpec.clusterIPs", "core.v1.ServiceSpec.externalIPs",
+             "core.v1.NodeSpec.podCIDRs",
+             "admissionregistration.v1.MutatingWebhookConfiguration.webhooks",
+             "admissionregistration.v1.ValidatingWebhookConfiguration.webhooks",
+             "certificates.v1.CertificateSigningRequestSpec.groups")
+
+K8S_SPEC = """openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /things/{name}:
+    put: &put
+      x-kubernetes-action: put
+      requestBody:
+        required: true
+        content: {application/json: {schema: {$ref: '#/components/schemas/Thing'}}}
+      responses: {'200': {description: ok}}
+  /things/{name}/status: {put: *put}
+  /things/{name}/scale: {put: *put}
+  /things/{name}/ephemeralcontainers: {put: *put}
+  /things/{name}/resize: {put: *put}
+  /things/{name}/proxy: {put: *put}
+  /things: {put: *put}
+components:
+  schemas:
+    Container:
+      type: object
+      properties:
+        image: {type: string, x-critical: true}
+        resources: {type: object, properties: {cpu: {type: string}}, x-critical: true}
+    Thing:
+      type: object
+      properties:
+        spec:
+          type: object
+          properties:
+            replicas: {type: integer, x-critical: true}
+            containers: {type: array, items: {$ref: '#/components/schemas/Container'}}
+            ephemeralContainers: {type: array, items: {type: object}, x-critical: true}
+        status:
+          type: object
+          properties:
+            conditions: {type: array, items: {type: object}, x-critical: true}
+"""
+EVERY = {"spec.replicas", "spec.containers[].image", "spec.containers[].resources",
+         "spec.ephemeralContainers", "status.conditions"}
+
+
+@pytest.mark.parametrize(("path", "checked"), [
+    ("/things/{name}", EVERY - {"status.conditions"}),
+    ("/things/{name}/status", {"status.conditions"}),
+    ("/things/{name}/scale", {"spec.replicas", "spec.containers[].image",
+                              "spec.containers[].resources", "spec.ephemeralContainers"}),
+    ("/things/{name}/ephemeralcontainers", {"spec.ephemeralContainers"}),
+    ("/things/{name}/resize", {"spec.containers[].resources"}),
+    ("/things/{name}/proxy", EVERY),  # not a subresource the profile knows: as written
+    ("/things", EVERY),  # a collection path
+])
+def test_kubernetes_profile_checks_each_put_on_the_fields_it_writes(
+        tmp_path: Path, path: str, checked: set[str]) -> None:
+    spec = write_file(tmp_path, "api.yaml", K8S_SPEC)
+    with_profile = run([spec], Options(profile="kubernetes"))
+    plain = run([spec], Options())
+    assert not with_profile.errors and not plain.errors
+
+    def fields(report) -> set[str]:  # type: ignore[no-untyped-def]
+        return {f.field for f in report.findings
+                if f.field and (f.operation or {}).get("path") == path}
+    assert fields(plain) == EVERY
+    assert fields(with_profile) == checked
+    hints = [w.message for w in plain.warnings if "x-kubernetes-" in w.message]
+    assert len(hints) == 1 and "--profile kubernetes" in hints[0]
+    assert not [w for w in with_profile.warnings if "x-kubernetes-" in w.message]
 
 
 # -- the bundler reads a properties map written as a $ref -----------------------------------------
