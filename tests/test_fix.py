@@ -499,3 +499,25 @@ def test_put005_fix_reparses_and_clears_the_finding(tmp_path_factory, names: lis
     assert ref or given_400 == {"description": "Bad Request: a critical field is missing"}
     path.write_text(new)
     assert "PUT005" not in rules_left(path)
+
+
+def test_put005_reuse_in_swagger_2_and_by_use() -> None:
+    """Swagger 2.0 keeps responses under `responses`; a response other operations use as their
+    400 is reused first (the most used), but not when it names a specific unrelated error."""
+    from linter.fixes.bad_request import bad_request_response
+
+    two = {"responses": {"AuthFailed": {"description": "Unauthorized"},
+                         "BadRequest": {"description": "Bad request"}}}
+    assert bad_request_response(two, "2.0") == {"$ref": "#/responses/BadRequest"}
+    uses = {"paths": {f"/p{i}": {"put": {"responses": {"400": {"$ref": ref}}}}
+                      for i, ref in enumerate(["#/components/responses/Error"] * 2 + [
+                          "#/components/responses/PluginConfigInvalid"] * 3)},
+            "components": {"responses": {
+                "Error": {"description": "Error"},
+                "PluginConfigInvalid": {"description": "The plugin configuration is invalid"},
+                "ValidationError": {"description": "Validation failed"}}}}
+    # the most used 400 names a plugin: skipped; the next most used is generic
+    assert bad_request_response(uses, "3.0.3") == {"$ref": "#/components/responses/Error"}
+    del uses["paths"]
+    assert bad_request_response(uses, "3.0.3") == {
+        "$ref": "#/components/responses/ValidationError"}

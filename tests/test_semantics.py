@@ -798,3 +798,14 @@ def test_an_x_put_semantics_typo_is_a_warning(tmp_path: Path) -> None:
     warnings = [w.message for w in run([spec], Options()).warnings]
     assert "'x-put-semantic' is not an extension putlint reads; did you mean " \
         "'x-put-semantics'?" in warnings
+
+
+def test_the_kubernetes_profile_is_chosen_in_the_configuration(tmp_path: Path) -> None:
+    write_file(tmp_path, "api.yaml", K8S_SPEC)
+    write_file(tmp_path, "putlint.yaml", "profile: kubernetes\n")
+    result = invoke("check", "api.yaml", "-f", "json", cwd=tmp_path)
+    assert result.exit_code == 1, result.output
+    found = {(f["operation"]["path"], f["field"]) for f in json.loads(result.stdout)["findings"]
+             if f.get("field")}
+    assert {field for path, field in found if path == "/things/{name}/status"} == \
+        {"status.conditions"}
