@@ -135,7 +135,7 @@ TYPES = {
     "not-critical": "list of names, or of `{name, reason}`",
     "upsert-operations": "list of operationIds",
     "put-semantics": "map of operationId or `METHOD /path` to `replace` or `merge`",
-    "profile": "a profile name (`azure-arm`)",
+    "profile": "a profile name (`azure-arm`, `kubernetes`)",
     "root": "folder path",
     "select": "list of rule ids, id prefixes or names",
     "ignore": "list of rule ids, id prefixes or names",

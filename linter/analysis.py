@@ -8,6 +8,7 @@ that jsonschema accepts.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from linter.bundle import Bundle, closure
@@ -205,6 +206,9 @@ def field_facts(bundle: Bundle, profile: Profile = NONE,
     is_valid = None
     out = []
     for f in fields:
+        kept = kept_why(f.entries[-1], bundle.schema, profile)
+        if kept is not None:  # preserved by the API's convention, whatever the mark says
+            f = replace(f, mark=replace(f.mark, on_omit="preserve", note=kept))
         why = read_only_why(f.entries[-1], bundle.schema, profile)
         verdicts = known.get(f.path) if known is not None else None
         if verdicts is None:
@@ -214,7 +218,8 @@ def field_facts(bundle: Bundle, profile: Profile = NONE,
             if known is not None:
                 known[f.path] = verdicts
         out.append(FieldFacts(f, bundle, why is not None, verdicts[Form.ABSENT],
-                              verdicts[Form.NULL], verdicts[Form.EMPTY], read_only_why=why))
+                              verdicts[Form.NULL], verdicts[Form.EMPTY], read_only_why=why,
+                              kept_why=kept))
     return out
 
 
@@ -234,15 +239,39 @@ def _of_branches_with(path: tuple[str, ...], bundle: Bundle,
 
 def read_only_why(entry: Any, root: dict, profile: Profile) -> str | None:
     """Why a request can never carry this property: `readOnly`, or the profile's extension
-    that lists the operations a field may be sent in, without `update`."""
+    that lists the operations a field may be sent in, without `update` (and without a value
+    that says the PUT keeps it: kept_why)."""
     nodes = list(closure(entry, root))
     if any(n.get("readOnly") is True for n in nodes):
         return "readOnly"
-    if profile.updatable is not None:
-        extension, value = profile.updatable
-        for node in nodes:
-            listed = node.get(extension)
-            if isinstance(listed, list) and value not in listed:
-                shown = ", ".join(str(v) for v in listed)
-                return f"{extension}: [{shown}], without {value}"
+    listed = _not_updatable(nodes, profile)
+    if listed is not None and not set(listed) & set(profile.kept_when):
+        return _listing(listed, profile)
     return None
+
+
+def kept_why(entry: Any, root: dict, profile: Profile) -> str | None:
+    """Why every PUT keeps this property whatever the body says: the profile's extension lists
+    it as set at creation only (ARM's `x-ms-mutability: [create, read]`)."""
+    listed = _not_updatable(list(closure(entry, root)), profile)
+    if listed is None or not set(listed) & set(profile.kept_when):
+        return None
+    return f"{_listing(listed, profile)}: set at creation, kept by every later PUT " \
+           f"(profile {profile.name})"
+
+
+def _not_updatable(nodes: list[dict], profile: Profile) -> list[str] | None:
+    """The profile extension's listing on the property when it leaves out `update`."""
+    if profile.updatable is None:
+        return None
+    extension, value = profile.updatable
+    for node in nodes:
+        listed = node.get(extension)
+        if isinstance(listed, list) and value not in listed:
+            return [str(v) for v in listed]
+    return None
+
+
+def _listing(listed: list[str], profile: Profile) -> str:
+    extension, value = profile.updatable  # type: ignore[misc]
+    return f"{extension}: [{', '.join(listed)}], without {value}"

@@ -45,7 +45,7 @@ Outputs = typer.Option("--output", "-o", help="Write the report of the --format 
                        "summary.")
 RefRoot = typer.Option("--root", help="The folder $refs may reach (default: the top of the git "
                        "work tree holding the spec, else the spec's folder).")
-ProfileOpt = typer.Option("--profile", help="A preset of API conventions: azure-arm.")
+ProfileOpt = typer.Option("--profile", help="A preset of API conventions: azure-arm, kubernetes.")
 Select = typer.Option("--select", help="Run only these rules (ids, id prefixes or names).")
 Ignore = typer.Option("--ignore", help="Do not run these rules.")
 PROGRESS_AFTER = 8  # files; a progress bar for fewer would only flicker

@@ -244,7 +244,9 @@ KEYS: tuple[Key, ...] = (
         "`METHOD /path`: `replace` (default) or `merge` (overrides `x-put-semantics`)."),
     Key("profile", "profile", _profile, lambda: None, "override",
         "A named preset of API conventions: `azure-arm` (a `default` error response counts "
-        "as the documented rejection; `x-ms-mutability`, `x-ms-secret` are read)."),
+        "as the documented rejection; `x-ms-mutability`, `x-ms-secret` are read) or "
+        "`kubernetes` (a subresource PUT such as `/status` is checked only on the fields it "
+        "writes; the resource's own PUT not on `status`)."),
     Key("root", "root", _path, lambda: None, "override",
         "The folder `$ref`s may reach (default: the top of the git work tree holding the "
         "spec, else the spec's folder). Nothing outside it is read.", paths=True),

@@ -93,6 +93,10 @@ class FieldFacts:
     # Why a request can never carry the field (`readOnly`, or a profile's `x-ms-mutability`
     # without `update`); None when read_only is False.
     read_only_why: str | None = None
+    # Why every PUT keeps the field whatever the body says (a profile's create-only listing,
+    # `x-ms-mutability: [create, read]`): its mark reads `on-omit: preserve`, and null or empty
+    # cannot destroy it either; None otherwise.
+    kept_why: str | None = None
     # Why a read-modify-write client sends the field back missing: the GET of the same path
     # does not return it (absent, writeOnly, x-ms-secret); None when it does or is unknown.
     unreadable: str | None = None

@@ -127,7 +127,8 @@ def _analyse(path: Path, options: Options, report: SpecReport, root_dir: Path | 
             if bundle is not None:
                 facts.bundles[body.media_type] = bundle
             if fields:
-                fields = [readback.of(op, _in_operation(op, f)) for f in fields]
+                fields = [readback.of(op, _in_operation(op, f)) for f in fields
+                          if profile.writes(op.path, f.path)]
                 facts.media.append(MediaFacts(body, fields))
         report.operations.append(facts)
     report.errors.extend(api.errors)

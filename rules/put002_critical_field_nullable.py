@@ -11,7 +11,8 @@ from linter.rule import Hit, Rule, verdict_hit
 def check(facts: OperationFacts) -> Iterator[Hit]:
     for media, field in facts.fields():
         verdict = field.nullable
-        if field.read_only or field.mark.on_null == "clear" or verdict.holds is False:
+        if field.read_only or field.kept_why or field.mark.on_null == "clear" or \
+                verdict.holds is False:
             continue
         step = field.null_step()
         if step is not None and step < len(field.field.path) - 1:

@@ -12,7 +12,8 @@ from linter.rule import Hit, Rule, verdict_hit
 def check(facts: OperationFacts) -> Iterator[Hit]:
     for media, field in facts.fields():
         verdict = field.emptiable
-        if field.read_only or field.mark.on_empty == "clear" or verdict.holds is False:
+        if field.read_only or field.kept_why or field.mark.on_empty == "clear" or \
+                verdict.holds is False:
             continue
         fix = "minItems: 1" if _empty_kind(field, verdict.example) == "array" else \
             "required properties or minProperties: 1"

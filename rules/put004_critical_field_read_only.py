@@ -14,8 +14,11 @@ def check(facts: OperationFacts) -> Iterator[Hit]:
             why = field.read_only_why or "readOnly"
             what = "is readOnly, so a request can never carry it" if why == "readOnly" else \
                 f"cannot be sent on update ({why})"
-            yield Hit(f"critical field '{field.path}' {what} and every PUT replaces it with "
-                      "nothing", field.loc(),
+            # What follows depends on the server, which the spec does not say: a server that
+            # replaces the stored resource resets the field; one that keeps server-managed
+            # fields does not, and then the mark should say `on-omit: preserve`.
+            yield Hit(f"critical field '{field.path}' {what}: a PUT that replaces the stored "
+                      "resource resets it, unless the server keeps it on its own", field.loc(),
                       media.body.media_type, field.path,
                       related=field.related(facts.op))
 
@@ -28,7 +31,10 @@ RULE = Rule(
     what_it_does=(
         "Finds critical fields marked `readOnly: true` in a PUT/upsert request schema. "
         "OpenAPI says a readOnly property is not sent in requests (and a required readOnly "
-        "property is not required in them), so the client has no way to keep the value."),
+        "property is not required in them), so the client has no way to keep the value. "
+        "With `profile: azure-arm`, `x-ms-mutability` without `update` counts too, except "
+        "a create-only field (`[create, read]`): ARM sets it at creation and keeps it on every "
+        "later PUT, so the profile reads it as `on-omit: preserve` and reports nothing."),
     why_bad=(
         "If the server replaces the resource on PUT, a field the client cannot send is reset on "
         "every update. Either the field is managed elsewhere (then it is not part of this "

@@ -36,6 +36,12 @@ RULE = Rule(
         "Kong's fix for the Konnect incident was to answer 400 when a critical field is "
         "missing. A contract that documents no rejection tells clients and server authors that "
         "every body is accepted, which is how an omission silently becomes a deletion."),
+    fix=(
+        "Document the 400 (or 422) the API answers when a critical field is missing. `putlint "
+        "check --fix` writes it as a safe fix: a `$ref` to the spec's own bad-request response "
+        "only when that response clearly is one (generic name, says bad request or validation, "
+        "states no other status), else `'400': {description: 'Bad Request: a critical field "
+        "is missing'}`."),
     example="""\
 openapi: 3.0.3
 info: {title: Certificates, version: '1'}

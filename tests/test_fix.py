@@ -384,12 +384,17 @@ paths:
     ("components:\n  responses:\n    Unauthorized: {description: no}\n"
      "    ValidationFailed: {description: invalid}\n",
      "'400': {$ref: '#/components/responses/ValidationFailed'}"),
+    # an error schema is not reused: which body a 400 carries is the author's to say
     ("components:\n  schemas:\n    Problem: {type: object}\n",
-     "'400': {description: Bad Request, content: {application/json: {schema: "
-     "{$ref: '#/components/schemas/Problem'}}}}"),
+     "'400': {description: 'Bad Request: a critical field is missing'}"),
+    # Kong 3.15's 401 named like an error, and a 200 named like validation: neither is a 400
+    ("components:\n  responses:\n    DuplicateApiKeyError:\n      description: Duplicate API"
+     " key found\n      content: {application/json: {example: {status: 401}}}\n"
+     "    ValidateEntityResponse: {description: Validation result of the request}\n",
+     "'400': {description: 'Bad Request: a critical field is missing'}"),
     ("", "'400': {description: 'Bad Request: a critical field is missing'}"),
 ])
-def test_put005_reuses_the_specs_error_response_or_schema(tmp_path: Path, components: str,
+def test_put005_reuses_only_the_specs_bad_request_response(tmp_path: Path, components: str,
                                                           expected: str) -> None:
     path = write(tmp_path, """\
 openapi: 3.0.3
@@ -413,3 +418,106 @@ paths:
     assert f"        '200': {{description: ok}}\n        {expected}\n" in new
     path.write_text(new)
     assert rules_left(path) == []
+
+
+_BAD_WORDS = ["Bad", "Request", "Validation", "Invalid", "Unprocessable", "Entity", "Error",
+              "Errors", "Failed", "Response", "Http400", "Status422", "Problem", "Details"]
+_UNRELATED = ["Duplicate", "ApiKey", "Unauthorized", "NotFound", "Conflict", "Forbidden", "Auth",
+              "Cred", "Plugin", "Certificate", "License", "RateLimit", "Token", "Validate",
+              "Http401", "Result", "Status404", "Http500"]
+_DESCRIPTIONS = ["Bad Request", "Validation error", "The request body is invalid",
+                 "Unprocessable entity", "Error", "", "Duplicate API key found",
+                 "Unauthorized", "Resource not found", "Validation result of the request",
+                 "Conflict: it already exists", "Internal server error", "Too many requests"]
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(good=st.lists(st.sampled_from(_BAD_WORDS), min_size=1, max_size=3),
+       bad=st.lists(st.sampled_from(_UNRELATED), max_size=2),
+       description=st.sampled_from(_DESCRIPTIONS),
+       status=st.sampled_from([None, 400, 422, 401, 403, 404, 409, 500, "401", "400"]),
+       used=st.booleans())
+def test_put005_reuses_a_response_only_when_it_clearly_is_a_bad_request(
+        good: list[str], bad: list[str], description: str, status, used: bool) -> None:
+    """Whatever the name, description and stated status, the fix never reuses a response that
+    names another status or an unrelated error, and always reuses one that clearly is a 400."""
+    from linter.fixes.bad_request import bad_request_response
+
+    name = "".join(good[:1] + bad + good[1:])
+    response: dict = {"description": description}
+    if status is not None:
+        response["content"] = {"application/json": {"example": {"status": status,
+                                                                "message": description}}}
+    other = {"put": {"responses": {"400": {"$ref": f"#/components/responses/{name}"}}}}
+    data = {"paths": {"/x": other} if used else {},
+            "components": {"responses": {name: response}}}
+    chosen = bad_request_response(data, "3.0.3")
+    low = description.lower()
+    unrelated = bool(bad) or any(w in low for w in (
+        "duplicate", "unauthorized", "not found", "result", "conflict", "server", "too many"))
+    joined = name.lower()
+    says_400 = any(w in joined for w in (
+        "badrequest", "validationerror", "validationfailed", "failedvalidation", "invalid",
+        "unprocessable", "400", "422")) or any(
+        w in low for w in ("bad request", "validation error", "invalid", "unprocessable"))
+    if unrelated or str(status) not in ("None", "400", "422"):
+        assert chosen is None, (name, response)
+    elif says_400 or used:
+        assert chosen == {"$ref": f"#/components/responses/{name}"}, (name, response)
+    else:
+        assert chosen is None, (name, response)
+
+
+@settings(max_examples=30, deadline=None, derandomize=True)
+@given(names=st.lists(st.sampled_from(["DuplicateApiKeyError", "InvalidAuthCredError",
+                                       "NotFound", "BadRequest", "ValidationError", "Error",
+                                       "HTTP401Error", "ValidateEntityResponse"]),
+                      min_size=1, max_size=4, unique=True))
+def test_put005_fix_reparses_and_clears_the_finding(tmp_path_factory, names: list[str]) -> None:
+    """Whichever responses the spec has, the fixed text parses, clears PUT005, and its 400 is a
+    bad request: a generic component, or the plain description."""
+    import yaml
+
+    statuses = {"DuplicateApiKeyError": 401, "InvalidAuthCredError": 401, "NotFound": 404,
+                "HTTP401Error": 401, "ValidateEntityResponse": 200}
+    components = {n: {"description": n, "content": {"application/json": {"example": {
+        "status": statuses.get(n, 400)}}}} for n in names}
+    spec = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {
+        "/certs/{id}": {"put": {"requestBody": {"required": True, "content": {
+            "application/json": {"schema": {"type": "object", "required": ["snis"],
+                                            "properties": {"snis": {
+                                                "type": "array", "minItems": 1,
+                                                "items": {"type": "string"},
+                                                "x-critical": True}}}}}},
+            "responses": {"200": {"description": "ok"}}}}},
+        "components": {"responses": components}}
+    path = write(tmp_path_factory.mktemp("spec"), yaml.safe_dump(spec, sort_keys=False))
+    new = fixed(path, unsafe=False)["api.yaml"]
+    given_400 = yaml.safe_load(new)["paths"]["/certs/{id}"]["put"]["responses"]["400"]
+    ref = given_400.get("$ref", "").rsplit("/", 1)[-1]
+    assert ref in ("", "BadRequest", "ValidationError", "Error"), given_400
+    assert ref or given_400 == {"description": "Bad Request: a critical field is missing"}
+    path.write_text(new)
+    assert "PUT005" not in rules_left(path)
+
+
+def test_put005_reuse_in_swagger_2_and_by_use() -> None:
+    """Swagger 2.0 keeps responses under `responses`; a response other operations use as their
+    400 is reused first (the most used), but not when it names a specific unrelated error."""
+    from linter.fixes.bad_request import bad_request_response
+
+    two = {"responses": {"AuthFailed": {"description": "Unauthorized"},
+                         "BadRequest": {"description": "Bad request"}}}
+    assert bad_request_response(two, "2.0") == {"$ref": "#/responses/BadRequest"}
+    uses = {"paths": {f"/p{i}": {"put": {"responses": {"400": {"$ref": ref}}}}
+                      for i, ref in enumerate(["#/components/responses/Error"] * 2 + [
+                          "#/components/responses/PluginConfigInvalid"] * 3)},
+            "components": {"responses": {
+                "Error": {"description": "Error"},
+                "PluginConfigInvalid": {"description": "The plugin configuration is invalid"},
+                "ValidationError": {"description": "Validation failed"}}}}
+    # the most used 400 names a plugin: skipped; the next most used is generic
+    assert bad_request_response(uses, "3.0.3") == {"$ref": "#/components/responses/Error"}
+    del uses["paths"]
+    assert bad_request_response(uses, "3.0.3") == {
+        "$ref": "#/components/responses/ValidationError"}

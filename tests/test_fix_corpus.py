@@ -115,3 +115,35 @@ def test_fixes_change_only_their_keys_and_clear_their_finding(path: Path) -> Non
                  or f.finding.rule in ("PUT005", "PUT006")}
         assert about(p.finding) not in still, f"{p.fix.title} left {about(p.finding)}"
     assert tried or not planned, "every fix was refused"
+
+
+KONG_315 = CORPUS / "kong/developer.konghq.com/gateway/admin-ee/3.15/openapi.yaml"
+
+
+@pytest.mark.skipif(not KONG_315.is_file(), reason="Kong EE 3.15 is not in the corpus")
+def test_kong_315_put005_fix_documents_a_bad_request_not_an_unrelated_error() -> None:
+    """Kong 3.15's only response components named like errors are 401s
+    (`DuplicateApiKeyError` came first by name): the fix writes a plain 400 on each upsert, the
+    fixed text parses, and PUT005 is gone."""
+    from linter.critical import CriticalName
+    from linter.fixes import chosen, findings
+
+    options = Options(critical=[CriticalName(n) for n in (
+        "Certificate.snis", "Service.ca_certificates", "Route.snis")])
+    report = analyse(KONG_315, options)
+    assert not report.errors
+    fixes = [p.fix for p in plan(report, options) if p.finding.rule == "PUT005"]
+    assert len(fixes) >= 6 and all(f is not None and f.safe for f in fixes)
+    values = [e.value for f in fixes for e in f.edits]
+    assert all(v == {"description": "Bad Request: a critical field is missing"}
+               for v in values), values[:3]
+    docs = {d.path: d for d in report.workspace.documents}
+    texts, applied = apply(docs, chosen(plan(report, options), unsafe=False))
+    assert len([f for f in applied if f.rule == "PUT005"]) == len(fixes)
+    (text,) = texts.values()
+    original = KONG_315.read_text(encoding="utf-8")
+    assert text.count("DuplicateApiKeyError") == original.count("DuplicateApiKeyError")
+    parse_text(KONG_315, "k315.yaml", text)  # parses
+    fixed = analyse(KONG_315, options, overlay={KONG_315.resolve(): text})
+    assert not fixed.errors
+    assert not [p for p in findings(fixed, options) if p.finding.rule == "PUT005"]

@@ -350,7 +350,8 @@ def test_an_unknown_profile_is_refused(tmp_path: Path) -> None:
     result = invoke("check", spec, "--profile", "aws")
     assert result.exit_code == 2 and "--profile' must be one of azure-arm" in result.output
     write_file(tmp_path, "putlint.yaml", "profile: azure\n")
-    with pytest.raises(PutlintError, match="'profile' must be one of azure-arm, not 'azure'"):
+    with pytest.raises(PutlintError,
+                       match="'profile' must be one of azure-arm, kubernetes, not 'azure'"):
         load_config(tmp_path / "putlint.yaml")
 
 
@@ -397,9 +398,78 @@ def test_arm_mutability_and_secrets_on_a_real_spec() -> None:
                       root=str(ARM), profile="azure-arm")
     found = rules_of([spec], options)
     assert ("PUT008", "properties.arcConfiguration.kubeConfig") in found  # x-ms-secret
-    assert ("PUT004", "properties.arcConfiguration.artifactStorageAccessMode") in found
+    # `[create, read]`: set at creation, kept by later PUTs; nothing destroys it
+    assert not [r for r, f in found if f == "properties.arcConfiguration.artifactStorageAccessMode"]
     plain = rules_of([spec], Options(critical=options.critical, root=str(ARM)))
     assert not {r for r, _ in plain} & {"PUT004", "PUT008"}
+
+
+@needs_arm
+def test_an_arm_create_only_field_beside_a_ref_is_kept_by_put_under_the_profile() -> None:
+    """App Service's `hostingEnvironmentProfile` (`x-ms-mutability: [create, read]` beside its
+    `$ref`): the profile reads it as preserved, so neither PUT of a site reports it; without
+    the profile the extension means nothing and the field is checked as any other."""
+    name = CriticalName("CommonDefinitions.json#/definitions/Site/properties/properties/"
+                        "properties/hostingEnvironmentProfile")
+    spec = WEB / "WebApps.json"
+    arm = run([spec], Options(critical=[name], root=str(ARM), profile="azure-arm"))
+    assert not arm.errors and not arm.findings, [f.message for f in arm.findings]
+    plain = run([spec], Options(critical=[name], root=str(ARM)))
+    assert {f.rule for f in plain.findings} >= {"PUT005"}
+    assert "PUT004" not in {f.rule for f in plain.findings}
+    report = analyse(spec, Options(critical=[name], root=str(ARM), profile="azure-arm"))
+    kept = [f for facts in report.operations for _, f in facts.fields()]
+    assert len(kept) == 2 and all(f.mark.on_omit == "preserve" and not f.read_only and
+                                  "create, read" in (f.kept_why or "") for f in kept)
+
+
+ARM_FIELD = """swagger: '2.0'
+info: {{title: t, version: '1'}}
+paths:
+  /things/{{name}}:
+    put:
+      parameters:
+        - {{name: name, in: path, required: true, type: string}}
+        - {{name: body, in: body, required: true, schema: {{$ref: '#/definitions/Thing'}}}}
+      responses:
+        '200': {{description: ok}}
+        default: {{description: error, schema: {{$ref: '#/definitions/Error'}}}}
+definitions:
+  Error: {{type: object, properties: {{code: {{type: string}}}}}}
+  Zone: {{type: object, properties: {{id: {{type: string}}}}}}
+  Thing:
+    type: object
+    properties:
+      zone:
+{field}"""
+
+
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(listed=st.lists(st.sampled_from(["create", "read", "update"]), unique=True),
+       beside_ref=st.booleans())
+def test_arm_mutability_reads_create_only_as_kept(tmp_path_factory, listed: list[str],
+                                                  beside_ref: bool) -> None:
+    """Under azure-arm, a field listed with `create` and without `update` gives no finding
+    (kept by PUT); listed without both, PUT004 in words that do not claim every PUT erases it;
+    with `update` (or no listing), the field is checked as any other (PUT001: not required)."""
+    flow = "[" + ", ".join(listed) + "]"
+    field = (f"        $ref: '#/definitions/Zone'\n        x-ms-mutability: {flow}\n"
+             if beside_ref else
+             f"        type: object\n        properties: {{id: {{type: string}}}}\n"
+             f"        x-ms-mutability: {flow}\n")
+    spec = write_file(tmp_path_factory.mktemp("arm"), "api.yaml", ARM_FIELD.format(field=field))
+    options = Options(critical=[CriticalName("Thing.zone")], profile="azure-arm")
+    result = run([spec], options)
+    assert not result.errors, result.errors
+    rules = {f.rule for f in result.findings}
+    if "update" not in listed and "create" in listed:
+        assert not rules, [f.message for f in result.findings]
+    elif "update" not in listed:
+        (finding,) = [f for f in result.findings if f.rule == "PUT004"]
+        assert "cannot be sent on update" in finding.message
+        assert "with nothing" not in finding.message and "unless the server" in finding.message
+    else:
+        assert "PUT001" in rules and "PUT004" not in rules
 
 
 @needs_arm
@@ -410,6 +480,133 @@ def test_key_vault_access_policies_that_must_not_shrink() -> None:
     spec = VAULT / "keyvault.json"
     shrink = CriticalName(name, on_omit="preserve", on_shrink="reject")
     assert "PUT005" not in {r for r, _ in rules_of([spec], Options(critical=[shrink]))}
+
+
+# -- profile kubernetes ------------------------------------------------------------------------
+
+K8S = ROOT.parent / "shared" / "corpus" / "kubernetes/kubernetes-client-javascript/" \
+    "swagger.unprocessed.json"
+def _k8s_name(short: str) -> str:
+    """`core.v1.PodSpec.imagePullSecrets` -> `#/definitions/io.k8s.api.core.v1.PodSpec/properties/
+    imagePullSecrets` (the definition's name has dots; the property is the last step)."""
+    definition, prop = short.rsplit(".", 1)
+    return f"#/definitions/io.k8s.api.{definition}/properties/{prop}"
+
+
+def _about(findings) -> list[tuple[str, str, str | None]]:  # type: ignore[no-untyped-def]
+    return sorted((f.rule, (f.operation or {}).get("path", ""), f.field) for f in findings)
+
+
+@pytest.mark.skipif(not K8S.is_file(), reason="the Kubernetes spec is not in the corpus")
+def test_kubernetes_subresource_puts_are_checked_on_what_they_write() -> None:
+    """The trial's config on the real spec: without the profile, `/status`, `/resize` and
+    `/approval` PUTs are reported on `spec` fields they never write; with it, exactly those
+    findings go, and `/ephemeralcontainers` keeps only `spec.ephemeralContainers`."""
+    names = [CriticalName(_k8s_name(n)) for n in K8S_SHORT]
+    before = run([K8S], Options(critical=names))
+    after = run([K8S], Options(critical=names, profile="kubernetes"))
+    assert not before.errors and not after.errors
+
+    def written(path: str, field: str | None) -> bool:  # the convention, spelt out again
+        last = path.rsplit("/", 1)[-1]
+        if last in ("status", "resize", "approval"):
+            return False  # no critical field of the config is in their part
+        if last == "ephemeralcontainers":
+            return field is None or field.startswith("spec.ephemeralContainers")
+        return True
+    kept = [a for a in _about(before.findings) if written(a[1], a[2])]
+    assert _about(after.findings) == kept
+    assert len(before.findings) - len(after.findings) >= 100  # 241 -> 127 on 2026-12-01
+    pod_status = "/api/v1/namespaces/{namespace}/pods/{name}/status"
+    assert ("PUT001", pod_status, "spec.imagePullSecrets") in _about(before.findings)
+
+    status = [CriticalName(_k8s_name("core.v1.PodStatus.conditions"))]
+    found = _about(run([K8S], Options(critical=status, profile="kubernetes")).findings)
+    assert ("PUT001", pod_status, "status.conditions") in found  # `/status` writes it
+    assert not [a for a in found if not a[1].endswith("/status")]  # no other PUT does
+
+
+# What `putlint suggest --write-config` wrote for this spec on 2026-12-01 (the trial's config).
+K8S_SHORT = ("core.v1.PodSpec.ephemeralContainers", "core.v1.PodSpec.imagePullSecrets",
+             "core.v1.ServiceAccount.imagePullSecrets",
+             "apps.v1.StatefulSetSpec.volumeClaimTemplates", "rbac.v1.ClusterRoleBinding.subjects",
+             "rbac.v1.RoleBinding.subjects", "core.v1.PodSpec.securityContext",
+             "core.v1.PersistentVolumeSpec.awsElasticBlockStore",
+             "storage.v1.CSIDriverSpec.requiresRepublish", "core.v1.VolumeNodeAffinity.required",
+             "core.v1.ScaleIOPersistentVolumeSource.sslEnabled", "core.v1.PodSpec.hostAliases",
+             "core.v1.ResourceQuotaSpec.scopes", "core.v1.ServiceAccount.secrets",
+             "core.v1.ServiceSpec.clusterIPs", "core.v1.ServiceSpec.externalIPs",
+             "core.v1.NodeSpec.podCIDRs",
+             "admissionregistration.v1.MutatingWebhookConfiguration.webhooks",
+             "admissionregistration.v1.ValidatingWebhookConfiguration.webhooks",
+             "certificates.v1.CertificateSigningRequestSpec.groups")
+
+K8S_SPEC = """openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /things/{name}:
+    put: &put
+      x-kubernetes-action: put
+      requestBody:
+        required: true
+        content: {application/json: {schema: {$ref: '#/components/schemas/Thing'}}}
+      responses: {'200': {description: ok}}
+  /things/{name}/status: {put: *put}
+  /things/{name}/scale: {put: *put}
+  /things/{name}/ephemeralcontainers: {put: *put}
+  /things/{name}/resize: {put: *put}
+  /things/{name}/proxy: {put: *put}
+  /things: {put: *put}
+components:
+  schemas:
+    Container:
+      type: object
+      properties:
+        image: {type: string, x-critical: true}
+        resources: {type: object, properties: {cpu: {type: string}}, x-critical: true}
+    Thing:
+      type: object
+      properties:
+        spec:
+          type: object
+          properties:
+            replicas: {type: integer, x-critical: true}
+            containers: {type: array, items: {$ref: '#/components/schemas/Container'}}
+            ephemeralContainers: {type: array, items: {type: object}, x-critical: true}
+        status:
+          type: object
+          properties:
+            conditions: {type: array, items: {type: object}, x-critical: true}
+"""
+EVERY = {"spec.replicas", "spec.containers[].image", "spec.containers[].resources",
+         "spec.ephemeralContainers", "status.conditions"}
+
+
+@pytest.mark.parametrize(("path", "checked"), [
+    ("/things/{name}", EVERY - {"status.conditions"}),
+    ("/things/{name}/status", {"status.conditions"}),
+    ("/things/{name}/scale", {"spec.replicas", "spec.containers[].image",
+                              "spec.containers[].resources", "spec.ephemeralContainers"}),
+    ("/things/{name}/ephemeralcontainers", {"spec.ephemeralContainers"}),
+    ("/things/{name}/resize", {"spec.containers[].resources"}),
+    ("/things/{name}/proxy", EVERY),  # not a subresource the profile knows: as written
+    ("/things", EVERY),  # a collection path
+])
+def test_kubernetes_profile_checks_each_put_on_the_fields_it_writes(
+        tmp_path: Path, path: str, checked: set[str]) -> None:
+    spec = write_file(tmp_path, "api.yaml", K8S_SPEC)
+    with_profile = run([spec], Options(profile="kubernetes"))
+    plain = run([spec], Options())
+    assert not with_profile.errors and not plain.errors
+
+    def fields(report) -> set[str]:  # type: ignore[no-untyped-def]
+        return {f.field for f in report.findings
+                if f.field and (f.operation or {}).get("path") == path}
+    assert fields(plain) == EVERY
+    assert fields(with_profile) == checked
+    hints = [w.message for w in plain.warnings if "x-kubernetes-" in w.message]
+    assert len(hints) == 1 and "--profile kubernetes" in hints[0]
+    assert not [w for w in with_profile.warnings if "x-kubernetes-" in w.message]
 
 
 # -- the bundler reads a properties map written as a $ref -----------------------------------------
@@ -601,3 +798,14 @@ def test_an_x_put_semantics_typo_is_a_warning(tmp_path: Path) -> None:
     warnings = [w.message for w in run([spec], Options()).warnings]
     assert "'x-put-semantic' is not an extension putlint reads; did you mean " \
         "'x-put-semantics'?" in warnings
+
+
+def test_the_kubernetes_profile_is_chosen_in_the_configuration(tmp_path: Path) -> None:
+    write_file(tmp_path, "api.yaml", K8S_SPEC)
+    write_file(tmp_path, "putlint.yaml", "profile: kubernetes\n")
+    result = invoke("check", "api.yaml", "-f", "json", cwd=tmp_path)
+    assert result.exit_code == 1, result.output
+    found = {(f["operation"]["path"], f["field"]) for f in json.loads(result.stdout)["findings"]
+             if f.get("field")}
+    assert {field for path, field in found if path == "/things/{name}/status"} == \
+        {"status.conditions"}

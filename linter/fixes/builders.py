@@ -7,16 +7,15 @@ structural edits, or None when the spec leaves no single obvious edit.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
 from linter.facts import FieldFacts, OperationFacts
+from linter.fixes.bad_request import INLINE_400, bad_request_response
 from linter.fixes.edits import ADD_TO_LIST, DELETE_KEY, REMOVE_FROM_LIST, SET_KEY, Edit, node_at
 from linter.refs import Loc, Workspace
 from linter.rule import Hit
 from linter.search import ITEMS
-from linter.source import pointer_text
 
 Builder = Callable[[Hit, OperationFacts, Workspace], "list[Edit] | None"]
 
@@ -107,59 +106,18 @@ def put003(hit: Hit, facts: OperationFacts, ws: Workspace) -> list[Edit] | None:
     return [Edit(loc.doc.path, loc.pointer, SET_KEY, key, 1)]  # type: ignore[union-attr]
 
 
-_ERROR_RESPONSE = re.compile(r"bad.?request|400|validation|invalid|error|problem", re.I)
-_ERROR_SCHEMA = re.compile(r"^(?:api|http|basic|generic|validation)?(?:error|errors|problem|"
-                           r"problemdetails?|errorresponse|errormodel|errordetails?)$", re.I)
-
-
 def put005(hit: Hit, facts: OperationFacts, ws: Workspace) -> list[Edit] | None:
-    """A `400` response, reusing the spec's own error response or error schema."""
+    """A `400` response: the spec's own bad-request response when one clearly is, else a plain
+    description (bad_request.py says what "clearly" means)."""
     loc = facts.op.responses_loc
     if not loc.pointer or loc.pointer[-1] != "responses" or not isinstance(_raw(loc), dict):
         return None
     value: Any = None
     if loc.doc is ws.root:
-        value = _error_response(ws.root.data, facts.version)
+        value = bad_request_response(ws.root.data, facts.version)
     if value is None:
-        value = {"description": "Bad Request: a critical field is missing"}
+        value = {"description": INLINE_400}
     return [Edit(loc.doc.path, loc.pointer, SET_KEY, "400", value)]
-
-
-def _error_response(data: Any, version: str) -> dict | None:
-    """Reuse what the spec already has: another operation's `400` $ref, a response component
-    named like an error, else a response around a schema named like one."""
-    paths = data.get("paths") if isinstance(data, dict) else None
-    for item in (paths.values() if isinstance(paths, dict) else ()):
-        for op in (item.values() if isinstance(item, dict) else ()):
-            responses = op.get("responses") if isinstance(op, dict) else None
-            existing = responses.get("400", responses.get(400)) \
-                if isinstance(responses, dict) else None
-            if isinstance(existing, dict) and isinstance(existing.get("$ref"), str) and \
-                    existing["$ref"].startswith("#/"):
-                return {"$ref": existing["$ref"]}
-    swagger = version.startswith("2")
-    base = ("responses",) if swagger else ("components", "responses")
-    names = _names(data, base)
-    for name in sorted(names, key=lambda n: (not re.search(r"bad.?request|400", n, re.I), n)):
-        if _ERROR_RESPONSE.search(name):
-            return {"$ref": "#" + pointer_text((*base, name))}
-    schemas = ("definitions",) if swagger else ("components", "schemas")
-    for name in _names(data, schemas):
-        if _ERROR_SCHEMA.match(name):
-            ref = {"$ref": "#" + pointer_text((*schemas, name))}
-            if swagger:
-                return {"description": "Bad Request", "schema": ref}
-            return {"description": "Bad Request", "content": {"application/json":
-                                                              {"schema": ref}}}
-    return None
-
-
-def _names(data: Any, pointer: tuple[str, ...]) -> list[str]:
-    try:
-        node = node_at(data, pointer)
-    except KeyError:
-        return []
-    return [str(k) for k in node] if isinstance(node, dict) else []
 
 
 def put006(hit: Hit, facts: OperationFacts, ws: Workspace) -> list[Edit] | None:
