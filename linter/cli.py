@@ -574,7 +574,8 @@ def suggest(
         for m in run.merges:  # its own words say it merges: no field of it is listed
             typer.echo(printable(f"merge {m.spec}  {m.operation.label}"))
             typer.echo(printable(f"        - {m.evidence}"))
-            typer.echo("        = propose put-semantics: merge")
+            typer.echo("        = propose put-semantics: merge" + (
+                "" if m.stated else " (inferred, not written: review it)"))
     summary = _suggest_summary(run, len(files), top, min_confidence)
     typer.echo(summary, err=to_stdout or output_format == "json")
     if write_config is not None:
@@ -592,8 +593,8 @@ def _suggest_summary(run: Any, specs: int, top: int, min_confidence: float) -> s
     if run.cut_by_confidence:
         cuts.append(f"{run.cut_by_confidence} below --min-confidence {min_confidence:g}")
     if run.merges:
-        cuts.append(f"{len(run.merges)} upsert{'' if len(run.merges) == 1 else 's'} stated "
-                    "to merge")
+        cuts.append(f"{len(run.merges)} upsert{'' if len(run.merges) == 1 else 's'} "
+                    "proposed as merge")
     text += f" ({', '.join(cuts)})" if cuts else ""
     if run.no_body:  # a silent "0 suggestions" there would read as "nothing critical"
         text += (f"; {run.no_body} upsert{'' if run.no_body == 1 else 's'} document no request "

@@ -27,7 +27,7 @@ from linter.profiles import PROFILES
 from linter.refs import Loc, Workspace, display_name
 from linter.search import ITEMS
 from linter.source import pointer_text
-from linter.suggest.contract import stated_clears, stated_merge
+from linter.suggest.contract import STATED, stated_clears, stated_merge
 from linter.suggest.evidence import NAME, Evidence, evidence_for, named_by_path
 from linter.suggest.facts import SpecFacts, segments, spellings
 from linter.suggest.schema import (
@@ -218,6 +218,10 @@ class MergeProposal:
     spec: str
     operation: Operation
     evidence: str
+    # the operation's words say so; False when inferred from an optional update body, which
+    # is listed for review but never written by --write-config (Kong's "Update a Key-set"
+    # is such a body, and an upsert)
+    stated: bool = True
 
     @property
     def key(self) -> str:
@@ -226,7 +230,7 @@ class MergeProposal:
 
     def to_dict(self) -> dict[str, Any]:
         return {"spec": self.spec, "operation": self.key, "put-semantics": "merge",
-                "evidence": self.evidence}
+                "evidence": self.evidence, "stated": self.stated}
 
 
 @dataclass
@@ -270,7 +274,8 @@ def suggest_spec(path: Path, options: Options, root_dir: Path | None = None) -> 
             merge = stated_merge(op_text or None, body.required,
                                  required_names(bundle.schema, bundle.schema))
             if merge is not None:
-                out.merges.append(MergeProposal(display_name(path), op, merge))
+                out.merges.append(MergeProposal(display_name(path), op, merge,
+                                                stated=merge.startswith(STATED)))
                 continue
             _collect(found, op, body.media_type, bundle, facts, ws, display_name(path),
                      op_text or None)

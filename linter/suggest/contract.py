@@ -47,6 +47,7 @@ MERGE_STATED = re.compile(
     rf"\bonly (the )?(fields|properties|attributes|values|parameters)\b[^.]{{0,30}}\b(provided|"
     rf"specified|included|present|sent|supplied|passed|given)\b[^.]{{0,40}}\b(are |will be )?"
     rf"(updated|changed|modified|applied)|\bpartial(ly)? updat", re.I)
+STATED = "its description says: "  # evidence from the operation's own words
 _UPDATE = re.compile(r"\bupdat(e|es|ing)\b", re.I)
 # ... unless it also creates ("Create or update", "Upsert", "Add or update": the body then
 # is the whole resource) or says it replaces.
@@ -72,7 +73,7 @@ def stated_merge(op_text: str | None, body_required: bool, required_fields: set[
         return None
     found = MERGE_STATED.search(op_text)
     if found:
-        return f'its description says: "{_sentence(op_text, found.start(), found.end())}"'
+        return f'{STATED}"{_sentence(op_text, found.start(), found.end())}"'
     update = _UPDATE.search(op_text)
     if update and not body_required and not required_fields and not _WHOLE.search(op_text):
         return (f'"{_sentence(op_text, update.start(), update.end())}" with an optional body and '

@@ -250,8 +250,8 @@ SEMANTICS = "put-semantics"
 
 def add_merges(text: str, merges: Iterable[MergeProposal], where: str = "<config>"
                ) -> tuple[str, list[str]]:
-    """The config text with `put-semantics: {"METHOD /path": merge}` added for each proposal
-    not yet under `put-semantics:` (an operation already given either value keeps it), its
+    """The config text with `put-semantics: {"METHOD /path": merge}` added for each stated
+    proposal not yet under `put-semantics:` (an operation already given either value keeps it), its
     evidence as a comment, and the operation keys added. The key is appended as a new block,
     or after the last entry of a block mapping already there; any other form is left for a
     hand edit."""
@@ -263,7 +263,7 @@ def add_merges(text: str, merges: Iterable[MergeProposal], where: str = "<config
     have = set(current or {})
     plan: list[MergeProposal] = []
     for m in merges:
-        if m.key not in have:
+        if m.stated and m.key not in have:  # an inferred merge is for review, not config
             have.add(m.key)
             plan.append(m)
     if not plan:
