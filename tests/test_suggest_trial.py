@@ -208,3 +208,32 @@ def test_scim_groups_are_read_only_by_the_standard(tmp_path: Path) -> None:
     assert "groups" not in found and "schemas" not in found
     found = fields(spec(tmp_path, {"/people/{id}": put(user, get=user)}))
     assert "groups" in found  # outside SCIM, a user's groups are its own
+
+
+def test_a_subresource_written_with_the_parents_body_is_no_managed_child(tmp_path: Path
+                                                                         ) -> None:
+    pod = {"type": "object", "properties": {
+        "containers": {"type": "array", "items": {"type": "string"}},
+        "ephemeralContainers": {"type": "array", "items": {"type": "string"}}}}
+    child = {"type": "object", "properties": {"name": {"type": "string"},
+                                              "image": {"type": "string"}}}
+    post = {"post": {"requestBody": {"content": {"application/json": {"schema": child}}},
+                     "responses": {"200": {"description": "ok"}}}}
+    same = spec(tmp_path, {"/pods/{name}": put(pod),
+                           "/pods/{name}/ephemeralContainers": put(pod)})
+    assert "ephemeralContainers" not in fields(same)  # the pod itself, written elsewhere
+    (tmp_path / "own").mkdir()
+    own = spec(tmp_path / "own", {"/pods/{name}": put(pod),
+                                  "/pods/{name}/ephemeralContainers": post})
+    assert fields(own)["ephemeralContainers"] >= 0.6  # items created on their own: Kong's case
+
+
+def test_a_link_every_copy_of_the_resource_is_scoped_by_is_no_reference(tmp_path: Path
+                                                                        ) -> None:
+    body = {"type": "object", "properties": {
+        "workspace": {"type": "object", "properties": {"id": {"type": "string"}}},
+        "role": {"type": "object", "properties": {"id": {"type": "string"}}}}}
+    found = fields(spec(tmp_path, {"/{workspace}/roles/{id}": put(body, get=body),
+                                   "/roles/{id}": put(body, get=body)}))
+    assert found.get("workspace", 0) < 0.35
+    assert found["policy"] >= 0.35

@@ -28,7 +28,7 @@ from linter.refs import Loc, Workspace, display_name
 from linter.search import ITEMS
 from linter.source import pointer_text
 from linter.suggest.contract import STATED, stated_clears, stated_merge
-from linter.suggest.evidence import NAME, Evidence, evidence_for, named_by_path
+from linter.suggest.evidence import NAME, REFERENCES, Evidence, evidence_for, named_by_path
 from linter.suggest.facts import SpecFacts, segments, spellings
 from linter.suggest.schema import (
     SCIM_SERVER_MANAGED,
@@ -283,7 +283,7 @@ def suggest_spec(path: Path, options: Options, root_dir: Path | None = None) -> 
             out.errors.append(exc)
         except RecursionError:  # nested too deeply to walk: no suggestion from this body
             continue
-    kept = [s for s in _merge_copies(found.values()) if s.enough]
+    kept = [s for s in map(_scoped, _merge_copies(found.values())) if s.enough]
     for s in kept:  # shown under an operation whose path does not name the field (its parent)
         s.operations.sort(key=lambda op, name=s.path[-1]: named_by_path(op, name))
     out.suggestions = kept
@@ -297,6 +297,17 @@ def resource(path: str) -> str:
     while segs and segs[0] == "{}":
         segs = segs[1:]
     return "/" + "/".join(segs)
+
+
+def _scoped(s: Suggestion) -> Suggestion:
+    """A link every resource carrying it is scoped by: Kong EE's `workspace` on
+    `/group_rbac_roles/{id}`, whose copy `/{workspace}/group_rbac_roles/{id}` names it in the
+    path. It is where the resource lives, not a link a replace detaches."""
+    name = s.path[-1]
+    scoped = {resource(op.path) for op in s.operations if named_by_path(op, name)}
+    if scoped and all(resource(op.path) in scoped for op in s.operations):
+        s.evidence = [e for e in s.evidence if e.kind != REFERENCES]
+    return s
 
 
 def _merge_copies(found: Iterable[Suggestion]) -> list[Suggestion]:

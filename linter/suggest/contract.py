@@ -51,8 +51,10 @@ STATED = "its description says: "  # evidence from the operation's own words
 _UPDATE = re.compile(r"\bupdat(e|es|ing)\b", re.I)
 # ... unless it also creates ("Create or update", "Upsert", "Add or update": the body then
 # is the whole resource) or says it replaces.
-_WHOLE = re.compile(r"\b(creat(e|es|ing)|add|adds|upserts?|inserts?|replac(e|es|ing)|"
-                    r"overwrit(e|es|ing)|full representation)\b", re.I)
+_WHOLE = re.compile(r"\b(creat(e|es|ing)|add|adds|insert|inserts)\s+or\s+(updat|replac)|"
+                    r"\bupdat(e|es)\s+or\s+(creat|add|insert)|\bupserts?\b|"
+                    r"\breplac(e|es|ing)\b|\boverwrit(e|es|ing)\b|\bfull representation\b",
+                    re.I)
 
 
 def _sentence(text: str, start: int, end: int) -> str:

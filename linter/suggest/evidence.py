@@ -126,6 +126,11 @@ def child_writes(op_path: str, name: str, facts: SpecFacts, parent: set[str]) ->
         methods = facts.writes(key)
         if not methods:
             continue
+        mine = facts.written_names(op_path)
+        if mine and facts.written_names(key) == mine:
+            # a subresource written with the parent's own representation (Kubernetes'
+            # `/pods/{name}/ephemeralcontainers`): the parent's PUT leaves that part alone
+            continue
         literal = [s for s in rest if s != "{}"]
         carried = facts.written_names(key)
         if (literal and literal[-1] in names) or (name in carried and carried < parent and \
