@@ -232,7 +232,7 @@ def test_a_link_every_copy_of_the_resource_is_scoped_by_is_no_reference(tmp_path
                                                                         ) -> None:
     body = {"type": "object", "properties": {
         "workspace": {"type": "object", "properties": {"id": {"type": "string"}}},
-        "role": {"type": "object", "properties": {"id": {"type": "string"}}}}}
+        "policy": {"type": "object", "properties": {"id": {"type": "string"}}}}}
     found = fields(spec(tmp_path, {"/{workspace}/roles/{id}": put(body, get=body),
                                    "/roles/{id}": put(body, get=body)}))
     assert found.get("workspace", 0) < 0.35
