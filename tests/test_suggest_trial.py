@@ -237,3 +237,58 @@ def test_a_link_every_copy_of_the_resource_is_scoped_by_is_no_reference(tmp_path
                                    "/roles/{id}": put(body, get=body)}))
     assert found.get("workspace", 0) < 0.35
     assert found["policy"] >= 0.35
+
+
+def test_merges_and_bodiless_upserts_in_json_and_write_config(tmp_path: Path) -> None:
+    text = "Updates a rule. Fields not present in the request body are ignored."
+    bodiless = {"put": {"description": "Replace the thing.",
+                        "responses": {"200": {"description": "ok"}}}}
+    path = spec(tmp_path, {"/rules/{id}": put(ROLE, text=text, get=ROLE),
+                           "/things/{id}": bodiless})
+    proc = subprocess.run([*PUTLINT, "suggest", str(path), "-f", "json"], capture_output=True,
+                          text=True, timeout=300, cwd=tmp_path)
+    data = json.loads(proc.stdout)
+    assert data["no_body"] == 1 and data["suggestions"] == []
+    assert [m["operation"] for m in data["merges"]] == ["PUT /rules/{id}"]
+    config = tmp_path / "putlint.yaml"
+    config.write_text("put-semantics:\n  \"PUT /other\": replace  # kept\n", encoding="utf-8")
+    proc = subprocess.run([*PUTLINT, "suggest", str(path), "--write-config", str(config)],
+                          capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    written = config.read_text(encoding="utf-8")
+    assert "# kept" in written  # the user's lines stay as written
+    import yaml
+
+    assert yaml.safe_load(written)["put-semantics"] == {"PUT /other": "replace",
+                                                        "PUT /rules/{id}": "merge"}
+    check = subprocess.run([*PUTLINT, "suggest", str(path), "--config", str(config)],
+                           capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert "propose put-semantics" not in check.stdout  # declared now: not proposed again
+
+
+def test_a_put_semantics_key_of_another_form_is_left_for_a_hand_edit(tmp_path: Path) -> None:
+    text = "Updates a rule. Only the fields provided are updated."
+    path = spec(tmp_path, {"/rules/{id}": put(ROLE, text=text)})
+    config = tmp_path / "putlint.yaml"
+    config.write_text("put-semantics: {}\n", encoding="utf-8")
+    proc = subprocess.run([*PUTLINT, "suggest", str(path), "--write-config", str(config)],
+                          capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "by hand" in proc.stderr
+    assert config.read_text(encoding="utf-8") == "put-semantics: {}\n"  # untouched
+
+
+@pytest.mark.skipif(not S3.is_file(), reason="../shared/corpus is not here")
+def test_the_untuned_specs_top_10_are_labelled_and_mostly_right() -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    import suggest_precision as bench
+
+    judged = bench.labels()
+    hits = listed = 0
+    for name in bench.UNTUNED:
+        keys = bench.ranked(name, bench.UNTUNED_TOP)
+        missing = [k for k in keys if k not in judged.get(name, {})]
+        assert not missing, f"label these in benchmarks/suggest_labels.tsv: {name} {missing}"
+        hits += sum(judged[name][k] for k in keys)
+        listed += len(keys)
+    assert hits / listed >= 0.8

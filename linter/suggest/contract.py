@@ -57,11 +57,14 @@ _WHOLE = re.compile(r"\b(creat(e|es|ing)|add|adds|insert|inserts)\s+or\s+(updat|
                     re.I)
 
 
+_END = re.compile(r"[.!?](\s|$)")
+
+
 def _sentence(text: str, start: int, end: int) -> str:
     """The sentence of `text` holding [start, end), as evidence."""
-    left = max(text.rfind(". ", 0, start) + 2, 0) if ". " in text[:start] else 0
-    right = text.find(".", end)
-    return " ".join(text[left:right + 1 if right >= 0 else len(text)].split())[:200]
+    left = max((m.end() for m in _END.finditer(text, 0, start)), default=0)
+    right = _END.search(text, end)
+    return " ".join(text[left:right.start() + 1 if right else len(text)].split())[:200]
 
 
 def stated_merge(op_text: str | None, body_required: bool, required_fields: set[str]
