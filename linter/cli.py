@@ -558,7 +558,9 @@ def suggest(
     if output_format == "json" and not to_stdout:
         typer.echo(json.dumps({"version": 2, "suggestions": [s.to_dict() for s in run.suggestions],
                                "cut": {"top": run.cut_by_top,
-                                       "min_confidence": run.cut_by_confidence}}, indent=2))
+                                       "min_confidence": run.cut_by_confidence},
+                               "merges": [m.to_dict() for m in run.merges],
+                               "no_body": run.no_body}, indent=2))
     elif not to_stdout:
         for s in run.suggestions:
             typer.echo(printable(f"{s.confidence:.2f}  {s.spec}  {s.operation.label}  {s.field}"))
@@ -569,10 +571,15 @@ def suggest(
             if s.contract:  # the field's description states a deliberate clear
                 typer.echo("        = propose " + ", ".join(f"{k}: {v}"
                                                            for k, v in s.contract.items()))
+        for m in run.merges:  # its own words say it merges: no field of it is listed
+            typer.echo(printable(f"merge {m.spec}  {m.operation.label}"))
+            typer.echo(printable(f"        - {m.evidence}"))
+            typer.echo("        = propose put-semantics: merge" + (
+                "" if m.stated else " (inferred, not written: review it)"))
     summary = _suggest_summary(run, len(files), top, min_confidence)
     typer.echo(summary, err=to_stdout or output_format == "json")
     if write_config is not None:
-        _write_suggestions(write_config, run.suggestions)
+        _write_suggestions(write_config, run.suggestions, run.merges)
     raise typer.Exit(2 if errors else 0)
 
 
@@ -585,18 +592,25 @@ def _suggest_summary(run: Any, specs: int, top: int, min_confidence: float) -> s
         cuts.append(f"{run.cut_by_top} more cut by --top {top}")
     if run.cut_by_confidence:
         cuts.append(f"{run.cut_by_confidence} below --min-confidence {min_confidence:g}")
-    return text + (f" ({', '.join(cuts)})" if cuts else "")
+    if run.merges:
+        cuts.append(f"{len(run.merges)} upsert{'' if len(run.merges) == 1 else 's'} "
+                    "proposed as merge")
+    text += f" ({', '.join(cuts)})" if cuts else ""
+    if run.no_body:  # a silent "0 suggestions" there would read as "nothing critical"
+        text += (f"; {run.no_body} upsert{'' if run.no_body == 1 else 's'} document no request "
+                 "body: nothing to judge there (document the request body)")
+    return text
 
 
-def _write_suggestions(target: Path, suggestions: list) -> None:
+def _write_suggestions(target: Path, suggestions: list, merges: list) -> None:
     """Merge into the config file (or print it for `-`); the old file is untouched on error."""
     from linter.atomic import write_atomic
     from linter.source import printable
-    from linter.suggest.writeconfig import merge
+    from linter.suggest.writeconfig import add_merges, merge
 
     try:
         if str(target) == "-":
-            typer.echo(merge(None, suggestions)[0], nl=False)
+            typer.echo(add_merges(merge(None, suggestions)[0], merges)[0], nl=False)
             return
         existing = None
         if target.exists():
@@ -607,6 +621,8 @@ def _write_suggestions(target: Path, suggestions: list) -> None:
             except UnicodeDecodeError:
                 raise PutlintError("cannot add to it: not UTF-8 text", None) from None
         text, added = merge(existing, suggestions, str(target))
+        text, merged = add_merges(text, merges, str(target))  # put-semantics: merge
+        added = [*added, *merged]
         if not added and existing is None:  # an empty config would say nothing either
             typer.echo(f"putlint suggest: no entries to write; {printable(str(target))} not "
                        "created", err=True)

@@ -27,22 +27,27 @@ from linter.profiles import PROFILES
 from linter.refs import Loc, Workspace, display_name
 from linter.search import ITEMS
 from linter.source import pointer_text
-from linter.suggest.contract import stated_clears
-from linter.suggest.evidence import NAME, Evidence, evidence_for
+from linter.suggest.contract import STATED, stated_clears, stated_merge
+from linter.suggest.evidence import NAME, REFERENCES, Evidence, evidence_for, named_by_path
 from linter.suggest.facts import SpecFacts, segments, spellings
 from linter.suggest.schema import (
-    WRAPPERS,
+    SCIM_SERVER_MANAGED,
     decided,
     kind_of,
     own_path,
     properties,
     read_only,
     required,
+    required_names,
+    scim_body,
+    wrappers_of,
 )
 
 __all__ = [
     "MIN_CONFIDENCE",
     "Evidence",
+    "MergeProposal",
+    "SpecSuggestions",
     "SuggestRun",
     "Suggestion",
     "child_collection",
@@ -134,6 +139,8 @@ class SuggestRun:
     cut_by_top: int = 0
     cut_by_confidence: int = 0
     specs: int = 0
+    merges: list[MergeProposal] = field(default_factory=list)  # propose put-semantics: merge
+    no_body: int = 0  # in-scope operations with no documented request body: nothing judged
 
 
 def child_collection(op_path: str, name: str, paths: list[str] | tuple[str, ...]) -> str | None:
@@ -204,22 +211,58 @@ def _updatable(ws: Workspace, loc: Loc) -> bool:
     return True
 
 
-def suggest_spec(path: Path, options: Options, root_dir: Path | None = None
-                 ) -> tuple[list[Suggestion], list[PutlintError], set[str]]:
+@dataclass
+class MergeProposal:
+    """An upsert whose own words say it merges: `put-semantics: merge`, not critical fields."""
+
+    spec: str
+    operation: Operation
+    evidence: str
+    # the operation's words say so; False when inferred from an optional update body, which
+    # is listed for review but never written by --write-config (Kong's "Update a Key-set"
+    # is such a body, and an upsert)
+    stated: bool = True
+
+    @property
+    def key(self) -> str:
+        """The operation's key under the config's `put-semantics:`."""
+        return f"{self.operation.method.upper()} {self.operation.path}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"spec": self.spec, "operation": self.key, "put-semantics": "merge",
+                "evidence": self.evidence, "stated": self.stated}
+
+
+@dataclass
+class SpecSuggestions:
+    """What one root spec gave: candidates, errors, declined names it denotes, merge
+    proposals, and how many in-scope operations document no request body."""
+
+    suggestions: list[Suggestion]
+    errors: list[PutlintError]
+    declined: set[str]
+    merges: list[MergeProposal] = field(default_factory=list)
+    no_body: int = 0
+
+
+def suggest_spec(path: Path, options: Options, root_dir: Path | None = None) -> SpecSuggestions:
     """Every candidate in one root spec (at least one piece of evidence beyond its name), one
     per schema property, in no particular order; the spec's errors; the `not-critical` names
-    that denote one of its properties."""
+    that denote one of its properties; the operations that say they merge."""
     report = analyse(path, options, root_dir)  # the pipeline check runs: the same operations
     ws = report.workspace
     if ws is None:
-        return [], report.errors, report.declined_names
+        return SpecSuggestions([], report.errors, report.declined_names)
     facts = SpecFacts(ws)
     found: dict[str, Suggestion] = {}
-    errors: list[PutlintError] = list(report.errors)
+    out = SpecSuggestions([], list(report.errors), report.declined_names)
     for op_facts in report.operations:
         op = op_facts.op
         if not op.bodies:
+            out.no_body += 1  # nothing to judge: the spec must document the body first
             continue
+        if op.semantics == "merge":
+            continue  # declared a merge: a field left out keeps its value
         # one media type per operation: the JSON one when there is one
         body = min(op.bodies, key=lambda b: "json" not in b.media_type)
         bundle = op_facts.bundles.get(body.media_type)
@@ -228,13 +271,23 @@ def suggest_spec(path: Path, options: Options, root_dir: Path | None = None
         try:
             op_text = " ".join(t for t in (_text(ws, op.loc, "summary"),
                                            _text(ws, op.loc)) if t)
+            merge = stated_merge(op_text or None, body.required,
+                                 required_names(bundle.schema, bundle.schema))
+            if merge is not None:
+                out.merges.append(MergeProposal(display_name(path), op, merge,
+                                                stated=merge.startswith(STATED)))
+                continue
             _collect(found, op, body.media_type, bundle, facts, ws, display_name(path),
                      op_text or None)
         except PutlintError as exc:
-            errors.append(exc)
+            out.errors.append(exc)
         except RecursionError:  # nested too deeply to walk: no suggestion from this body
             continue
-    return [s for s in _merge_copies(found.values()) if s.enough], errors, report.declined_names
+    kept = [s for s in map(_scoped, _merge_copies(found.values())) if s.enough]
+    for s in kept:  # shown under an operation whose path does not name the field (its parent)
+        s.operations.sort(key=lambda op, name=s.path[-1]: named_by_path(op, name))
+    out.suggestions = kept
+    return out
 
 
 def resource(path: str) -> str:
@@ -244,6 +297,17 @@ def resource(path: str) -> str:
     while segs and segs[0] == "{}":
         segs = segs[1:]
     return "/" + "/".join(segs)
+
+
+def _scoped(s: Suggestion) -> Suggestion:
+    """A link every resource carrying it is scoped by: Kong EE's `workspace` on
+    `/group_rbac_roles/{id}`, whose copy `/{workspace}/group_rbac_roles/{id}` names it in the
+    path. It is where the resource lives, not a link a replace detaches."""
+    name = s.path[-1]
+    scoped = {resource(op.path) for op in s.operations if named_by_path(op, name)}
+    if scoped and all(resource(op.path) in scoped for op in s.operations):
+        s.evidence = [e for e in s.evidence if e.kind != REFERENCES]
+    return s
 
 
 def _merge_copies(found: Iterable[Suggestion]) -> list[Suggestion]:
@@ -266,18 +330,22 @@ def _merge_copies(found: Iterable[Suggestion]) -> list[Suggestion]:
 def _collect(found: dict[str, Suggestion], op: Operation, media_type: str, bundle: Bundle,
              facts: SpecFacts, ws: Workspace, spec: str, op_text: str | None) -> None:
     schema = bundle.schema
-    walked = list(properties(schema, wrappers=WRAPPERS))
-    parent = {own_path(p)[0] for p, _ in walked if len(own_path(p)) == 1}
+    wrappers = wrappers_of(schema)
+    walked = list(properties(schema, wrappers=wrappers))
+    parent = {own_path(p, wrappers)[0] for p, _ in walked if len(own_path(p, wrappers)) == 1}
     if len(parent) == 1:
         return  # the body is that one field: the operation exists to set it, on purpose
+    scim = scim_body(schema, media_type, op.path)
     for path, node in walked:
         if not isinstance(node, dict) or decided(node, schema) or read_only(node, schema) or \
                 ITEMS in path:
             continue
+        if scim and own_path(path, wrappers)[0] in SCIM_SERVER_MANAGED:
+            continue  # read-only by the SCIM standard, marked or not
         loc = bundle.loc_of(node)
         if loc is None:
             continue
-        own = own_path(path)
+        own = own_path(path, wrappers)
         is_required = required(schema, path)
         text = _text(ws, loc)
         if not _updatable(ws, loc):
@@ -308,10 +376,13 @@ def suggest(paths: list[Path], options: Options, top: int | None = 20,
     run = SuggestRun()
     denoted: set[str] = set()
     for path in paths:
-        mine, problems, declined = suggest_spec(path, options, root_dir)
+        spec = suggest_spec(path, options, root_dir)
+        mine = spec.suggestions
         run.specs += 1
-        run.errors.extend(problems)
-        denoted |= declined
+        run.errors.extend(spec.errors)
+        denoted |= spec.declined
+        run.merges.extend(spec.merges)
+        run.no_body += spec.no_body
         kept = sorted((s for s in mine if s.confidence >= min_confidence), key=rank_key)
         run.cut_by_confidence += len(mine) - len(kept)
         if top is not None and len(kept) > top:

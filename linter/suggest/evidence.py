@@ -47,20 +47,32 @@ STATE_NAMES = frozenset({
 DESCRIPTIVE = frozenset({"tags", "labels", "metadata", "annotations", "description", "notes",
                          "comment", "comments", "title", "name", "display_name", "summary",
                          "topics", "keywords"})
-# Name words of settings that guard something (snake_case words of the field's name).
-SECURITY_WORDS = frozenset({
-    "require", "required", "requires", "enforce", "enforced", "enforcement", "protect",
-    "protection", "protected", "lock", "locked", "allow", "allowed", "block", "blocked",
-    "verify", "verified", "verification", "encrypt", "encrypted", "encryption", "tls", "ssl",
-    "https", "secure", "security", "auth", "authentication", "authorization", "rbac", "purge",
-    "soft", "restrict", "restricted", "restrictions", "mfa", "signed", "signature",
-    "signatures", "force", "deny", "access", "admins", "deletion",
-    "deletions", "dismiss", "approval", "approvals", "approving", "review", "reviews",
-    "acl", "acls", "firewall", "restriction",
+# Name words of settings that guard something (snake_case words of the field's name). STRONG
+# words say so on their own (`tls_verify`, `networkAcls`); WEAK ones have other meanings too
+# (`awsElasticBlockStore` is block storage, `nodeAffinity.required` a hard constraint,
+# `requiresRepublish` a driver's wish) and count only where the field's path or the
+# operation's path says the resource guards something (`/branches/{b}/protection` with
+# `lock_branch`, `required_linear_history`).
+STRONG_SECURITY_WORDS = frozenset({
+    "protect", "protection", "protected", "verify", "verified", "verification", "encrypt",
+    "encrypted", "encryption", "tls", "ssl", "https", "secure", "security", "auth",
+    "authentication", "authorization", "rbac", "restrict", "restricted", "restrictions",
+    "restriction", "mfa", "signed", "signature", "signatures", "deny", "access", "acl", "acls",
+    "firewall",
 })
+WEAK_SECURITY_WORDS = frozenset({
+    "require", "required", "requires", "enforce", "enforced", "enforcement", "lock", "locked",
+    "allow", "allowed", "block", "blocked", "purge", "soft", "force", "admins", "deletion",
+    "deletions", "dismiss", "approval", "approvals", "approving", "review", "reviews",
+})
+SECURITY_WORDS = STRONG_SECURITY_WORDS | WEAK_SECURITY_WORDS
+# A name that starts by guarding (`BlockPublicAcls`, `RestrictPublicBuckets`) is a guard even
+# though a permissive word follows: the verb negates it.
+GUARD_VERBS = frozenset({"block", "deny", "restrict", "require", "enforce", "prevent", "ignore",
+                         "disallow", "forbid", "reject", "protect"})
 # Words that grant rather than guard: a switch named so that falls back to `false` gets
 # stricter, not weaker (GitHub's allow_force_pushes).
-PERMISSIVE_WORDS = frozenset({"allow", "allowed", "allows", "disable", "disabled", "skip",
+PERMISSIVE_WORDS = frozenset({"allow", "allowed", "allows", "disable", "disabled", "skip", "exempt",
                               "bypass", "public", "insecure", "permit", "permitted"})
 DEFAULT_VALUE = re.compile(r"\bdefaults?(?: value)?(?: is| to|:)?\s*`?(true|false)`?", re.I)
 # The field's own words say a replace cannot switch it back.
@@ -114,6 +126,11 @@ def child_writes(op_path: str, name: str, facts: SpecFacts, parent: set[str]) ->
         methods = facts.writes(key)
         if not methods:
             continue
+        mine = facts.written_names(op_path)
+        if mine and facts.written_names(key) == mine:
+            # a subresource written with the parent's own representation (Kubernetes'
+            # `/pods/{name}/ephemeralcontainers`): the parent's PUT leaves that part alone
+            continue
         literal = [s for s in rest if s != "{}"]
         carried = facts.written_names(key)
         if (literal and literal[-1] in names) or (name in carried and carried < parent and \
@@ -148,11 +165,12 @@ def same_items(op: Operation, name: str, node: Any, schema: dict,
         items = part.get("items")
         if isinstance(items, dict):
             shape |= property_names(items, schema)
-    shape -= {"id", "created_at", "updated_at", "createdAt", "updatedAt"}
+    # fields every resource of the spec carries match any collection: no evidence
+    shape -= {"id", "created_at", "updated_at", "createdAt", "updatedAt"} | facts.generic_names()
     if len(shape) < 2:
         return None
     for key in facts.collections_creating([op.path]):
-        if facts.written_names(key) - {"id"} == shape:
+        if facts.written_names(key) - {"id"} - facts.generic_names() == shape:
             return Evidence(SAME_ITEMS, WEIGHTS[SAME_ITEMS],
                             f"POST {key} creates the same items ({', '.join(sorted(shape)[:4])}"
                             f"{', ...' if len(shape) > 4 else ''}): {name} holds resources "
@@ -174,18 +192,37 @@ def _is_reference(node: Any, schema: dict) -> bool:
     return False
 
 
-def _in_path(op: Operation, name: str) -> bool:
+def named_by_path(op: Operation, name: str) -> bool:
     """`certificate` in `PUT /certificates/{id}/snis/{sni}`: the server takes the link to the
     parent from the URL, so leaving it out of the body detaches nothing."""
     names = spellings(name)
     names |= {n + "s" for n in names}
     segs = segments(op.path)
-    return any(seg in names and nxt == "{}" for seg, nxt in itertools.pairwise(segs))
+    if any(seg in names and nxt == "{}" for seg, nxt in itertools.pairwise(segs)):
+        return True
+    # `workspace` in `PUT /{workspace}/group_rbac_roles/{id}`: a parameter named after it
+    return _identity(name) in {_identity(p) for p in PATH_PARAM.findall(op.path)}
+
+
+PATH_PARAM = re.compile(r"\{([^{}]+)\}")
+ID_SUFFIXES = ("id_or_name", "or_name", "id", "ids", "uuid", "name", "key")
+
+
+def _identity(name: str) -> str:
+    """What a field or path parameter names, its id suffix aside: `ConsumerGroupId` and
+    `consumer_group` are both `consumer_group`."""
+    parts = words(name)
+    for suffix in ID_SUFFIXES:
+        tail = suffix.split("_")
+        if len(parts) > len(tail) and parts[-len(tail):] == tail:
+            parts = parts[:-len(tail)]
+            break
+    return "_".join(parts)
 
 
 def references(op: Operation, name: str, node: Any, kind: str, schema: dict,
                text: str | None) -> Evidence | None:
-    if kind == "object" and _is_reference(node, schema) and not _in_path(op, name):
+    if kind == "object" and _is_reference(node, schema) and not named_by_path(op, name):
         return Evidence(REFERENCES, ONE_REFERENCE, f"{name} points to another resource (an id "
                                                    "object): leaving it out detaches the two")
     if kind != "collection":
@@ -210,13 +247,34 @@ def replaces(op: Operation, description: str | None) -> bool:
         description and REPLACE_WORDS.search(description)))
 
 
-def resets(op: Operation, name: str, node: Any, schema: dict, is_required: bool,
+def guards(op: Operation, path: tuple[str, ...]) -> bool:
+    """Is the field at `path` (its own path below wrappers) named as a security setting?"""
+    mine = set(words(path[-1]))
+    if mine & STRONG_SECURITY_WORDS:
+        return True
+    if not mine & WEAK_SECURITY_WORDS:
+        return False
+    context = {w for step in (*path[:-1], *segments(op.path)) if step != "{}"
+               for w in words(step)}
+    return bool(context & STRONG_SECURITY_WORDS)
+
+
+def _numeric_choice(node: Any, schema: dict) -> bool:
+    """An enum of numbers (a status code, a port) is a choice of value, not a guard."""
+    values = [v for part in closure(node, schema) if isinstance(part.get("enum"), list)
+              for v in part["enum"] if v is not None]
+    return bool(values) and all(isinstance(v, int | float) and not isinstance(v, bool)
+                                for v in values)
+
+
+def resets(op: Operation, path: tuple[str, ...], node: Any, schema: dict, is_required: bool,
            text: str | None) -> Evidence | None:
     """An optional switch (boolean or enum) with a default: leaving it out of a replace sets
     it back to that default, whatever the resource had."""
+    name = path[-1]
     if is_required or (text and IRREVERSIBLE.search(text)):
         return None
-    security = bool(SECURITY_WORDS.intersection(words(name)))
+    security = guards(op, path) and not _numeric_choice(node, schema)
     if kind_of(node, schema) == "object" and security:
         return Evidence(RESETS, SECURITY_SETTING, f"optional security settings: a "
                                                   f"{op.method.upper()} that leaves {name} out "
@@ -224,6 +282,13 @@ def resets(op: Operation, name: str, node: Any, schema: dict, is_required: bool,
     if not is_setting(node, schema):
         return None
     has_default, value = schema_default(node, schema)
+    if not has_default and security and len(path) == 1 and "boolean" in _kinds(node, schema) \
+            and not (text and DEFAULT_WORDS.search(text)) and not _stricter(name, False):
+        # no default written: a replace that leaves a boolean out stores false (S3's
+        # PutPublicAccessBlock without BlockPublicAcls), and false switches this guard off
+        return Evidence(RESETS, SECURITY_SETTING, f"a security switch with no default written: "
+                                                  f"a {op.method.upper()} that leaves it out "
+                                                  "turns it off")
     if not has_default and not (text and DEFAULT_WORDS.search(text)):
         return None
     if not has_default and text and DEFAULT_VALUE.search(text):
@@ -237,9 +302,15 @@ def resets(op: Operation, name: str, node: Any, schema: dict, is_required: bool,
                                     "that leaves it out switches it back")
 
 
+def _kinds(node: Any, schema: dict) -> set[str]:
+    return {str(part.get("type")) for part in closure(node, schema) if "type" in part}
+
+
 def _stricter(name: str, default: bool) -> bool:
     """Does resetting a boolean switch to `default` tighten security rather than loosen it?"""
-    permissive = bool(PERMISSIVE_WORDS.intersection(words(name)))
+    parts = words(name)
+    permissive = bool(PERMISSIVE_WORDS.intersection(parts)) and \
+        not (parts and parts[0] in GUARD_VERBS)
     return default is (not permissive)
 
 
@@ -291,7 +362,7 @@ def evidence_for(op: Operation, path: tuple[str, ...], node: Any, schema: dict, 
         managed_child(op, name, kind, facts, parent) if top else None,
         same_items(op, name, node, schema, facts) if kind == "collection" else None,
         references(op, name, node, kind, schema, text),
-        resets(op, name, node, schema, is_required, text) if replaces(op, op_text) else None,
+        resets(op, path, node, schema, is_required, text) if replaces(op, op_text) else None,
         None if is_required else says_replace(op, name, kind, op_text),
         returned(op, name, kind, top, is_required, facts),
         by_name(name),

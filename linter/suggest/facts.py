@@ -14,6 +14,10 @@ from linter.suggest.schema import WRAPPERS
 
 WRITES = ("post", "put", "delete")
 MAX_SCHEMA_DEPTH = 8  # how far the shapes of bodies and responses are followed
+# A name carried by the bodies of at least this share of the spec's collections (and of at
+# least GENERIC_MIN of them) is generic: every resource has it.
+GENERIC_SHARE = 0.25
+GENERIC_MIN = 3
 
 
 def segments(path: str) -> list[str]:
@@ -49,6 +53,7 @@ class SpecFacts:
         self.body_names: dict[str, set[str]] = {}  # normalised path -> names its writes carry
         self.get_properties: dict[str, set[str]] = {}
         self._nodes: dict[str, list[tuple[str, dict, Loc]]] = {}
+        self._generic: frozenset[str] | None = None
         for path, item in self.raw_paths.items():
             self._read_item(str(path), item)
 
@@ -108,7 +113,8 @@ class SpecFacts:
     def top_names(self, schema: Any, loc: Loc, depth: int = 0, wrappers: bool = False
                   ) -> set[str]:
         """Property names of an object schema through $ref and allOf/anyOf/oneOf (and, with
-        `wrappers`, through `spec`/`properties`/`data`), read-only ones left out."""
+        `wrappers`, through `spec`/`properties`/`data` and a body's only property), read-only
+        ones left out."""
         try:
             schema, loc = self.ws.deref(schema, loc)
         except (PutlintError, RecursionError):
@@ -124,7 +130,8 @@ class SpecFacts:
                 continue
             if isinstance(raw, dict) and raw.get("readOnly") is True:
                 continue
-            if wrappers and name in WRAPPERS and depth < 2:
+            sole = depth == 0 and len(props) == 1  # `{"CORSConfiguration": {...}}`
+            if wrappers and (name in WRAPPERS or sole) and depth < 2:
                 inner = self.top_names(raw, rloc, depth + 1, wrappers)
                 if inner:
                     names |= inner
@@ -193,3 +200,17 @@ class SpecFacts:
             if "post" in methods and segs and segs[-1] != "{}" and \
                     not any(segs[:len(s)] == s for s in skip):
                 yield key
+
+    def generic_names(self) -> frozenset[str]:
+        """Names the bodies of many of the spec's collections carry (Kubernetes' `apiVersion`,
+        `kind`, `metadata`, `spec` on every object): shared by all, they tell one resource
+        from another no better than `id` does."""
+        if self._generic is None:
+            collections = list(self.collections_creating([]))
+            counts: dict[str, int] = {}
+            for key in collections:
+                for name in self.written_names(key):
+                    counts[name] = counts.get(name, 0) + 1
+            floor = max(GENERIC_MIN, GENERIC_SHARE * len(collections))
+            self._generic = frozenset(n for n, c in counts.items() if c >= floor)
+        return self._generic

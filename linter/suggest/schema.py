@@ -9,7 +9,9 @@ from typing import Any
 from linter.bundle import closure
 
 # Objects that only wrap the resource's real fields: Kubernetes' `spec`, Azure ARM's
-# `properties`, JSON:API's `data`. Their fields are judged as if they were top-level.
+# `properties`, JSON:API's `data`. Their fields are judged as if they were top-level. A body
+# whose only property is an object is wrapped the same way, whatever the wrapper's name
+# (S3's `{"PublicAccessBlockConfiguration": {...}}`, XML's root element): `sole_wrapper`.
 WRAPPERS = frozenset({"spec", "properties", "data"})
 MAX_DEPTH = 2  # fields below the wrappers, and one level below them (`tls.hosts`)
 MAX_WRAPPERS = 2  # `properties.spec.x` at most: a schema that wraps itself ends there
@@ -105,10 +107,28 @@ def properties(schema: dict, depth: int = MAX_DEPTH,
     yield from walk(schema, (), 0, MAX_WRAPPERS)
 
 
-def own_path(path: tuple[str, ...]) -> tuple[str, ...]:
+def sole_wrapper(schema: Any) -> str | None:
+    """The name of a body's only property when that property is an object with fields of its
+    own: the body wraps the resource (`{"CORSConfiguration": {"CORSRules": [...]}}`)."""
+    entries = list(_entries(schema, schema)) if isinstance(schema, dict) else []
+    if len({name for name, _, _ in entries}) != 1:
+        return None
+    name, entry, _ = entries[0]
+    if kind_of(entry, schema) != "object" or not property_names(entry, schema):
+        return None
+    return name
+
+
+def wrappers_of(schema: Any) -> frozenset[str]:
+    """The wrapper names a body is looked into through: the known ones and its sole one."""
+    sole = sole_wrapper(schema)
+    return WRAPPERS | {sole} if sole else WRAPPERS
+
+
+def own_path(path: tuple[str, ...], wrappers: frozenset[str] = WRAPPERS) -> tuple[str, ...]:
     """The path below the leading wrappers: `properties.accessPolicies` -> `accessPolicies`."""
     i = 0
-    while i < len(path) - 1 and path[i] in WRAPPERS:
+    while i < len(path) - 1 and path[i] in wrappers:
         i += 1
     return path[i:]
 
@@ -148,3 +168,18 @@ def required(schema: dict, path: tuple[str, ...]) -> bool:
 
 def nullable(node: Any, root: dict) -> bool:
     return "null" in _types(node, root)
+
+
+# SCIM (RFC 7643): a resource's `groups` (§4.1.2), `meta` and `id` are read-only — the
+# service provider manages them (a user's groups through the Group resource) — and `schemas`
+# is the list of the resource's schema URNs, whatever the spec forgot to mark.
+SCIM_SERVER_MANAGED = frozenset({"groups", "meta", "id", "schemas"})
+
+
+def scim_body(schema: dict, media_type: str, op_path: str) -> bool:
+    """A SCIM resource: sent as `application/scim+json`, or a body with `schemas` under a
+    `/scim/` path."""
+    if "scim" in media_type.lower():
+        return True
+    names = {name for name, _, _ in _entries(schema, schema)}
+    return "schemas" in names and "scim" in op_path.lower().split("/")

@@ -20,7 +20,7 @@ import yaml
 
 from linter.config import DECLINED, Options, Where, options_from
 from linter.errors import Place, PutlintError
-from linter.suggest import Suggestion
+from linter.suggest import MergeProposal, Suggestion
 from linter.vocab import CONTRACT_CHOICES
 
 HEADER = ("# Critical fields suggested by `putlint suggest`: review each entry, keep it or",
@@ -243,3 +243,56 @@ def _line_end(text: str, index: int) -> int:
 
 def _with_newline(text: str) -> str:
     return text if not text or text.endswith("\n") else text + "\n"
+
+
+SEMANTICS = "put-semantics"
+
+
+def add_merges(text: str, merges: Iterable[MergeProposal], where: str = "<config>"
+               ) -> tuple[str, list[str]]:
+    """The config text with `put-semantics: {"METHOD /path": merge}` added for each stated
+    proposal not yet under `put-semantics:` (an operation already given either value keeps it), its
+    evidence as a comment, and the operation keys added. The key is appended as a new block,
+    or after the last entry of a block mapping already there; any other form is left for a
+    hand edit."""
+    data = yaml.safe_load(text) if text.strip() else None
+    data = data if isinstance(data, dict) else {}
+    current = data.get(SEMANTICS)
+    if current is not None and not isinstance(current, dict):
+        raise PutlintError(f"cannot add to it: '{SEMANTICS}' is not a mapping", Place(where))
+    have = set(current or {})
+    plan: list[MergeProposal] = []
+    for m in merges:
+        if m.stated and m.key not in have:  # an inferred merge is for review, not config
+            have.add(m.key)
+            plan.append(m)
+    if not plan:
+        return text, []
+    root = yaml.compose(text) if text.strip() else None
+    value = next((v for k, v in (root.value if isinstance(root, yaml.MappingNode) else ())
+                  if isinstance(k, yaml.ScalarNode) and k.value == SEMANTICS), None)
+    if value is None:
+        body = "\n".join(_merge_lines(plan, ENTRY_INDENT))
+        out = _with_newline(text) + f"{SEMANTICS}:\n" + body + "\n"
+    elif isinstance(value, yaml.MappingNode) and not value.flow_style and value.value:
+        at = _line_end(text, _last_index(value))
+        body = "\n".join(_merge_lines(plan, value.start_mark.column))
+        out = text[:at] + _with_newline(body) + text[at:]
+    else:
+        raise PutlintError(f"cannot add to '{SEMANTICS}' in this form; add "
+                           f"{', '.join(m.key for m in plan)}: merge by hand", Place(where))
+    expected = dict(data)
+    expected[SEMANTICS] = {**(current or {}), **{m.key: "merge" for m in plan}}
+    if yaml.safe_load(out) != expected:
+        raise PutlintError("cannot add to it safely: the result would not read back as the "
+                           "entries meant; edit it by hand", Place(where))
+    return out, [m.key for m in plan]
+
+
+def _merge_lines(plan: list[MergeProposal], indent: int) -> list[str]:
+    pad = " " * indent
+    lines: list[str] = []
+    for m in plan:
+        lines.append(f"{pad}# {comment_text(m.evidence)}")
+        lines.append(f"{pad}{yaml_string(m.key)}: merge")
+    return lines
