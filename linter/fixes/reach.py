@@ -76,10 +76,11 @@ class Reach:
                 if isinstance(node, dict):
                     out.append((f"{method.upper()} {item.path}", method, node, loc))
             # path-level parameters (of the item and of its `$ref`'d one): every method's
-            lists: dict[Loc, list[Any]] = {}
+            lists: dict[tuple[str, tuple[str, ...]], tuple[Loc, list[Any]]] = {}
             for raw, where in item.parameters:
-                lists.setdefault(Loc(where.doc, where.pointer[:-2]), []).append(raw)
-            for parent, params in lists.items():
+                parent = Loc(where.doc, where.pointer[:-2])
+                lists.setdefault(parent.key, (parent, []))[1].append(raw)
+            for parent, params in lists.values():
                 for method in sorted(item.methods):
                     out.append((f"{method.upper()} {item.path}", method,
                                 {"parameters": params}, parent))
