@@ -216,3 +216,22 @@ def test_suggest_reads_x_ms_paths(tmp_path: Path) -> None:
     facts = SpecFacts(Workspace(xms_spec(tmp_path, XMS), tmp_path))
     assert facts.paths == ["/sites/{name}?api-version=2021"]
     assert facts.writes("/sites/{name}?api-version=2021") == {"put"}
+
+
+def test_a_fix_names_the_x_ms_paths_operation_that_shares_the_schema(tmp_path: Path) -> None:
+    """`check --fix` reads operations as the analysis does: a schema a PUT shares with an
+    `x-ms-paths` GET is shared, and the fix says so (it is not safe)."""
+    from linter.config import Options
+    from linter.fixes import plan
+    from linter.load import analyse
+
+    spec = json.loads(json.dumps(XMS))
+    spec["x-ms-paths"]["/sites/{name}?op=read"] = {"get": {"responses": {"200": {
+        "description": "ok", "schema": {"$ref": "#/definitions/Site"}}}}}
+    spec["definitions"]["Site"]["properties"]["appSettings"]["minItems"] = 1
+    spec["x-ms-paths"]["/sites/{name}?api-version=2021"]["put"]["responses"]["400"] = \
+        {"description": "bad"}
+    report = analyse(xms_spec(tmp_path, spec), Options())
+    fixes = {p.finding.rule: p.fix for p in plan(report, Options())}
+    assert fixes["PUT001"] is not None and not fixes["PUT001"].safe
+    assert fixes["PUT001"].others == ("GET /sites/{name}?op=read (response)",)
