@@ -46,6 +46,16 @@ _COMPOSED = ("$ref", "allOf", "anyOf", "oneOf")
 # search reads this exact subschema as "null excluded" (search._excludes_null); jsonschema reads
 # it as written, so the example search and the oracle agree.
 NOT_NULL = {"type": "null"}
+# Keywords whose malformed value would change a verdict: each is checked, said at its place and
+# read the way that finds a problem rather than hides one (_State._well_formed).
+_FLAGS = ("nullable", "x-nullable", "readOnly", "writeOnly")
+_COUNTS = ("minItems", "minLength", "minProperties")
+_TYPES = ("string", "number", "integer", "boolean", "array", "object", "null")
+# YAML 1.1 spellings (PyYAML, SnakeYAML and go-yaml v2 read them as booleans; YAML 1.2 as
+# strings): a flag written so means what those loaders read.
+_YES = ("true", "yes", "y", "on")
+_NO = ("false", "no", "n", "off")
+_DROP = object()  # a keyword read as absent
 
 
 @dataclass
@@ -89,7 +99,8 @@ class Bundler:
         # reaches no field (on a body's root, on `items`, in `additionalProperties`) is said.
         self.named_nodes: dict[int, str] = {}
         self.own_marks: dict[int, Loc] = {}
-        # `x-critcal` and other near misses of an annotation, keyed by where they stand.
+        # `x-critcal` and other near misses of an annotation, and malformed keywords
+        # (`required: snis`, `nullable: "true"`), keyed by where they stand.
         self.typos: dict[tuple[str, tuple[str, ...]], PutlintError] = {}
 
     def bundle(self, value: Any, loc: Loc) -> Bundle:
@@ -205,9 +216,16 @@ class _State:
         self.bundle.origin[id(out)] = loc
         version = self.bundler.version
         is_parameter = "in" in value and isinstance(value.get("required"), bool)
+        flags = {key: self._flag(key, value[key], loc) for key in _FLAGS if key in value}
         for key, sub in value.items():
             if is_parameter and key in _PARAMETER_FIELDS:
                 continue
+            if key in ("type", "required", *_COUNTS):
+                sub = self._well_formed(key, sub, loc)
+                if sub is _DROP:
+                    continue
+            if key in flags:
+                sub = flags[key]
             if key == "$ref":
                 out.update(self.ref(self.bundler.ws.resolve(sub, loc.child("$ref"))))
             elif key in _MAP and isinstance(sub, dict):
@@ -261,7 +279,7 @@ class _State:
             scope = self.bundler.scopes.get(name.name)
             if scope is not None and value.get("x-critical", False) is False:
                 self.bundle.scoped[id(out)] = scope
-        if value.get("nullable") is True or value.get("x-nullable") is True:
+        if flags.get("nullable") is True or flags.get("x-nullable") is True:
             # OpenAPI 3.0 `nullable` (and 2.0 `x-nullable`) admit null whatever else the schema
             # says. Kong's 3.1 spec uses it too; the author's intent is honoured in every version.
             wrapper = {"anyOf": [out, {"type": "null"}]}
@@ -301,6 +319,50 @@ class _State:
             selects[str(key)] = self.ref(where)["$ref"]
         self.bundle.unions[id(out)] = (name, selects)
 
+    def _flag(self, key: str, value: Any, loc: Loc) -> bool:
+        """A boolean keyword's value; any other value is said, and read as its YAML 1.1
+        spelling means (`yes`, `"true"`), else as true: true is the reading that finds a
+        problem (null admitted, a field that cannot be sent)."""
+        if isinstance(value, bool):
+            return value
+        word = str(value).strip().lower() if isinstance(value, (str, int)) else None
+        reading = _flag_reading(value)
+        said = "false" if not reading else "true"
+        why = "what the word says" if word in (*_YES, *_NO) else \
+            "the reading that hides no finding"
+        self._said(key, loc, f"{key} must be true or false, not {value!r}; putlint reads it "
+                             f"as {said} ({why})")
+        return reading
+
+    def _well_formed(self, key: str, value: Any, loc: Loc) -> Any:
+        """The value of `type`, `required` or a minimum count as putlint reads it: a malformed
+        one is said at its place and read as absent (`required: snis` requires nothing,
+        `minItems: "1"` allows an empty array, `type: strng` allows any value), so that it
+        can only add findings, never hide one."""
+        if key == "required":
+            if isinstance(value, list) and all(isinstance(n, str) for n in value):
+                return value
+            expected = "a list of property names (required: [a, b])"
+        elif key == "type":
+            names = value if isinstance(value, list) else [value]
+            known = (*_TYPES, "file") if self.bundler.version == "2.0" else _TYPES
+            if names and all(isinstance(n, str) and n in known for n in names):
+                return value
+            expected = f"one of {', '.join(known)} (or a list of them)"
+        else:
+            if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+                return value
+            if isinstance(value, float) and value.is_integer() and value >= 0:
+                return int(value)
+            expected = "a non-negative integer"
+        self._said(key, loc, f"{key} must be {expected}, not {value!r}; putlint reads it "
+                             "as absent")
+        return _DROP
+
+    def _said(self, key: str, loc: Loc, message: str) -> None:
+        where = loc.child(key)
+        self.bundler.typos.setdefault(where.key, PutlintError(message, where.place()))
+
     def _typo(self, key: str, loc: Loc) -> None:
         intended = near_annotation(key)
         if intended is not None:
@@ -333,12 +395,21 @@ class _State:
     def _is_read_only(self, schema: Any, depth: int = 0) -> bool:
         if not isinstance(schema, dict) or depth > 16:
             return False
-        if schema.get("readOnly") is True:
-            return True
+        if "readOnly" in schema and _flag_reading(schema["readOnly"]):
+            return True  # a malformed readOnly reads as normalise reads it (_flag)
         ref = schema.get("$ref")
         if isinstance(ref, str) and ref in self.def_sources:
             return self._is_read_only(self.def_sources[ref], depth + 1)
         return any(self._is_read_only(s, depth + 1) for s in schema.get("allOf", []))
+
+
+def _flag_reading(value: Any) -> bool:
+    """What a boolean keyword's value means to putlint: itself, a YAML 1.1 word for false
+    (`no`, `off`, `"false"`) or 0 as false, any other value as true."""
+    if isinstance(value, bool):
+        return value
+    word = str(value).strip().lower() if isinstance(value, (str, int)) else None
+    return not (word in _NO or word == "0")
 
 
 def _takes_no_null(value: dict) -> bool:

@@ -24,8 +24,7 @@ from linter.errors import PutlintError
 from linter.facts import LeftScope, OperationPair
 from linter.findings import Finding, RunReport, SpecResult
 from linter.load import SpecReport, analyse
-from linter.model import METHODS, path_template
-from linter.refs import Loc
+from linter.model import path_items, path_template
 from linter.runner import Runner
 
 
@@ -60,34 +59,32 @@ def left_scope(base: SpecReport, head: SpecReport) -> list[LeftScope]:
     checks: taken out with `x-upsert: false`, or turned into another method."""
     in_head = {op_key(o.op.method, o.op.path) for o in head.operations}
     ws = head.workspace
-    paths = ws.root.data.get("paths") if ws is not None else None
-    if not isinstance(paths, dict):
+    if ws is None:
         return []
-    by_template = {path_template(str(p)): str(p) for p in paths}
+    # `paths` and `x-ms-paths`, `$ref` siblings merged, as the analysis read them
+    by_template = {path_template(item.path): item for item in path_items(ws)}
     out = []
     for facts in base.operations:
         key = op_key(facts.op.method, facts.op.path)
         if key in in_head or not any(True for _ in facts.fields()):
             continue
-        path = by_template.get(key[1])
-        if path is None:  # the endpoint is gone: nothing is left to omit a field from
-            continue
-        try:
-            item, item_loc = ws.deref(paths[path], Loc(ws.root, ("paths", path)))
-        except PutlintError:
-            continue
-        if not isinstance(item, dict):
+        item = by_template.get(key[1])
+        if item is None:  # the endpoint is gone: nothing is left to omit a field from
             continue
         method = facts.op.method
-        if isinstance(item.get(method), dict):
-            node = item[method]
-            why = "x-upsert: false" if node.get("x-upsert") is False else "it is out of scope"
-            out.append(LeftScope(facts, why, item_loc.child(method)))
+        if method in item.methods:
+            try:
+                node, _ = ws.deref(*item.operations[method])
+            except PutlintError:
+                continue
+            why = "x-upsert: false" if isinstance(node, dict) and \
+                node.get("x-upsert") is False else "it is out of scope"
+            out.append(LeftScope(facts, why, item.operations[method][1]))
         else:
-            others = sorted(m.upper() for m in METHODS if isinstance(item.get(m), dict))
+            others = sorted(m.upper() for m in item.methods)
             if others:
                 out.append(LeftScope(facts, f"the path now has {', '.join(others)} but no "
-                                            f"{method.upper()}", item_loc))
+                                            f"{method.upper()}", item.loc))
     return out
 
 

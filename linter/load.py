@@ -103,8 +103,7 @@ def _analyse(path: Path, options: Options, report: SpecReport, root_dir: Path | 
                       scopes=named_scopes, declined=set(declines))
     readback = Readback(ws, api.version or "", profile)
     cache: dict[tuple[str, tuple[str, ...]], tuple[Bundle | None, list[FieldFacts]]] = {}
-    paths = ws.root.data.get("paths")
-    api_paths = tuple(str(p) for p in paths) if isinstance(paths, dict) else ()
+    api_paths = tuple(item.path for item in api.items())  # `paths` and `x-ms-paths`
     for op in api.operations():
         facts = OperationFacts(op, api.version or "", api_paths=api_paths,
                                rejection_documented=profile.documents_rejection(

@@ -8,10 +8,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from linter.errors import PutlintError
-from linter.refs import Loc, Workspace
+from linter.refs import MAX_REF_CHAIN, Loc, Workspace
 from linter.vocab import DEFAULT_PUT_SEMANTICS, PUT_SEMANTICS, near_annotation
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+# Where a spec lists its paths: OpenAPI's `paths`, and AutoRest's `x-ms-paths` (Azure), whose
+# keys may carry a query string (`/sites/{name}?op=restart`) that `paths` cannot hold.
+PATH_SECTIONS = ("paths", "x-ms-paths")
 FORM_MEDIA_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 REJECTION_CODES = ("400", "422", "4XX")
 
@@ -112,6 +115,88 @@ def spec_version(data: Any) -> str | None:
     return None
 
 
+@dataclass
+class PathItem:
+    """One path as putlint reads it, with a `$ref` and the fields beside it merged.
+
+    OpenAPI 3.x allows fields beside a path item's `$ref` and leaves undefined what happens when
+    both hold the same field. A gate must drop neither: the operations of both are read; where
+    both have the same method, the inline one (the one the author sees) is the one analysed, and
+    a warning says the referenced one is shadowed. Path-level `parameters` of both apply, an
+    inline one winning over a referenced one of the same name and location (as an operation's
+    parameter wins over its path's)."""
+
+    path: str  # the key as written (an `x-ms-paths` key keeps its query string)
+    section: str  # "paths" or "x-ms-paths"
+    loc: Loc  # where the key's value is written (or the path item a bare `$ref` leads to)
+    operations: dict[str, tuple[Any, Loc]] = field(default_factory=dict)  # method -> raw, loc
+    parameters: list[tuple[Any, Loc]] = field(default_factory=list)  # raw, loc; inline last
+
+    @property
+    def methods(self) -> frozenset[str]:
+        return frozenset(m for m, (node, _) in self.operations.items() if isinstance(node, dict))
+
+
+def path_items(ws: Workspace, errors: list[PutlintError] | None = None,
+               warnings: list[PutlintError] | None = None) -> Iterator[PathItem]:
+    """Every path item of `paths` and `x-ms-paths`, `$ref`s followed and merged (PathItem).
+
+    A path item that cannot be read goes to ``errors`` (never a silent skip); a shadowed
+    operation to ``warnings``."""
+    data = ws.root.data if isinstance(ws.root.data, dict) else {}
+    for section in PATH_SECTIONS:
+        paths = data.get(section)
+        if section != "paths" and paths is not None and not isinstance(paths, dict):
+            if errors is not None:
+                errors.append(PutlintError(f"'{section}' must be a mapping",
+                                           ws.root.place((section,))))
+            continue
+        for path, value in (paths.items() if isinstance(paths, dict) else ()):
+            loc = Loc(ws.root, (section, str(path)))
+            try:
+                item = _path_item(ws, value, loc, warnings, [])
+            except PutlintError as exc:
+                if errors is not None:
+                    errors.append(exc)
+                continue
+            if item is not None:
+                yield PathItem(str(path), section, item.loc, item.operations, item.parameters)
+
+
+def _path_item(ws: Workspace, value: Any, loc: Loc, warnings: list[PutlintError] | None,
+               seen: list[Loc]) -> PathItem | None:
+    if not isinstance(value, dict):
+        return None
+    if loc in seen or len(seen) > MAX_REF_CHAIN:
+        chain = " -> ".join(repr(s) for s in [*seen, loc])
+        raise PutlintError(f"$ref loop: {chain}", seen[0].place())
+    ref = value.get("$ref")
+    if ref is None:
+        item = PathItem("", "", loc)
+    else:
+        target = ws.resolve(ref, loc.child("$ref"))
+        item = _path_item(ws, ws.get(target), target, warnings, [*seen, loc]) \
+            or PathItem("", "", target)
+        if not any(key in value for key in (*METHODS, "parameters")):
+            return item  # a bare $ref: the item is the one it leads to
+        item = PathItem("", "", loc, dict(item.operations), list(item.parameters))
+    for method in METHODS:
+        if method not in value:
+            continue
+        if method in item.operations and warnings is not None:
+            shadowed = item.operations[method][1]
+            warnings.append(PutlintError(
+                f"{method.upper()} is written both here and in the path item of the $ref "
+                f"beside it ({shadowed.place()}); OpenAPI leaves this undefined: putlint "
+                f"analyses this inline {method.upper()} and not the referenced one",
+                loc.child(method).place()))
+        item.operations[method] = (value[method], loc.child(method))
+    params = value.get("parameters")
+    if isinstance(params, list):
+        item.parameters += [(raw, loc.child("parameters", i)) for i, raw in enumerate(params)]
+    return item
+
+
 class ApiView:
     """Navigates one OpenAPI document set, following `$ref` as it goes."""
 
@@ -137,25 +222,23 @@ class ApiView:
         # every operationId, in scope or not: an `upsert-operations` entry must name one
         self.operation_ids: set[str] = set()
         self.extensions: set[str] = set()  # every `x-` key of an operation (profile hints)
+        self._items: list[PathItem] | None = None
+
+    def items(self) -> list[PathItem]:
+        """Every path item (read once; errors and shadowing warnings recorded once)."""
+        if self._items is None:
+            self._items = list(path_items(self.ws, self.errors, self.warnings))
+        return self._items
 
     def operations(self) -> Iterator[Operation]:
-        paths = self.ws.root.data.get("paths") or {}
-        for path, item in paths.items():
-            item_loc = self.root.child("paths", path)
-            try:
-                item, item_loc = self.ws.deref(item, item_loc)
-            except PutlintError as exc:
-                self.errors.append(exc)
-                continue
-            if not isinstance(item, dict):
-                continue
+        for item in self.items():
             for method in METHODS:
-                if method not in item:
+                if method not in item.operations:
                     continue
                 try:
                     # Operations may be `$ref`s to other files (DigitalOcean writes every one
                     # so): a ref that cannot be followed is an input error, never a skip.
-                    node, loc = self.ws.deref(item[method], item_loc.child(method))
+                    node, loc = self.ws.deref(*item.operations[method])
                 except PutlintError as exc:
                     self.errors.append(exc)
                     continue
@@ -167,7 +250,7 @@ class ApiView:
                 try:
                     if not self.scope.includes(method, node, loc):
                         continue
-                    yield self._operation(str(path), method, node, item, item_loc, loc)
+                    yield self._operation(item, method, node, loc)
                 except PutlintError as exc:
                     self.errors.append(exc)
 
@@ -183,8 +266,8 @@ class ApiView:
                     f"'{key}' is not an extension putlint reads; did you mean '{intended}'?",
                     loc.child(key).place()))
 
-    def _operation(self, path: str, method: str, node: dict, item: dict,
-                   item_loc: Loc, loc: Loc) -> Operation:
+    def _operation(self, item: PathItem, method: str, node: dict, loc: Loc) -> Operation:
+        path = item.path
         responses = node.get("responses") if isinstance(node.get("responses"), dict) else {}
         op = Operation(
             method=method, path=path,
@@ -193,16 +276,16 @@ class ApiView:
             loc=loc, responses={str(code) for code in responses},
             responses_loc=loc.child("responses") if "responses" in node else loc,
             ignore=_ignore_list(node.get("x-putlint-ignore")),
-            siblings=frozenset(m for m in METHODS if isinstance(item.get(m), dict)),
+            siblings=item.methods,
         )
-        op.path_params = self._path_params(node, item, item_loc, loc)
+        op.path_params = self._path_params(node, item, loc)
         op.create_path = self._collection_post(path)
         op.semantics, op.semantics_from = self.scope.semantics(method, path, node, loc)
         op.default_has_schema = self._default_has_schema(responses.get("default"),
                                                          op.responses_loc.child("default"))
-        op.readback = self._readback(item, item_loc)
+        op.readback = self._readback(item)
         if self.version == "2.0":
-            op.bodies = list(self._swagger_bodies(node, item, item_loc, loc))
+            op.bodies = list(self._swagger_bodies(node, item, loc))
         else:
             op.bodies = list(self._openapi3_bodies(node, loc))
         return op
@@ -231,10 +314,12 @@ class ApiView:
     def _default_has_schema(self, response: Any, loc: Loc) -> bool:
         return response is not None and self._response_schema(response, loc) is not None
 
-    def _readback(self, item: dict, item_loc: Loc) -> tuple[Any, Loc] | None:
+    def _readback(self, item: PathItem) -> tuple[Any, Loc] | None:
         """The GET of the same path's first 2xx response schema."""
+        if "get" not in item.operations:
+            return None
         try:
-            get, get_loc = self.ws.deref(item.get("get"), item_loc.child("get"))
+            get, get_loc = self.ws.deref(*item.operations["get"])
         except PutlintError:
             return None
         responses = get.get("responses") if isinstance(get, dict) else None
@@ -264,9 +349,8 @@ class ApiView:
                                   resolved.child("content", media_type, "schema"),
                                   body.get("required") is True, body_loc)
 
-    def _swagger_bodies(self, node: dict, item: dict, item_loc: Loc,
-                        loc: Loc) -> Iterator[RequestBody]:
-        params = self._parameters(node, item, item_loc, loc)
+    def _swagger_bodies(self, node: dict, item: PathItem, loc: Loc) -> Iterator[RequestBody]:
+        params = self._parameters(node, item, loc)
         consumes = node.get("consumes", self.ws.root.data.get("consumes")) or ["application/json"]
         if not isinstance(consumes, list):
             consumes = ["application/json"]
@@ -290,12 +374,12 @@ class ApiView:
         parent, _, last = path.rpartition("/")
         if not (last.startswith("{") and last.endswith("}")):
             return None
-        item = (self.ws.root.data.get("paths") or {}).get(parent)
-        return parent if isinstance(item, dict) and isinstance(item.get("post"), dict) else None
+        return parent if any(i.path == parent and "post" in i.methods for i in self.items()) \
+            else None
 
-    def _path_params(self, node: dict, item: dict, item_loc: Loc, loc: Loc) -> dict[str, Any]:
+    def _path_params(self, node: dict, item: PathItem, loc: Loc) -> dict[str, Any]:
         try:
-            params = self._parameters(node, item, item_loc, loc)
+            params = self._parameters(node, item, loc)
         except PutlintError:  # for 3.x only live tests read parameters; 2.0 bodies report it
             return {}
         return {str(p.get("name")): self._param_schema(p, ploc) for p, ploc in params
@@ -310,18 +394,16 @@ class ApiView:
         except PutlintError:  # a broken $ref here is reported where it matters, not here
             return {}
 
-    def _parameters(self, node: dict, item: dict, item_loc: Loc,
-                    loc: Loc) -> list[tuple[dict, Loc]]:
+    def _parameters(self, node: dict, item: PathItem, loc: Loc) -> list[tuple[dict, Loc]]:
         """Path-level and operation-level parameters, resolved; the operation's win."""
         merged: dict[tuple[str, str], tuple[dict, Loc]] = {}
-        for params, base in ((item.get("parameters"), item_loc.child("parameters")),
-                             (node.get("parameters"), loc.child("parameters"))):
-            if not isinstance(params, list):
-                continue
-            for i, raw in enumerate(params):
-                param, param_loc = self.ws.deref(raw, base.child(i))
-                if isinstance(param, dict):
-                    merged[(str(param.get("in")), str(param.get("name")))] = (param, param_loc)
+        own = node.get("parameters")
+        own_params = [(raw, loc.child("parameters", i)) for i, raw in enumerate(own)] \
+            if isinstance(own, list) else []
+        for raw, where in [*item.parameters, *own_params]:
+            param, param_loc = self.ws.deref(raw, where)
+            if isinstance(param, dict):
+                merged[(str(param.get("in")), str(param.get("name")))] = (param, param_loc)
         return list(merged.values())
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from linter.errors import PutlintError
-from linter.model import METHODS, Scope
+from linter.model import Scope, path_items
 from linter.refs import Loc, Workspace
 
 Key = tuple[str, tuple[str, ...]]
@@ -67,28 +67,23 @@ class Reach:
 
     def _operations(self) -> list[tuple[str, str, dict, Loc]]:
         out = []
-        root = Loc(self.ws.root, ())
-        paths = self.ws.root.data.get("paths") if isinstance(self.ws.root.data, dict) else None
-        for path, item in (paths.items() if isinstance(paths, dict) else ()):
-            try:
-                item, item_loc = self.ws.deref(item, root.child("paths", str(path)))
-            except PutlintError:
-                continue
-            if not isinstance(item, dict):
-                continue
-            for method in METHODS:
-                if isinstance(item.get(method), dict):
-                    try:
-                        node, loc = self.ws.deref(item[method], item_loc.child(method))
-                    except PutlintError:
-                        continue
-                    if isinstance(node, dict):
-                        out.append((f"{method.upper()} {path}", method, node, loc))
-            if "parameters" in item:  # path-level parameters are every method's request
-                for method in METHODS:
-                    if isinstance(item.get(method), dict):
-                        out.append((f"{method.upper()} {path}", method,
-                                    {"parameters": item["parameters"]}, item_loc))
+        for item in path_items(self.ws):  # `paths` and `x-ms-paths`, `$ref` siblings merged
+            for method, (raw, where) in item.operations.items():
+                try:
+                    node, loc = self.ws.deref(raw, where)
+                except PutlintError:
+                    continue
+                if isinstance(node, dict):
+                    out.append((f"{method.upper()} {item.path}", method, node, loc))
+            # path-level parameters (of the item and of its `$ref`'d one): every method's
+            lists: dict[tuple[str, tuple[str, ...]], tuple[Loc, list[Any]]] = {}
+            for raw, where in item.parameters:
+                parent = Loc(where.doc, where.pointer[:-2])
+                lists.setdefault(parent.key, (parent, []))[1].append(raw)
+            for parent, params in lists.values():
+                for method in sorted(item.methods):
+                    out.append((f"{method.upper()} {item.path}", method,
+                                {"parameters": params}, parent))
         return out
 
     def _closure(self, loc: Loc, value: Any) -> tuple[Loc, ...]:

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from linter.errors import PutlintError
-from linter.model import METHODS, path_template
+from linter.model import PathItem, path_items, path_template
 from linter.refs import Loc, Workspace
 from linter.suggest.schema import WRAPPERS
 
@@ -46,30 +46,21 @@ class SpecFacts:
 
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
-        data = ws.root.data.get("paths") if isinstance(ws.root.data, dict) else None
-        self.raw_paths: dict[str, Any] = data if isinstance(data, dict) else {}
-        self.paths = [str(p) for p in self.raw_paths]
+        items = list(path_items(ws))  # `paths` and `x-ms-paths`, `$ref` siblings merged
+        self.paths = [item.path for item in items]
         self.methods: dict[str, set[str]] = {}  # normalised path -> methods it has
         self.body_names: dict[str, set[str]] = {}  # normalised path -> names its writes carry
         self.get_properties: dict[str, set[str]] = {}
         self._nodes: dict[str, list[tuple[str, dict, Loc]]] = {}
         self._generic: frozenset[str] | None = None
-        for path, item in self.raw_paths.items():
-            self._read_item(str(path), item)
+        for item in items:
+            self._read_item(item)
 
-    def _read_item(self, path: str, item: Any) -> None:
-        key = norm(path)
-        try:
-            item, item_loc = self.ws.deref(item, Loc(self.ws.root, ("paths", path)))
-        except (PutlintError, RecursionError):
-            return
-        if not isinstance(item, dict):
-            return
-        for method in METHODS:
-            if method not in item:
-                continue
+    def _read_item(self, item: PathItem) -> None:
+        key = norm(item.path)
+        for method, (raw, where) in item.operations.items():
             try:
-                node, loc = self.ws.deref(item[method], item_loc.child(method))
+                node, loc = self.ws.deref(raw, where)
             except (PutlintError, RecursionError):
                 continue
             if isinstance(node, dict):
