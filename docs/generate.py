@@ -5,8 +5,10 @@
 
 Generated: the rule reference (one page per rule, from linter.registry.all_rules()), the
 configuration reference (linter.config.KEYS), the annotation and contract vocabulary
-(linter/vocab.py), and linter/urls.py (the project's URLs, from [project.urls] in
-pyproject.toml). tests/test_docs.py fails when any of them is out of date.
+(linter/vocab.py), linter/urls.py (the project's URLs, from [project.urls] in
+pyproject.toml), and docs/security.md, a copy of SECURITY.md (an include line would show as
+itself where the page is read on GitHub). tests/test_docs.py fails when any of them is out of
+date.
 """
 
 from __future__ import annotations
@@ -215,6 +217,15 @@ def vocabulary_page() -> str:
     return "\n".join(out)
 
 
+# -- docs/security.md ---------------------------------------------------------------------------
+
+def security_page() -> str:
+    """SECURITY.md as a page of the site; written out, not included, so that it reads on
+    GitHub too (its links are absolute, so they work from both folders)."""
+    return NOTICE.format(source="SECURITY.md") + (ROOT / "SECURITY.md").read_text(
+        encoding="utf-8")
+
+
 # -- all of it ----------------------------------------------------------------------------------
 
 GENERATORS: tuple[Callable[[], dict[str, str]], ...] = (
@@ -222,6 +233,7 @@ GENERATORS: tuple[Callable[[], dict[str, str]], ...] = (
     rule_pages,
     lambda: {"docs/reference/configuration.md": config_page()},
     lambda: {"docs/reference/annotations.md": vocabulary_page()},
+    lambda: {"docs/security.md": security_page()},
 )
 
 

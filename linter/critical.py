@@ -11,6 +11,12 @@ A dotted NAME means its path: the property it reaches may be shared (a step thro
 to a common schema), so the mark is kept only in bodies that reach the property through the
 named component and the named steps (`scopes`; analysis.critical_fields applies it). A
 pointer names a place, and marks it wherever a body reaches it.
+
+A pointer into `paths` is keyed by an API path, whose parameter names are spelling: it is
+resolved the way `diff` pairs operations, with parameter names ignored, so a pull request that
+renames `{id}` to `{certificate_id}` does not unhook the config (`respelt_paths` says so).
+`dotted_name` is the inverse of `targets` for a property of a component schema: the name that
+survives a renamed path or a moved endpoint, which `suggest --write-config` prefers.
 """
 
 from __future__ import annotations
@@ -21,8 +27,9 @@ from typing import Any, TypeVar
 
 from linter.errors import Place, PutlintError
 from linter.facts import Mark
+from linter.model import path_template
 from linter.refs import Loc, Workspace
-from linter.source import parse_pointer, printable
+from linter.source import Pointer, parse_pointer, pointer_text, printable
 from linter.vocab import CONTRACT_CHOICES, contract_attr
 
 
@@ -162,7 +169,10 @@ def scopes(ws: Workspace, version: str,
 def targets(ws: Workspace, version: str, name: str) -> list[Loc]:
     """Every property schema a NAME denotes (none for a name that matches nothing)."""
     if name.startswith("#"):
-        loc = Loc(ws.root, parse_pointer(name[1:]))
+        try:
+            loc = Loc(ws.root, _respelt(ws, parse_pointer(name[1:])))
+        except ValueError:
+            return []
         try:
             ws.get(loc)
         except LookupError:
@@ -191,6 +201,87 @@ def targets(ws: Workspace, version: str, name: str) -> list[Loc]:
         if not current:
             return []
     return current
+
+
+def _respelt(ws: Workspace, pointer: Pointer) -> Pointer:
+    """A pointer into `paths` with its API path as this spec spells it: the one path with the
+    same template (`/certificates/{id}` for `/certificates/{certificate_id}`) when the path as
+    written is not there. Two paths of one template leave the pointer as written."""
+    paths = ws.root.data.get("paths") if isinstance(ws.root.data, dict) else None
+    if len(pointer) < 2 or pointer[0] != "paths" or not isinstance(paths, dict) \
+            or pointer[1] in paths:
+        return pointer
+    template = path_template(pointer[1])
+    same = [str(p) for p in paths if path_template(str(p)) == template]
+    return ("paths", same[0], *pointer[2:]) if len(same) == 1 else pointer
+
+
+def respelt_paths(ws: Workspace, names: list[CriticalName] | list[Declined]
+                  ) -> list[PutlintError]:
+    """A warning for each pointer name whose API path this spec spells with other parameter
+    names: it still marks the field (paths match as operations do in `diff`), and the config
+    is easier to read in the spec's own spelling (or as `Schema.field`)."""
+    out = []
+    for name in names:
+        if not name.name.startswith("#/paths/"):
+            continue
+        try:
+            written = parse_pointer(name.name[1:])
+        except ValueError:
+            continue
+        found = _respelt(ws, written)
+        if found == written:
+            continue
+        try:
+            ws.get(Loc(ws.root, found))
+        except LookupError:
+            continue
+        out.append(PutlintError(
+            f"critical name '{printable(name.name)}' names the path '{printable(written[1])}', "
+            f"which {ws.root.display} spells '{printable(found[1])}': it marks the field "
+            "there (path-parameter names are ignored, as diff pairs operations); write it as "
+            f"'#{printable(pointer_text(found))}'", name.origin or Place("<command line>")))
+    return out
+
+
+CONTAINERS = {"2.0": ("definitions",)}  # 3.x: components/schemas
+
+
+def dotted_name(ws: Workspace, version: str, loc: Loc) -> str | None:
+    """`Schema.dotted.path` for the property schema at ``loc`` when it lives in a component
+    schema of the root (`#/components/schemas/Certificate/properties/snis` ->
+    `Certificate.snis`, through `allOf`/`oneOf`/`anyOf` branches), and that name denotes
+    exactly it; None otherwise (inline bodies, other files, `additionalProperties`...)."""
+    container = CONTAINERS.get(version, ("components", "schemas"))
+    pointer = loc.pointer
+    if loc.doc is not ws.root or len(pointer) < len(container) + 3 \
+            or pointer[:len(container)] != container:
+        return None
+    steps = [pointer[len(container)]]
+    rest = list(pointer[len(container) + 1:])
+    while rest:
+        key = rest.pop(0)
+        if key == "properties" and rest:
+            steps.append(rest.pop(0))
+        elif key in ("allOf", "oneOf", "anyOf") and rest and rest[0].isdigit():
+            rest.pop(0)
+        else:
+            return None
+    if pointer[-2] != "properties":
+        return None
+    name = ".".join(steps)
+    found = targets(ws, version, name)
+    return name if [t.key for t in found] == [loc.key] else None
+
+
+def name_steps(ws: Workspace, version: str, name: str) -> tuple[tuple[str, tuple[str, ...]],
+                                                               tuple[str, ...]] | None:
+    """The component key a dotted name starts at and its steps (what `scopes` keeps)."""
+    container = CONTAINERS.get(version, ("components", "schemas"))
+    found = _component(ws, container, name)
+    if found is None:
+        return None
+    return found[0].key, tuple(s.removesuffix("[]") for s in found[1])
 
 
 def _component(ws: Workspace, container: tuple[str, ...],

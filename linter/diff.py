@@ -6,6 +6,12 @@ change rules (PUT201-PUT206) read each pair. On top, every `check` finding of he
 does not have - keyed as baselines key findings, by rule, operation, media type and field - is
 reported, so an old unfixed finding never blocks an unrelated change and a new one always does.
 
+A critical name of the config that marked fields in base and matches nothing in head is PUT007
+as in `check`, unless head removed every operation it marked: deleting an endpoint is the pull
+request's intent and makes nothing more destructive, so the stale entry is then a warning that
+names the removed operations (`base_names`). Names are resolved in each version on its own,
+pointers into `paths` with parameter names ignored (critical.targets), as operations are paired.
+
 `--base-ref REV` reads base from git: the `$ref` root of each spec (the folder its `$ref`s may
 reach: `--root`, else the work tree's top) is exported at REV into a temporary directory.
 """
@@ -88,6 +94,30 @@ def left_scope(base: SpecReport, head: SpecReport) -> list[LeftScope]:
     return out
 
 
+BaseNames = dict[str, tuple[tuple[str, ...], bool]]  # RunFacts.of's `base`
+
+
+def base_names(base: SpecReport, head: SpecReport) -> BaseNames:
+    """For each critical name that marked a field in base: the operations it marked, and
+    whether head removed every one of them (no operation of head pairs with any)."""
+    in_head = {op_key(o.op.method, o.op.path) for o in head.operations}
+    out: BaseNames = {}
+    for name, ops in base.marked_operations.items():
+        labels = tuple(dict.fromkeys(op.label for op in ops))
+        out[name] = (labels, all(op_key(op.method, op.path) not in in_head for op in ops))
+    return out
+
+
+def _merged(many: list[BaseNames]) -> BaseNames:
+    """One run's view over its pairs: a name is removed when it is in every pair that had it."""
+    out: BaseNames = {}
+    for names in many:
+        for name, (labels, removed) in names.items():
+            had, was_removed = out.get(name, ((), True))
+            out[name] = (tuple(dict.fromkeys(had + labels)), was_removed and removed)
+    return out
+
+
 def diff_specs(base_path: Path | None, head_path: Path, options: Options,
                show_all: bool = False, base_label: str | None = None,
                base_root: Path | None = None) -> SpecResult:
@@ -95,6 +125,12 @@ def diff_specs(base_path: Path | None, head_path: Path, options: Options,
 
     ``base_root`` is the folder base's `$ref`s may reach when base was exported from git
     (the copy of head's root); two files given by hand each have their own root."""
+    return _diff_pair(base_path, head_path, options, show_all, base_label, base_root)[0]
+
+
+def _diff_pair(base_path: Path | None, head_path: Path, options: Options,
+               show_all: bool = False, base_label: str | None = None,
+               base_root: Path | None = None) -> tuple[SpecResult, BaseNames]:
     head = analyse(head_path, options)
     head_result = result_of(head, options)
     if base_path is None:
@@ -108,7 +144,8 @@ def diff_specs(base_path: Path | None, head_path: Path, options: Options,
                       head.real_files, head_result.operations,
                       critical_fields=head.critical_fields,
                       named_properties=head.named_properties, candidates=head.candidates,
-                      operation_ids=head.operation_ids, declined_names=head.declined_names)
+                      operation_ids=head.operation_ids, declined_names=head.declined_names
+                      ), base_names(base, head)
 
 
 def _in_base(error: PutlintError, label: str | None) -> PutlintError:
@@ -119,9 +156,10 @@ Pair = tuple  # (base or None, head, label or None[, base's $ref root])
 
 
 def run_diff(pairs: list[Pair], options: Options, show_all: bool = False) -> RunReport:
-    specs = [diff_specs(base, head, options, show_all, label, *rest)
-             for base, head, label, *rest in pairs]
-    return report_of(specs, options, command="diff")
+    done = [_diff_pair(base, head, options, show_all, label, *rest)
+            for base, head, label, *rest in pairs]
+    return report_of([spec for spec, _ in done], options, command="diff",
+                     base=_merged([names for _, names in done]))
 
 
 # -- base from git -----------------------------------------------------------------------------

@@ -137,11 +137,14 @@ def run(paths: list[Path], options: Options, searched: set[Path] | None = None,
     return report_of(specs, options)
 
 
-def report_of(specs: list[SpecResult], options: Options, command: str = "check") -> RunReport:
-    """A run's report from its specs' results: run-level rules, sorted findings."""
+def report_of(specs: list[SpecResult], options: Options, command: str = "check",
+              base: dict[str, tuple[tuple[str, ...], bool]] | None = None) -> RunReport:
+    """A run's report from its specs' results: run-level rules, sorted findings. ``base``:
+    what diff knows of the names base's specs marked (RunFacts.of)."""
     findings = [f for s in specs for f in s.findings]
     findings += Runner(options).findings(RunFacts.of(
-        options.critical, specs, options.upsert_operations, options.origin("upsert-operations")))
+        options.critical, specs, options.upsert_operations, options.origin("upsert-operations"),
+        base))
     findings.sort(key=lambda f: f.sort_key)
     errors = [e for s in specs for e in s.errors]
     warnings = [w for s in specs for w in s.warnings] + _stale_declines(specs, options)

@@ -331,6 +331,10 @@ class UnreachedName:
     # `PUT /certificates/{id} (#/components/requestBodies/cert-request)`: the in-scope request
     # bodies that have a property of the name's last step, which the user may have meant.
     candidates: tuple[str, ...] = ()
+    # `diff`: the operations of base it marked a field of, and whether head removed them all
+    # (the pull request deleted what the entry named: the entry is stale by intent)
+    in_base: tuple[str, ...] = ()
+    removed: bool = False
 
 
 @dataclass(frozen=True)
@@ -345,10 +349,12 @@ class RunFacts:
 
     @classmethod
     def of(cls, names: list[CriticalName], specs: list[Any],
-           upserts: frozenset[str] = frozenset(), upserts_origin: str = "") -> RunFacts:
+           upserts: frozenset[str] = frozenset(), upserts_origin: str = "",
+           base: dict[str, tuple[tuple[str, ...], bool]] | None = None) -> RunFacts:
         """The run's facts from its specs' results (anything with `reached_names`,
         `named_properties`, `candidates` and `operation_ids`, as SpecReport and SpecResult
-        have)."""
+        have). ``base`` (diff): for a name that marked fields in base, the operations, and
+        whether head removed every one of them."""
         known_ids = {i for s in specs for i in s.operation_ids}
         unknown = tuple(sorted(u for u in upserts if u not in known_ids)) if specs else ()
         reached = {n for s in specs for n in s.reached_names}
@@ -359,7 +365,9 @@ class RunFacts:
                 continue
             candidates = tuple(dict.fromkeys(
                 c for s in specs for c in s.candidates.get(name.name, ())))
-            unreached.append(UnreachedName(name, name.name in named, candidates))
+            in_base, removed = (base or {}).get(name.name, ((), False))
+            unreached.append(UnreachedName(name, name.name in named, candidates, in_base,
+                                           removed))
         return cls(tuple(unreached), unknown, Place(upserts_origin or "<command line>"))
 
     @property

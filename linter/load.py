@@ -14,7 +14,7 @@ from typing import Any
 from linter.analysis import field_facts
 from linter.bundle import Bundle, Bundler
 from linter.config import Options
-from linter.critical import CriticalName, conflicts, resolve_names, scopes
+from linter.critical import CriticalName, conflicts, resolve_names, respelt_paths, scopes
 from linter.errors import Place, PutlintError
 from linter.facts import FieldFacts, MediaFacts, OperationFacts
 from linter.model import ApiView, Operation, Scope
@@ -33,6 +33,9 @@ class SpecReport:
     errors: list[PutlintError] = field(default_factory=list)
     warnings: list[PutlintError] = field(default_factory=list)
     reached_names: set[str] = field(default_factory=set)  # names that marked a request body
+    # the operations each of them marked a field of (`diff`: a name whose operations a pull
+    # request removes is stale by the pull request's intent)
+    marked_operations: dict[str, list[Operation]] = field(default_factory=dict)
     named_properties: set[str] = field(default_factory=set)  # names that denote a property
     declined_names: set[str] = field(default_factory=set)  # `not-critical` names that do
     # For a name that denotes properties but reaches no body: the bodies the user may mean.
@@ -94,6 +97,7 @@ def _analyse(path: Path, options: Options, report: SpecReport, root_dir: Path | 
     declines = resolve_names(ws, api.version or "", options.not_critical)
     report.declined_names = {name.name for name in declines.values()}
     report.named_properties = {name.name for name in marks.values()}
+    report.warnings += respelt_paths(ws, options.critical) + respelt_paths(ws, options.not_critical)
     clashes = conflicts(marks, declines)
     if clashes:  # which of the two the user means is theirs to say: nothing is checked,
         report.errors.extend(clashes)  # and no name is said to reach nothing (PUT007)
@@ -206,6 +210,11 @@ def _compare_marks(report: SpecReport, bundler: Bundler,
     written in the spec reached none (each said once, where it is written)."""
     used = {id(f.field.mark_node) for fields in analysed for f in fields}
     report.reached_names = {name for node, name in bundler.named_nodes.items() if node in used}
+    for facts in report.operations:
+        for name in dict.fromkeys(bundler.named_nodes.get(id(f.field.mark_node))
+                                  for _, f in facts.fields()):
+            if name is not None:
+                report.marked_operations.setdefault(name, []).append(facts.op)
     used_places = {bundler.own_marks[node].key for node in used if node in bundler.own_marks}
     unused: dict[tuple[str, tuple[str, ...]], Loc] = {}
     for node, loc in bundler.own_marks.items():

@@ -47,12 +47,18 @@ class Loc:
         return f"{self.doc.display}#{pointer_text(self.pointer)}"
 
 
-def display_name(path: Path) -> str:
-    """How a file is named in messages: relative to the working directory when below it."""
+def display_name(path: Path | str) -> str:
+    """How a file is named in messages: relative to the working directory when below it,
+    else by its absolute path. A name that climbs out with `../` is neither clickable nor
+    placeable: SARIF resolves it against `%SRCROOT%`, which is this folder."""
+    absolute = os.path.abspath(path)
+    here = os.getcwd()
     try:
-        return os.path.relpath(path)
+        if os.path.commonpath([absolute, here]) == here:
+            return os.path.relpath(absolute, here)
     except ValueError:  # another drive on Windows
-        return str(path)
+        pass
+    return absolute
 
 
 class Workspace:

@@ -12,7 +12,18 @@ def check(facts: RunFacts) -> Iterator[Hit]:
     for unreached in facts.unreached:
         name = unreached.name
         where = "configured" if name.origin else "given with --critical"
-        if not unreached.names_a_property:
+        marked = ", ".join(unreached.in_base)
+        if unreached.removed:  # diff: the pull request deleted what it named, on purpose
+            yield Hit(f"critical name '{name.name}' ({where}) marked a field of {marked} in "
+                      "base, which this change removes: the entry names nothing now; remove "
+                      "it in this change (`putlint check` reports it as an error once merged)",
+                      None, place_override=facts.place_of(name), severity="warning")
+            continue
+        if unreached.in_base:  # diff: base has the property, head does not
+            message = (f"critical name '{name.name}' ({where}) marked a field of {marked} in "
+                       "base and matches no property of a PUT/upsert request body in head; "
+                       "fix the name or remove it")
+        elif not unreached.names_a_property:
             message = (f"critical name '{name.name}' ({where}) matches no schema property in "
                        "the checked specs; fix the name or remove it")
         else:
@@ -79,7 +90,14 @@ RULE = Rule(
         "bodies that have a field of that name. Every `upsert-operations` entry must name the "
         "operationId of an operation in the checked specs. A NAME is "
         "`Schema.dotted.path` or a JSON pointer such as "
-        "`#/components/schemas/Certificate/properties/snis`."),
+        "`#/components/schemas/Certificate/properties/snis`; a pointer into `paths` matches "
+        "its path with parameter names ignored, as `diff` pairs operations.\n\n"
+        "In `putlint diff` a name is resolved in base and in head: one that marked fields in "
+        "base and matches nothing in head is this error, except when the pull request removed "
+        "every operation it marked. Deleting an endpoint makes nothing more destructive and is "
+        "the change's intent, so the stale entry is then a warning naming the removed "
+        "operations; remove the entry in the same change, or `putlint check` reports it as "
+        "this error once merged."),
     why_bad=(
         "A misspelt or stale name protects nothing and says nothing: the gate looks closed "
         "while the field it was meant to guard goes unchecked."),

@@ -60,6 +60,7 @@ def test_the_generator_notices_a_changed_rule(tmp_path: Path, monkeypatch) -> No
     page = ROOT / "docs" / "reference" / "rules" / "PUT001.md"
     monkeypatch.setattr(module, "ROOT", tmp_path)
     (tmp_path / "pyproject.toml").write_text((ROOT / "pyproject.toml").read_text())
+    (tmp_path / "SECURITY.md").write_text((ROOT / "SECURITY.md").read_text())
     target = tmp_path / "docs" / "reference" / "rules"
     target.mkdir(parents=True)
     (target / "PUT001.md").write_text(page.read_text().replace("What it does", "What it did"))
@@ -186,3 +187,23 @@ def test_the_readme_is_short() -> None:
     """What putlint is, the incident, install, a tour, exit codes, links: everything else lives
     in the docs (issue #20: at most 12 KB)."""
     assert len((ROOT / "README.md").read_bytes()) <= 12 * 1024
+
+
+EXAMPLE = re.compile(r"<!-- example: (\S+) -->\n```\w*\n(.*?)```\n", re.S)
+
+
+def test_every_page_reads_on_github_as_on_the_site() -> None:
+    """The README says the pages read as well on GitHub: no page includes another file (an
+    `--8<--` line shows as itself there); a page that shows a file holds a copy, kept equal to
+    it here (docs/security.md is generated from SECURITY.md, test_generated_pages_are_current)."""
+    shown = 0
+    for page in sorted((ROOT / "docs").rglob("*.md")):
+        text = page.read_text(encoding="utf-8")
+        where = page.relative_to(ROOT)
+        assert not re.search(r"^\s*-{2}8<-{2}", text, re.M), f"{where}: an include line"
+        for match in EXAMPLE.finditer(text):
+            assert match.group(2) == (ROOT / match.group(1)).read_text(encoding="utf-8"), \
+                f"{where}: the copy of {match.group(1)} differs from the file"
+            shown += 1
+    assert shown >= 1
+    assert "## `putlint probe`" in (ROOT / "docs" / "security.md").read_text(encoding="utf-8")

@@ -181,8 +181,15 @@ def check_sarif(report: RunReport, text: str) -> None:
     assert len(results) == len(report.findings)
     for result in results:
         for location in result.get("locations", []) + result.get("relatedLocations", []):
-            uri = location["physicalLocation"]["artifactLocation"]["uri"]
-            assert _URI_REFERENCE.fullmatch(uri), uri  # no scheme: `:` never before a `/`
+            artifact = location["physicalLocation"]["artifactLocation"]
+            uri = artifact["uri"]
+            if "uriBaseId" in artifact:  # below the folder putlint ran in, relative to it
+                assert artifact["uriBaseId"] == "%SRCROOT%"
+                assert _URI_REFERENCE.fullmatch(uri), uri  # no scheme: `:` never before a `/`
+                assert ".." not in uri.split("/"), uri  # never climbing out of the root
+            else:  # elsewhere: an absolute file URI
+                assert uri.startswith("file:///"), uri
+                assert _URI_REFERENCE.fullmatch(uri[len("file://"):]), uri
     notes = data["runs"][0]["invocations"][0]["toolExecutionNotifications"]
     assert [n["message"]["text"] for n in notes] == [
         json_text(p.message) for p in [*report.errors, *report.warnings]]

@@ -11,6 +11,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from jsonschema import Draft7Validator
 from typer.testing import CliRunner
 
@@ -19,6 +21,7 @@ from linter.config import Options
 from linter.critical import CriticalName
 from linter.engine import report_of, result_of, run
 from linter.load import analyse
+from linter.refs import display_name
 from linter.reporters import RenderContext, format_names, get_renderer
 from tests.planting import planted_names
 from tests.test_corpus import CORPUS, corpus_roots
@@ -323,3 +326,59 @@ def test_formats_are_discovered_from_the_reporter_modules() -> None:
     assert len(declared) == len(formats()) == 6
     assert next(iter(formats())) == "text"
     assert {f.name for f in formats().values() if f.lists_operations} == {"junit", "markdown"}
+
+
+# -- files outside the folder putlint runs in (the trial's 3.3) --------------------------------
+
+SEGMENT = st.text(st.sampled_from("abc xyz-_.%#é"), min_size=1, max_size=6).filter(
+    lambda s: s not in (".", ".."))
+
+
+@settings(max_examples=100, deadline=None, derandomize=True)
+@given(up=st.integers(0, 3), segments=st.lists(SEGMENT, min_size=1, max_size=4))
+def test_a_file_is_named_relative_below_the_folder_and_absolute_elsewhere(
+        up: int, segments: list[str]) -> None:
+    here = Path.cwd()
+    given_path = Path(*([".."] * up), *segments)
+    shown = display_name(given_path)
+    assert os.path.abspath(shown) == os.path.abspath(given_path)  # the same file
+    if up == 0:
+        assert shown == str(given_path)
+    else:  # outside the folder (or the folder itself when `..` climbs back): absolute
+        inside = os.path.commonpath([os.path.abspath(given_path), here]) == str(here)
+        assert Path(shown).is_absolute() != inside and ".." not in Path(shown).parts
+    assert display_name(os.path.abspath(given_path)) == shown  # absolute in, same name out
+
+
+def _sarif_uris(data: dict) -> list[dict]:
+    return [loc["physicalLocation"]["artifactLocation"]
+            for result in data["runs"][0]["results"] for loc in result.get("locations", [])]
+
+
+def test_a_spec_outside_the_folder_is_shown_absolute_and_gets_a_file_uri_in_sarif(
+        tmp_path: Path) -> None:
+    """`putlint check /abs/spec.yaml` run elsewhere: `/abs/spec.yaml:56:9:` in text, and an
+    absolute `file://` URI without `uriBaseId` in SARIF, which the schema accepts."""
+    folder = tmp_path / "a folder"
+    folder.mkdir()
+    spec = folder / "cert #1.yaml"
+    shutil.copy(ROOT / "specs" / "konnect-certificates-2025-11-06.yaml", spec)
+    elsewhere = tmp_path / "run" / "here"
+    elsewhere.mkdir(parents=True)
+    text = subprocess.run([str(Path(sys.executable).parent / "putlint"), "check", str(spec)],
+                          capture_output=True, text=True, cwd=elsewhere, timeout=120)
+    assert text.stdout.startswith(f"{spec}:56:9: PUT001"), text.stdout
+    assert "../" not in text.stdout
+    sarif = subprocess.run([str(Path(sys.executable).parent / "putlint"), "check",
+                            str(spec), "-f", "sarif"],
+                           capture_output=True, text=True, cwd=elsewhere, timeout=120)
+    data = json.loads(sarif.stdout)
+    assert not list(_sarif_validator().iter_errors(data))
+    artifacts = _sarif_uris(data)
+    assert artifacts and all(a == {"uri": spec.as_uri()} for a in artifacts), artifacts
+    # run from the spec's folder: relative to %SRCROOT%, as before
+    inside = subprocess.run([str(Path(sys.executable).parent / "putlint"), "check",
+                             str(spec), "-f", "sarif"],
+                            capture_output=True, text=True, cwd=folder, timeout=120)
+    assert {json.dumps(a) for a in _sarif_uris(json.loads(inside.stdout))} == {json.dumps(
+        {"uri": "cert%20%231.yaml", "uriBaseId": "%SRCROOT%"})}

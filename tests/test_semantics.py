@@ -711,7 +711,7 @@ def test_suggest_writes_the_clear_the_description_states(tmp_path: Path) -> None
     assert entry["contract"] == {"on-empty": "clear"}
     invoke("suggest", spec, "--write-config", tmp_path / "putlint.yaml", cwd=tmp_path)
     config = __import__("yaml").safe_load((tmp_path / "putlint.yaml").read_text())
-    assert {"name": "#/components/schemas/Network/properties/subnets",
+    assert {"name": "Network.subnets",
             "on-empty": "clear"} in config["critical"]
     checked = invoke("check", spec, "-f", "json", cwd=tmp_path)
     rules = {f["rule"] for f in json.loads(checked.stdout)["findings"]}

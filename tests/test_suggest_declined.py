@@ -26,7 +26,8 @@ ARM = CORPUS / "azure-arm"
 WEBAPPS = ARM / "specification" / "web" / "resource-manager" / "Microsoft.Web" / "stable" / \
     "2021-01-15" / "WebApps.json"
 needs_webapps = pytest.mark.skipif(not WEBAPPS.is_file(), reason="../shared/corpus is not here")
-SNIS = "#/components/schemas/Certificate/properties/snis"
+SNIS = "Certificate.snis"  # suggest names a property of a component schema by its path
+SNIS_POINTER = "#/components/schemas/Certificate/properties/snis"
 
 
 
@@ -111,13 +112,13 @@ def test_a_declined_entry_survives_write_config_and_is_not_proposed_again(tmp_pa
 def test_the_declines_of_the_file_written_hold_when_the_run_reads_another(tmp_path: Path
                                                                          ) -> None:
     """--write-config into a file other than the config the run read (or none): the target's
-    declines hold too, under another spelling of the name (a component path)."""
+    declines hold too, under another spelling of the name (a pointer)."""
     target = tmp_path / "team.yaml"
-    target.write_text("not-critical:\n  - Certificate.snis\n", encoding="utf-8")
+    target.write_text(f'not-critical:\n  - "{SNIS_POINTER}"\n', encoding="utf-8")
     proc = putlint("suggest", str(UNANNOTATED), "--write-config", str(target), cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     data = yaml.safe_load(target.read_text(encoding="utf-8"))
-    assert data["not-critical"] == ["Certificate.snis"] and SNIS not in data["critical"]
+    assert data["not-critical"] == [SNIS_POINTER] and SNIS not in data["critical"]
     assert data["critical"] and SNIS not in proc.stdout + proc.stderr
 
 
@@ -249,7 +250,7 @@ def test_a_field_a_put_cannot_change_beside_its_ref_is_no_candidate(tmp_path: Pa
     path = arm_spec(tmp_path, beside)
     assert names_of(Options(profile=profile), path) == []
     writable = arm_spec(tmp_path, {"x-ms-mutability": ["create", "read", "update"]})
-    assert names_of(Options(profile=profile), writable) == ["#/definitions/Thing/properties/rules"]
+    assert names_of(Options(profile=profile), writable) == ["Thing.rules"]
 
 
 def test_the_same_words_in_the_ref_target_are_read_too(tmp_path: Path) -> None:

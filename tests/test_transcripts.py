@@ -65,6 +65,74 @@ def test_every_shown_command_is_a_transcript() -> None:
     assert len(transcripts()) >= 20
 
 
+DIRECTIVE = re.compile(r"^<!-- transcript(?::[^>]*)? -->$", re.M)
+FENCE = re.compile(r"(`{3,})text$")
+# What a placeholder left in place of real output looks like: `CONFIG_OUTPUT`, `TODO`.
+PLACEHOLDER = re.compile(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b|^\s*(?:TODO|TBD|FIXME|XXX)\b",
+                         re.M)
+
+
+def malformed(text: str) -> list[str]:
+    """What is wrong with each transcript of a page that BLOCK would not see or would run as
+    if it were right: a directive not followed by a ```text fence, a block whose closing
+    fence is not on a line of its own (glued to the last line, or missing), a placeholder
+    where output belongs. (line number: what)"""
+    lines = text.split("\n")
+    problems = []
+    for match in DIRECTIVE.finditer(text):
+        at = text.count("\n", 0, match.start()) + 1  # 1-based line of the directive
+        opening = FENCE.fullmatch(lines[at]) if at < len(lines) else None
+        if opening is None:
+            problems.append(f"{at}: the transcript comment is not followed by a ```text fence")
+            continue
+        fence, body = opening.group(1), []
+        for line in lines[at + 1:]:
+            if line == fence:
+                break
+            if line.rstrip().endswith(fence) and line.strip().strip("`"):
+                problems.append(f"{at}: a fence glued to '{line[:40]}': it must close on a "
+                                "line of its own")
+                break
+            body.append(line)
+        else:
+            problems.append(f"{at}: the block is never closed by {fence} on a line of its own")
+        hit = PLACEHOLDER.search("\n".join(body))
+        if hit:
+            problems.append(f"{at}: '{hit.group(0).strip()}' looks like a placeholder, not "
+                            "real output")
+    return problems
+
+
+def test_every_transcript_block_is_well_formed() -> None:
+    """Each `<!-- transcript -->` comment opens a block BLOCK runs: one whose fence does not
+    close on its own line would be skipped silently (docs/commands/config.md once showed the
+    literal `CONFIG_OUTPUT` that way), so such a block, and a placeholder, fail here."""
+    for page in pages():
+        text = page.read_text(encoding="utf-8")
+        where = page.relative_to(ROOT)
+        assert malformed(text) == [], f"{where}: {malformed(text)}"
+        assert len(DIRECTIVE.findall(text)) == len(BLOCK.findall(text)), where
+
+
+@pytest.mark.parametrize(("page", "problem"), [
+    ("<!-- transcript -->\n```text\n$ putlint config\nCONFIG_OUTPUT```\n\nmore\n",
+     "glued"),
+    ("<!-- transcript -->\n```text\n$ putlint config\nCONFIG_OUTPUT\n```\n", "placeholder"),
+    ("<!-- transcript -->\n```text\n$ putlint check x.yaml\nTODO\n```\n", "placeholder"),
+    ("<!-- transcript -->\n```text\n$ putlint check x.yaml\nno end\n", "never closed"),
+    ("<!-- transcript -->\n\n```text\n$ putlint check\n```\n", "not followed"),
+    ("<!-- transcript -->\n````text\n$ putlint x\n```text\ninner\n```\n````\n", None),
+    ("<!-- transcript: scratch a=b -->\n```text\n$ putlint config\nroot: specs\n```\n",
+     None),
+])
+def test_a_malformed_transcript_is_caught(page: str, problem: str | None) -> None:
+    found = malformed(page)
+    if problem is None:
+        assert found == []
+    else:
+        assert len(found) == 1 and problem in found[0], found
+
+
 def steps(block: str) -> list[tuple[str, str]]:
     parts = re.split(r"^\$ (.*)\n", block, flags=re.M)
     assert parts[0] == "", "a transcript starts with a $ line"

@@ -1,12 +1,16 @@
 """SARIF 2.1.0, as GitHub code scanning reads it.
 
-Locations are relative to the working directory (`%SRCROOT%`); fingerprints are built from what
+Locations are relative to the working directory (`%SRCROOT%`); a file outside it gets an
+absolute `file://` URI with no `uriBaseId` (SARIF 3.4.4: a base id goes only with a relative
+reference, and a `../` path would climb out of the root code scanning places files in);
+fingerprints are built from what
 a finding is about (rule, operation, media type, field), never from its line, so moving code
 around does not make GitHub see new alerts.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import PurePath
 from typing import Any
 from urllib.parse import quote
@@ -39,7 +43,8 @@ def render(report: RunReport, ctx: RenderContext | None = None) -> str:
         }},
         "columnKind": "unicodeCodePoints",
         "originalUriBaseIds": {"%SRCROOT%": {"description": {
-            "text": "The folder putlint ran in; result paths are relative to it."}}},
+            "text": "The folder putlint ran in; result paths are relative to it (a file "
+                    "outside it has an absolute file URI)."}}},
         "results": [_result(f, index) for f in report.findings],
         "invocations": [{
             "executionSuccessful": not report.errors,
@@ -76,8 +81,19 @@ def _uri(file: str) -> str:
     return quote(PurePath(file).as_posix().encode("utf-8", "surrogatepass"), safe="/")
 
 
+def _artifact(file: str) -> dict[str, Any]:
+    """A file below `%SRCROOT%` relative to it; any other by its absolute `file://` URI."""
+    path = PurePath(file)
+    if not path.is_absolute() and ".." not in path.parts:
+        return {"uri": _uri(file), "uriBaseId": "%SRCROOT%"}
+    absolute = PurePath(os.path.abspath(file)).as_posix()
+    if not absolute.startswith("/"):  # `C:/x` on Windows: file:///C:/x
+        absolute = "/" + absolute
+    return {"uri": "file://" + quote(absolute.encode("utf-8", "surrogatepass"), safe="/:")}
+
+
 def _location(file: str, line: int, column: int) -> dict[str, Any]:
-    physical: dict[str, Any] = {"artifactLocation": {"uri": _uri(file), "uriBaseId": "%SRCROOT%"}}
+    physical: dict[str, Any] = {"artifactLocation": _artifact(file)}
     if line:
         physical["region"] = {"startLine": line, "startColumn": max(column, 1)}
     return {"physicalLocation": physical}

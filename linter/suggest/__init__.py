@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from linter.bundle import Bundle
+from linter.bundle import Bundle, closure
 from linter.config import Options
-from linter.critical import stale_declines
+from linter.critical import dotted_name, name_steps, stale_declines
 from linter.errors import PutlintError
 from linter.load import analyse
-from linter.model import Operation, path_template
+from linter.model import Operation, path_template, spec_version
 from linter.profiles import PROFILES
 from linter.refs import Loc, Workspace, display_name
 from linter.search import ITEMS
@@ -33,6 +33,7 @@ from linter.suggest.facts import SpecFacts, segments, spellings
 from linter.suggest.schema import (
     SCIM_SERVER_MANAGED,
     decided,
+    entry_at,
     kind_of,
     own_path,
     properties,
@@ -155,13 +156,40 @@ def child_collection(op_path: str, name: str, paths: list[str] | tuple[str, ...]
     return None
 
 
-def config_name(loc: Loc, ws: Workspace) -> str:
-    """The `critical:` entry that marks the property at `loc`."""
+def config_name(loc: Loc, ws: Workspace, version: str = "", bundle: Bundle | None = None,
+                path: tuple[str, ...] = ()) -> str:
+    """The `critical:` entry that marks the property at `loc`, the most stable there is.
+
+    `Schema.field` when the property lives in a component schema: it survives a renamed path
+    parameter, a moved or deleted endpoint, and reads as what it is. It must denote exactly
+    this property, and (a dotted name marks only bodies that reach it through the named
+    schema and steps) the body at `bundle` must reach it so at `path`. Otherwise a pointer:
+    into the root (`#/paths/...` for an inline body, which diff and check match with
+    path-parameter names ignored), or `file#/pointer` into another file.
+    """
+    dotted = dotted_name(ws, version, loc)
+    if dotted is not None and (bundle is None or _reached_as(bundle, path, ws, version, dotted)):
+        return dotted
     pointer = pointer_text(loc.pointer)
     if loc.doc is ws.root:
         return "#" + pointer
     relative = os.path.relpath(loc.doc.path, ws.root.path.parent)
     return f"{Path(relative).as_posix()}#{pointer}"
+
+
+def _reached_as(bundle: Bundle, path: tuple[str, ...], ws: Workspace, version: str,
+                name: str) -> bool:
+    """Does the body reach the field at `path` through the component a dotted name starts at,
+    then its steps (analysis' scope test, on suggest's paths)?"""
+    found = name_steps(ws, version, name)
+    if found is None:
+        return False
+    component, steps = found
+    if not steps or len(path) < len(steps) or path[-len(steps):] != steps:
+        return False
+    parent = entry_at(bundle.schema, path[:len(path) - len(steps)])
+    return any((loc := bundle.loc_of(part)) is not None and loc.key == component
+               for part in closure(parent, bundle.schema))
 
 
 def _chain(ws: Workspace, loc: Loc | None) -> Iterator[dict]:
@@ -254,6 +282,7 @@ def suggest_spec(path: Path, options: Options, root_dir: Path | None = None) -> 
     if ws is None:
         return SpecSuggestions([], report.errors, report.declined_names)
     facts = SpecFacts(ws)
+    version = spec_version(ws.root.data) or ""
     found: dict[str, Suggestion] = {}
     out = SpecSuggestions([], list(report.errors), report.declined_names)
     for op_facts in report.operations:
@@ -278,7 +307,7 @@ def suggest_spec(path: Path, options: Options, root_dir: Path | None = None) -> 
                                                 stated=merge.startswith(STATED)))
                 continue
             _collect(found, op, body.media_type, bundle, facts, ws, display_name(path),
-                     op_text or None)
+                     op_text or None, version)
         except PutlintError as exc:
             out.errors.append(exc)
         except RecursionError:  # nested too deeply to walk: no suggestion from this body
@@ -328,7 +357,8 @@ def _merge_copies(found: Iterable[Suggestion]) -> list[Suggestion]:
 
 
 def _collect(found: dict[str, Suggestion], op: Operation, media_type: str, bundle: Bundle,
-             facts: SpecFacts, ws: Workspace, spec: str, op_text: str | None) -> None:
+             facts: SpecFacts, ws: Workspace, spec: str, op_text: str | None,
+             version: str = "") -> None:
     schema = bundle.schema
     wrappers = wrappers_of(schema)
     walked = list(properties(schema, wrappers=wrappers))
@@ -355,7 +385,7 @@ def _collect(found: dict[str, Suggestion], op: Operation, media_type: str, bundl
                                 op_text=op_text, parent=parent)
         if not evidence:
             continue
-        name = config_name(loc, ws)
+        name = config_name(loc, ws, version, bundle, path)
         if name not in found:
             found[name] = Suggestion(spec, name, path, loc, media_type, names=[name],
                                      description=" ".join(text.split())[:300] if text else None,

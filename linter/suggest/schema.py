@@ -153,6 +153,16 @@ def required_names(node: Any, root: dict, depth: int = 0) -> set[str]:
     return names
 
 
+def entry_at(schema: dict, path: tuple[str, ...]) -> Any:
+    """The schema of the property at `path` (the body itself for `()`), None when absent."""
+    node: Any = schema
+    for step in path:
+        node = next((entry for name, entry, _ in _entries(node, schema) if name == step), None)
+        if node is None:
+            return None
+    return node
+
+
 def required(schema: dict, path: tuple[str, ...]) -> bool:
     """Must a body carry every step of the path?"""
     node: Any = schema
