@@ -257,7 +257,13 @@ def _emit(report, options: Options,  # type: ignore[no-untyped-def]
     for name, output in options.reports:
         if files_only and output is None:
             continue
-        text = get_renderer(name)(report, context)
+        try:
+            text = get_renderer(name)(report, context)
+        except MemoryError:  # a huge report under a memory limit: the other formats still go
+            failed.append(PutlintError(f"the {name} report needs more memory than this process "
+                                       "may use; nothing written",
+                                       Place(str(output) if output else "<stdout>")))
+            continue
         if output is None:
             _write_stdout(text, STDOUT_ESCAPES.get(name, "backslashreplace"))
             to_terminal, readable = True, readable or name == "text"
@@ -732,8 +738,8 @@ def main() -> None:
         where = f" in {Path(exc.__traceback__.tb_frame.f_code.co_filename).name}" \
             if exc.__traceback__ else ""
         message = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else ""
-        sys.stderr.write(printable(f"putlint: internal error ({type(exc).__name__}{where}): "
-                                   f"{message}") + "\n")
+        sys.stderr.write(printable(f"putlint: internal error ({type(exc).__name__}{where})"
+                                   + (f": {message}" if message else "")) + "\n")
         sys.exit(INTERNAL_ERROR)
 
 

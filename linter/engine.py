@@ -18,6 +18,7 @@ from linter.errors import Place, PutlintError
 from linter.facts import OperationFacts, RunFacts
 from linter.findings import FieldRow, OperationRow, RunReport, SpecResult
 from linter.load import MEMORY_EXHAUSTED, SpecReport, analyse
+from linter.refs import display_name
 from linter.runner import Runner
 
 
@@ -100,6 +101,7 @@ def _check_all(paths: list[Path], options: Options, jobs: int,
             results.append(check_spec(path, options))
         return results
     from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         # Largest files first, so that no big one starts last while the other worker idles
@@ -109,10 +111,33 @@ def _check_all(paths: list[Path], options: Options, jobs: int,
                    for path in sorted(paths, key=_size, reverse=True)}
         results = []
         for i, path in enumerate(paths):
-            results.append(futures[path].result())
+            try:
+                results.append(futures[path].result())
+            except BrokenProcessPool:
+                # A worker died (a Rust abort in yaml-rs past a memory limit, the OOM killer):
+                # every spec not yet done is checked again, each in a process of its own, so
+                # that only the one that kills its process is lost, as one input error.
+                results.append(_check_alone(path, options))
             if progress:
                 progress(i + 1, len(paths), results[-1].path)
         return results
+
+
+WORKER_DIED = ("checking this spec ended its process abruptly (out of memory, or killed); "
+               "the run's other specs were checked")
+
+
+def _check_alone(path: Path, options: Options) -> SpecResult:
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        with ProcessPoolExecutor(max_workers=1) as pool:
+            return pool.submit(check_spec, path, options).result()
+    except BrokenProcessPool:
+        shown = display_name(path)
+        return SpecResult(shown, [], [PutlintError(WORKER_DIED, Place(shown, 1, 1))], [], set(),
+                          [shown], [])
 
 
 def _size(path: Path) -> int:

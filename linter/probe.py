@@ -94,18 +94,29 @@ def check_base_url(url: str, allow_remote: bool) -> None:
         parts = None
     if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
         raise PutlintError("--base-url must be an http:// or https:// URL, not "
-                           f"'{Redactor(url_secrets(url)).text(url)}'", None)
+                           f"'{_without_userinfo(Redactor(url_secrets(url)).text(url))}'", None)
     if allow_remote:
         return
     host = parts.hostname
     if not is_loopback_host(host):  # decided on the text alone: no name is looked up
+        # `http://token#x@host`: the parser takes the credential for the host; any `@` it did
+        # not read as the end of the credentials means the "host" may be one
+        shown = host if "@" not in url or "@" in parts.netloc else \
+            "the host of --base-url (the URL has an '@' outside its credentials)"
         raise PutlintError(
-            f"refusing to probe {host}: probe writes to the API it tests, so it only talks to "
+            f"refusing to probe {shown}: probe writes to the API it tests, so it only talks to "
             "loopback (localhost, *.localhost, 127.0.0.0/8, ::1) unless --allow-remote says "
             "this host is a test environment", None)
 
 
 _TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+# Everything up to the last `@`: in a URL too malformed to parse (a password with a bare `#`,
+# `/` or `?`), no parser finds where the password ends, so all of it is masked.
+_USERINFO = re.compile(r"^((?:[A-Za-z][A-Za-z0-9+.-]*:)?//)?.*@", re.DOTALL)
+
+
+def _without_userinfo(url: str) -> str:
+    return _USERINFO.sub(lambda m: f"{m.group(1) or ''}***@", url)
 
 
 def parse_headers(values: Iterable[str]) -> dict[str, str]:

@@ -226,3 +226,33 @@ def test_console_script_usage_errors(args: list[str]) -> None:
 def test_text_says_when_example_search_decided() -> None:
     result = invoke("check", "tests/fixtures/PUT001/fail_if_then_else.yaml")
     assert "decided by example search (if, then)" in result.output
+
+
+def test_a_report_past_the_memory_limit_is_one_error_and_the_others_are_written(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """24,000 findings rendered as JSON under an address-space limit ran out of memory: that
+    format's file is not written (one line, exit 2); the other formats still are."""
+    import linter.reporters as reporters
+
+    real = reporters.get_renderer
+
+    def renderer(name: str):  # type: ignore[no-untyped-def]
+        if name != "json":
+            return real(name)
+
+        def out_of_memory(*_: object) -> str:
+            raise MemoryError
+
+        return out_of_memory
+
+    monkeypatch.setattr(reporters, "get_renderer", renderer)
+    spec = tmp_path / "api.yaml"
+    spec.write_text((SPECS / "konnect-certificates-2025-11-06.yaml").read_text())
+    result = runner.invoke(app, ["check", str(spec), "-f", "json", "-o", str(tmp_path / "r.json"),
+                                 "-f", "sarif", "-o", str(tmp_path / "r.sarif")])
+    assert result.exit_code == 2, result.output
+    assert not (tmp_path / "r.json").exists()
+    assert json.loads((tmp_path / "r.sarif").read_text())["runs"][0]["results"]
+    said = [line for line in result.output.splitlines() if ": error: " in line]
+    assert said == [f"{tmp_path / 'r.json'}: error: the json report needs more memory than this "
+                    "process may use; nothing written"], result.output

@@ -328,6 +328,39 @@ def test_jobs_capped_at_the_cpus_available(monkeypatch: pytest.MonkeyPatch,
     assert made == [2]
 
 
+def _dies_on_crash(path: Path, options: Options) -> Any:
+    """check_spec, except that a spec named crash*.yaml kills its process as a Rust abort in
+    yaml-rs past a memory limit does (no exception, no clean-up)."""
+    import os
+
+    from linter.engine import result_of
+
+    if path.name.startswith("crash"):
+        os._exit(134)
+    return result_of(analyse(path, options), options)
+
+
+def test_a_worker_that_dies_loses_only_its_own_spec(monkeypatch: pytest.MonkeyPatch,
+                                                    tmp_path: Path) -> None:
+    """With `jobs: 2` (from a pull request's config) a dead worker broke the whole pool: every
+    spec lost, exit 3. Now each spec not yet done is checked again in a process of its own:
+    only the one that kills its process is an input error; the others report as usual."""
+    from linter import engine
+
+    monkeypatch.setattr(engine, "check_spec", _dies_on_crash)  # inherited by forked workers
+    paths = []
+    for name in ("a.yaml", "crash.yaml", "b.yaml", "c.yaml"):
+        paths.append(tmp_path / name)
+        paths[-1].write_text(spec("{type: array, items: {type: string}}"), encoding="utf-8")
+    serial = engine.run([p for p in paths if p.name != "crash.yaml"], Options())
+    report = engine.run(paths, Options(), jobs=2)
+    assert [str(e) for e in report.errors] == [
+        f"{engine.display_name(paths[1])}:1:1: {engine.WORKER_DIED}"], report.errors
+    assert [(f.file, f.rule, f.line) for f in report.findings] == \
+        [(f.file, f.rule, f.line) for f in serial.findings]
+    assert report.findings and report.exit_code("error") == 2
+
+
 @given(jobs=st.integers(1, 10_000))
 def test_usable_jobs_never_past_the_affinity(jobs: int) -> None:
     import os

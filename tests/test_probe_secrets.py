@@ -140,6 +140,25 @@ def test_a_bad_base_url_is_refused_without_its_password() -> None:
     assert "pa55w0rd-s3cret" not in refused.value.message
 
 
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text("abcXYZ019#/?[]:@%!$", min_size=1, max_size=24),
+       st.sampled_from(["http", "https", "ftp", ""]),
+       st.sampled_from(["127.0.0.1:9/", "[::1/", "localhost:x/", "h/p"]))
+@example("Sup3rS3#cretPw", "http", "127.0.0.1:9/")
+def test_no_part_of_a_password_survives_a_url_too_malformed_to_parse(
+        password: str, scheme: str, rest: str) -> None:
+    """A password with a bare `#`, `/`, `?` or `@` defeats every URL parser: whatever the URL
+    is refused for, nothing before its last `@` is shown."""
+    url = f"{scheme + ':' if scheme else ''}//admin:{password}@{rest}"
+    try:
+        check_base_url(url, allow_remote=False)
+    except PutlintError as refused:
+        said = refused.message
+        shown = said.replace("127.0.0.0/8, ::1", "")  # the message's own list of loopbacks
+        assert password not in shown or len(password) < 3 or password in f"{rest} {scheme}", said
+        assert "admin" not in said, said
+
+
 class EchoingApi:
     """The reference API, echoing the request's credentials into every answer, in many
     encodings: the worst case for secrecy, since probe records answers as evidence."""
