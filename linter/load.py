@@ -143,8 +143,8 @@ def _analyse(path: Path, options: Options, report: SpecReport, root_dir: Path | 
         report.warnings.append(hint)
     _compare_marks(report, bundler, [fields for _, fields in cache.values()])
     report.warnings.extend(_unknown_suppressions(report.operations))
-    for name in options.critical:
-        if name.name in report.named_properties and name.name not in report.reached_names:
+    for name in options.critical:  # what a name that reached no body could have meant
+        if name.name not in report.reached_names:
             report.candidates[name.name] = _bodies_with(report.operations, name, ws.root)
     if validation is not None:
         report.errors.extend(validation())
@@ -254,6 +254,13 @@ def _name_of(loc: Loc, root: Document) -> str:
     """A location as a critical NAME: `#/pointer` in the root file, else `file#/pointer`
     relative to the root's folder."""
     pointer = "#" + pointer_text(loc.pointer)
+    steps = loc.pointer
+    component = (len(steps) == 5 and steps[:2] == ("components", "schemas")) or \
+        (len(steps) == 4 and steps[0] == "definitions")
+    if loc.doc is root and component:
+        schema, kind, field = steps[-3:]
+        if kind == "properties" and "." not in schema + field:  # the name users write
+            return f"{schema}.{field}"
     if loc.doc is root:
         return pointer
     return f"{os.path.relpath(loc.doc.path, root.path.parent)}{pointer}"

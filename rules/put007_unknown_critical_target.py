@@ -26,6 +26,9 @@ def check(facts: RunFacts) -> Iterator[Hit]:
         elif not unreached.names_a_property:
             message = (f"critical name '{name.name}' ({where}) matches no schema property in "
                        "the checked specs; fix the name or remove it")
+            if unreached.candidates:  # `variants` alone: the bodies that have such a field
+                message += "; PUT/upsert bodies with a field of that name: " + \
+                    "; ".join(unreached.candidates)
         else:
             message = (f"critical name '{name.name}' ({where}) names a property that no "
                        "PUT/upsert request body uses, so it protects nothing")

@@ -136,6 +136,24 @@ def test_a_name_of_a_schema_no_body_uses_is_put007_naming_the_body() -> None:
     assert any(f["field"] == "snis" for f in findings)
 
 
+@pytest.mark.parametrize("given", ["snis", "Certificate.sniss"])
+def test_a_name_that_denotes_nothing_is_put007_naming_a_field_that_fits(given: str) -> None:
+    """`--critical snis` (no schema) or a typo: the bodies with a field of that last name are
+    named with the exact name to give, and that name works."""
+    spec = ROOT / "specs" / "konnect-certificates-2025-11-06.yaml"
+    result = invoke("check", spec, "--critical", given)
+    line = next(x for x in result.output.splitlines() if "PUT007" in x)
+    assert "matches no schema property" in line
+    if given == "snis":
+        assert line.endswith(": Certificate.snis"), line
+        fixed = json.loads(invoke("check", spec, "--critical", "Certificate.snis",
+                                  "-f", "json").stdout)["findings"]
+        assert not [f for f in fixed if f["rule"] == "PUT007"]
+        assert any(f["field"] == "snis" for f in fixed)
+    else:  # no body has a field `sniss`: nothing to propose
+        assert "bodies with a field" not in line
+
+
 @pytest.mark.parametrize("command", ["check", "diff"])
 def test_put007_runs_in_every_command_that_takes_names(tmp_path: Path, command: str) -> None:
     spec = write(tmp_path, spec_text())
