@@ -38,6 +38,15 @@ class Finding:
         return (self.file, self.line, self.column, self.rule, op.get("path", ""),
                 op.get("method", ""), self.media_type or "", self.field or "", self.message)
 
+    @property
+    def example_note(self) -> str:
+        """How to read the example when the body is not JSON: the search works on the body's
+        data, which an XML or form body carries in its own syntax."""
+        media = self.media_type or ""
+        if not media or "json" in media or media == "*/*":
+            return ""
+        return f"its data as JSON; the API takes {media}"
+
     def to_dict(self) -> dict[str, Any]:
         out = {
             "rule": self.rule, "name": self.name, "severity": self.severity,

@@ -20,6 +20,7 @@ from linter.cli import app, use_color
 from linter.config import Options
 from linter.critical import CriticalName
 from linter.engine import report_of, result_of, run
+from linter.findings import Finding, RunReport
 from linter.load import analyse
 from linter.refs import display_name
 from linter.reporters import RenderContext, format_names, get_renderer
@@ -382,3 +383,20 @@ def test_a_spec_outside_the_folder_is_shown_absolute_and_gets_a_file_uri_in_sari
                             capture_output=True, text=True, cwd=folder, timeout=120)
     assert {json.dumps(a) for a in _sarif_uris(json.loads(inside.stdout))} == {json.dumps(
         {"uri": "cert%20%231.yaml", "uriBaseId": "%SRCROOT%"})}
+
+
+@pytest.mark.parametrize(("media", "noted"), [
+    ("application/json", False), ("application/merge-patch+json", False), ("*/*", False),
+    ("application/xml", True), ("application/x-www-form-urlencoded", True)])
+def test_an_example_of_a_body_that_is_not_json_says_how_to_read_it(media: str,
+                                                                   noted: bool) -> None:
+    """The search works on a body's data; an XML or form body writes it in its own syntax, so
+    the example shown as JSON says so (text and Markdown)."""
+    finding = Finding("PUT001", "critical-field-omittable", "error", "m", "api.yaml", 3, 4,
+                      None, {"method": "PUT", "path": "/c", "operation_id": None}, media, "snis",
+                      {}, True)
+    report = RunReport([], [finding], [], [])
+    text = get_renderer("text")(report, RenderContext(show_examples=True))
+    markdown = get_renderer("markdown")(report, RenderContext())
+    note = f"its data as JSON; the API takes {media}"
+    assert (note in text) == noted and (note in markdown) == noted, (text, markdown)

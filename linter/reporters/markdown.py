@@ -147,7 +147,8 @@ def _finding(f: Finding) -> list[str]:
                   ""]
     elif f.has_example:
         body = dumps(f.example, indent=2, sort_keys=True)
-        lines += ["A body this contract accepts:", "", *code_block(body, "json"), ""]
+        note = f" ({cell(f.example_note)})" if f.example_note else ""
+        lines += [f"A body this contract accepts{note}:", "", *code_block(body, "json"), ""]
     if rule is not None and rule.fix:
         lines += [f"**How to fix:** {rule.fix} (`putlint explain {f.rule}` shows an example.)",
                   ""]

@@ -24,8 +24,9 @@ def render(report: RunReport, ctx: RenderContext | None = None) -> str:
         lines.append(_line(finding, color))
         lines += ["    " + printable(line) for line in exchange_lines(finding)]
         if show_examples and finding.has_example and not finding.exchanges:
-            lines.append("    example body: " + printable(dumps(finding.example,
-                                                              sort_keys=True)))
+            note = f" ({finding.example_note})" if finding.example_note else ""
+            lines.append(f"    example body{printable(note)}: " +
+                         printable(dumps(finding.example, sort_keys=True)))
     for entry in report.stale:
         lines.append(printable("baseline: stale entry, nothing matches it any more: "
                                + describe_key(entry)))
