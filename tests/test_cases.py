@@ -157,7 +157,9 @@ def test_items_paths_change_the_first_element() -> None:
     path = ("certs", ITEMS, "snis")
     assert with_form(body, path, Form.ABSENT) == {"certs": [{}, {"snis": ["b"]}]}
     assert with_form(body, path, Form.EMPTY) == {"certs": [{"snis": []}, {"snis": ["b"]}]}
-    assert with_form({"n": 1}, ("n",), Form.EMPTY) is None  # only collections can be empty
+    assert with_form({"n": 1}, ("n",), Form.EMPTY) is None  # a number has no empty form
+    assert with_form({"n": True}, ("n",), Form.EMPTY) is None
+    assert with_form({"s": "a.com"}, ("s",), Form.EMPTY) == {"s": ""}  # a string's is ""
     assert body == {"certs": [{"snis": ["a"]}, {"snis": ["b"]}]}  # never changed in place
 
 
