@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from linter.bundle import closure
 from linter.facts import FieldFacts, OperationFacts, dotted
 from linter.rule import Hit, Rule, verdict_hit
 from linter.search import ITEMS
@@ -39,6 +40,10 @@ _FIXES = {"array": "minItems: 1", "object": "required properties or minPropertie
 
 
 def _empty_kind(field: FieldFacts, example: Any) -> str:
+    """What the example sends empty; without an example (an undecided verdict), what the
+    field's schema says it is."""
+    if example is None:
+        return _declared_kind(field)
     value = example
     for step in field.field.path:
         if step == ITEMS:
@@ -47,6 +52,19 @@ def _empty_kind(field: FieldFacts, example: Any) -> str:
             value = value.get(step)
     return "object" if isinstance(value, dict) else "string" if isinstance(value, str) \
         else "array"
+
+
+def _declared_kind(field: FieldFacts) -> str:
+    kinds: set[str] = set()
+    for part in closure(field.field.entries[-1], field.bundle.schema):
+        declared = part.get("type")
+        kinds.update([declared] if isinstance(declared, str) else
+                     [k for k in declared if isinstance(k, str)]
+                     if isinstance(declared, list) else [])
+    for kind in ("array", "object", "string"):
+        if kind in kinds:
+            return kind
+    return "array"
 
 
 RULE = Rule(

@@ -847,3 +847,12 @@ def test_a_critical_string_that_may_be_blank_is_put003(tmp_path: Path, schema: s
     (finding,) = found
     assert finding["rule"] == "PUT003" and finding["example"] == {"f": ""}
     assert finding["message"] == "critical field 'f' can be sent empty; add minLength: 1"
+
+
+def test_an_undecided_blank_string_still_asks_for_min_length(tmp_path: Path) -> None:
+    """A pattern RE2 cannot run leaves `""` undecided: reported, with the string's fix."""
+    (finding,) = _report(tmp_path, _strings(
+        "{type: string, pattern: '^(?!x).*$', x-critical: true}"))["findings"]
+    assert finding["rule"] == "PUT003" and "example" not in finding
+    assert finding["message"].startswith("critical field 'f' can be sent empty; add "
+                                         "minLength: 1 (no valid example body was found")
