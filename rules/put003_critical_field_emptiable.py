@@ -18,8 +18,11 @@ def check(facts: OperationFacts) -> Iterator[Hit]:
             continue
         step = field.empty_step()
         if step is None:
-            fix = _FIXES[_empty_kind(field, verdict.example)]
-            message = f"critical field '{field.path}' can be sent empty; add {fix}"
+            kind = _empty_kind(field, verdict.example)
+            message = f"critical field '{field.path}' can be sent empty; add {_FIXES[kind]}"
+            shown = _format_of(field) if kind == "string" else None
+            if shown is not None:  # why the format the author wrote is not enough
+                message += f" (format: {shown} is an annotation, it does not forbid \"\")"
             yield verdict_hit(message, facts.op, media, field, verdict)
             continue
         # an empty list above the field: every element, and the field in it, is gone; the
@@ -52,6 +55,13 @@ def _empty_kind(field: FieldFacts, example: Any) -> str:
             value = value.get(step)
     return "object" if isinstance(value, dict) else "string" if isinstance(value, str) \
         else "array"
+
+
+def _format_of(field: FieldFacts) -> str | None:
+    for part in closure(field.field.entries[-1], field.bundle.schema):
+        if isinstance(part.get("format"), str):
+            return str(part["format"])
+    return None
 
 
 def _declared_kind(field: FieldFacts) -> str:

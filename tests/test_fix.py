@@ -470,7 +470,7 @@ paths:
       responses: {'200': {description: ok}, '400': {description: bad}}
 """)
     (p,) = plan(analyse(path, Options()), Options())
-    assert p.finding.rule == "PUT003" and p.finding.message.endswith("add minLength: 1")
+    assert p.finding.rule == "PUT003" and "add minLength: 1 (format: uuid" in p.finding.message
     new = fixed(path)["api.yaml"]
     assert "format: uuid, x-critical: true, minLength: 1}" in new
     path.write_text(new)

@@ -828,8 +828,6 @@ paths:
 
 @pytest.mark.parametrize(("schema", "reported"), [
     ("{type: string, x-critical: true}", True),                      # trial 1.7
-    ("{type: string, format: hostname, x-critical: true}", True),    # format: an annotation
-    ("{type: string, format: uuid, x-critical: true}", True),
     ("{type: string, minLength: 1, x-critical: true}", False),
     ("{type: string, pattern: '^.+$', x-critical: true}", False),
     ("{type: string, pattern: '^[a-z,]*$', x-critical: true}", True),
@@ -856,3 +854,16 @@ def test_an_undecided_blank_string_still_asks_for_min_length(tmp_path: Path) -> 
     assert finding["rule"] == "PUT003" and "example" not in finding
     assert finding["message"].startswith("critical field 'f' can be sent empty; add "
                                          "minLength: 1 (no valid example body was found")
+
+
+@pytest.mark.parametrize("fmt", ["hostname", "uuid", "uri"])
+def test_a_format_does_not_forbid_a_blank_string_and_the_finding_says_why(
+        tmp_path: Path, fmt: str) -> None:
+    """`format` is an annotation in JSON Schema 2020-12 (how-it-decides.md): `""` passes."""
+    (finding,) = _report(tmp_path, _strings(
+        f"{{type: string, format: {fmt}, x-critical: true}}"))["findings"]
+    assert finding["rule"] == "PUT003" and finding["example"] == {"f": ""}
+    assert finding["message"] == (f"critical field 'f' can be sent empty; add minLength: 1 "
+                                  f"(format: {fmt} is an annotation, it does not forbid \"\")")
+    assert _report(tmp_path, _strings(
+        f"{{type: string, format: {fmt}, minLength: 1, x-critical: true}}"))["findings"] == []
