@@ -153,12 +153,13 @@ def with_form(body: Any, path: tuple[str, ...], form: Form) -> Any | None:
     """A copy of `body` with the field at `path` left out, nulled or emptied.
 
     An ITEMS step changes the first element. None when the form does not apply: the field is
-    not in the body, or "empty" asked of a value that is not a collection.
+    not in the body, or "empty" asked of a value that is neither a collection nor a string
+    (a string's empty is `""`, judged by `on-empty` as `[]` and `{}` are).
     """
     found, value = value_at(body, path)
     if not found or not path:
         return None
-    if form is Form.EMPTY and not isinstance(value, (list, dict)):
+    if form is Form.EMPTY and not isinstance(value, (list, dict, str)):
         return None
     variant = copy.deepcopy(body)
     parent = value_at(variant, path[:-1])[1]

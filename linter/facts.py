@@ -129,6 +129,19 @@ class FieldFacts:
             out.append(("critical mark (x-critical)", mark_loc.child("x-critical")))
         return tuple(out)
 
+    def empty_step(self) -> int | None:
+        """The path step (an array's `[]`) at which the emptiable example's list above the
+        field is `[]`, None when it is the field itself that is sent empty."""
+        value = self.emptiable.example
+        for i, step in enumerate(self.field.path[:-1]):
+            if step == ITEMS:
+                if value == []:
+                    return i
+                value = value[0] if isinstance(value, list) and value else None
+            elif isinstance(value, dict):
+                value = value.get(step)
+        return None
+
     def null_step(self) -> int | None:
         """Which step of the path the nullable example sets to null."""
         value = self.nullable.example

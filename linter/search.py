@@ -280,14 +280,14 @@ class Merged:
             patterns = atom.get("patternProperties")
             if isinstance(patterns, dict):
                 for pattern, sub in patterns.items():
-                    if self._matches(pattern, name):
+                    if self.matches(pattern, name):
                         out.append(sub)
                         matched = True
             if not matched and "additionalProperties" in atom:
                 out.append(atom["additionalProperties"])
         return out
 
-    def _matches(self, pattern: Any, name: str) -> bool:
+    def matches(self, pattern: Any, name: str) -> bool:
         if not isinstance(pattern, str):
             return False
         if self.ctx is not None:
@@ -442,6 +442,20 @@ def _at_target(merged: Merged, form: Form) -> Iterator[Any]:
             yield []
         if merged.allows("object") and not merged.required:
             yield {}
+        if _empty_string_allowed(merged):
+            yield ""
+
+
+def _empty_string_allowed(merged: Merged) -> bool:
+    """Can the value be `""`: a string without `minLength`, an enum that lists it, every
+    `pattern` matching it? (`format` is an annotation in 2020-12, as jsonschema reads it:
+    `format: hostname` does not forbid `""`; docs/how-it-decides.md.)"""
+    if not merged.allows("string") or (merged.size("minLength", True) or 0) > 0:
+        return False
+    if merged.enum is not None and "" not in [v for v in merged.enum if isinstance(v, str)]:
+        return False
+    regexes = [a["pattern"] for a in merged.atoms if isinstance(a.get("pattern"), str)]
+    return all(merged.matches(p, "") for p in regexes)
 
 
 def _array_towards(merged: Merged, goal: Goal, ctx: Context, depth: int) -> Iterator[Any]:
@@ -455,7 +469,12 @@ def _array_towards(merged: Merged, goal: Goal, ctx: Context, depth: int) -> Iter
             candidates(items, goal.rest(), ctx, depth + 1))
     else:
         elements = candidates(items, goal.rest(), ctx, depth + 1)
-    padding = max(0, (merged.size("minItems", True) or 0) - 1)
+    low = merged.size("minItems", True) or 0
+    # An empty list empties every field of its elements at once (`certificates: []` sends
+    # no `snis` at all): the EMPTY form of a field below it. Offered after the first body
+    # that empties the field itself, which is the more direct finding when both are valid.
+    empty = [[]] if goal.form is Form.EMPTY and low <= 0 else []
+    padding = max(0, low - 1)
     filler = list(itertools.islice(candidates(items, None, ctx, depth + 1, explore=False), 1)) \
         if padding else []
     if padding and not filler:
@@ -463,6 +482,9 @@ def _array_towards(merged: Merged, goal: Goal, ctx: Context, depth: int) -> Iter
     for element in itertools.islice(elements, VALUES_PER_SLOT):
         if ctx.spend() and ctx.build(1 + padding * (_weight(filler[0]) if filler else 0)):
             yield [element] + filler * int(padding)
+        if empty:
+            yield empty.pop()
+    yield from empty
 
 
 def _object_towards(merged: Merged, goal: Goal, ctx: Context, depth: int) -> Iterator[Any]:
@@ -888,13 +910,19 @@ class Verdict:
 
 
 def has_form(body: Any, path: tuple[str, ...], form: Form) -> bool:
-    """Does ``body`` leave out, null or empty the field at ``path``? (Independent of schemas.)"""
+    """Does ``body`` leave out, null or empty the field at ``path``? (Independent of schemas.)
+
+    Empty is `[]`, `{}` or `""` at the field, or `[]` at an array on its path: an empty
+    parent list sends the field in no element at all."""
     if not path:
         if form is Form.NULL:
             return body is None
-        return form is Form.EMPTY and isinstance(body, (list, dict)) and len(body) == 0
+        return form is Form.EMPTY and (body == "" or
+                                       (isinstance(body, (list, dict)) and len(body) == 0))
     step, rest = path[0], path[1:]
     if step == ITEMS:
+        if form is Form.EMPTY and body == []:  # an empty list on the path: no element has it
+            return True
         return isinstance(body, list) and any(
             (form is Form.NULL and e is None) or has_form(e, rest, form) for e in body)
     if not isinstance(body, dict):

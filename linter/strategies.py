@@ -80,7 +80,12 @@ def from_schema(schema: Any, depth: int = 0) -> st.SearchStrategy[Any]:
     if "const" in schema:
         return st.just(schema["const"])
     if isinstance(schema.get("enum"), list) and schema["enum"]:
-        return st.sampled_from(schema["enum"])
+        # a critical string's presence is `minLength: 1` beside the spec's enum (bodies.py):
+        # an enum that lists "" must not give it back as the "full" value
+        low = schema.get("minLength")
+        values = [v for v in schema["enum"] if not (
+            isinstance(v, str) and isinstance(low, int) and len(v) < low)]
+        return st.sampled_from(values) if values else st.nothing()
     types = schema.get("type", _guess_types(schema))
     types = [types] if isinstance(types, str) else [t for t in types if t in _TYPES]
     return st.one_of([_of_type(t, schema, depth) for t in types]) if types else st.nothing()

@@ -26,7 +26,7 @@ def at_least(severity: str, threshold: str) -> bool:
 ON_OMIT = ("reject", "preserve", "purge")  # what a PUT that omits the field does
 DEFAULT_ON_OMIT = "reject"
 ON_NULL = ("reject", "clear")  # what a PUT that sends the field as null does
-ON_EMPTY = ("reject", "clear")  # ... as [] or {}
+ON_EMPTY = ("reject", "clear")  # ... as [], {} or ""
 ON_SHRINK = ("replace", "reject", "keep")  # ... as a list or map shorter than the stored one
 PUT_SEMANTICS = ("replace", "merge")  # what a PUT does with the fields it leaves out
 DEFAULT_PUT_SEMANTICS = "replace"
@@ -50,8 +50,9 @@ CONTRACT_KEYS = (
                 "What a PUT that sends the field as `null` does: reject it, or `clear` the "
                 "field on purpose (a documented way to empty it: no PUT002)."),
     ContractKey("on-empty", ON_EMPTY, "reject",
-                "What a PUT that sends the field as `[]` or `{}` does: reject it, or `clear` "
-                "the field on purpose (no PUT003)."),
+                "What a PUT that sends the field empty (`[]`, `{}`, a string as `\"\"`), or "
+                "a list above it as `[]`, does: reject it, or `clear` the field on purpose "
+                "(no PUT003)."),
     ContractKey("on-shrink", ON_SHRINK, "replace",
                 "What a list or map shorter than the stored one does: `replace` it (members "
                 "not listed are removed), `reject` it (PUT005 then asks for a documented "

@@ -157,10 +157,50 @@ def test_items_paths_change_the_first_element() -> None:
     path = ("certs", ITEMS, "snis")
     assert with_form(body, path, Form.ABSENT) == {"certs": [{}, {"snis": ["b"]}]}
     assert with_form(body, path, Form.EMPTY) == {"certs": [{"snis": []}, {"snis": ["b"]}]}
-    assert with_form({"n": 1}, ("n",), Form.EMPTY) is None  # only collections can be empty
+    assert with_form({"n": 1}, ("n",), Form.EMPTY) is None  # a number has no empty form
+    assert with_form({"n": True}, ("n",), Form.EMPTY) is None
+    assert with_form({"s": "a.com"}, ("s",), Form.EMPTY) == {"s": ""}  # a string's is ""
     assert body == {"certs": [{"snis": ["a"]}, {"snis": ["b"]}]}  # never changed in place
 
 
 def test_unknown_operation_names_the_known_ones() -> None:
     with pytest.raises(PutlintError, match="known: upsert-certificate"):
         load_spec(FIXED).operation("nope")
+
+
+@pytest.mark.parametrize(("schema", "admitted"), [
+    ("{type: string, x-critical: true}", True),
+    ("{type: string, minLength: 1, x-critical: true}", False),
+])
+def test_probe_sends_a_blank_critical_string_as_its_empty_case(tmp_path: Path, schema: str,
+                                                               admitted: bool) -> None:
+    """A critical string's empty is `""` (judged by `on-empty`, as `[]` is): probe plans it."""
+    from linter.probe import plan
+
+    spec = tmp_path / "api.yaml"
+    spec.write_text(f"""openapi: 3.0.3
+info: {{title: t, version: '1'}}
+paths:
+  /things/{{id}}:
+    parameters: [{{name: id, in: path, required: true, schema: {{type: string}}}}]
+    get:
+      responses: {{'200': {{description: ok}}}}
+    put:
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [cert]
+              properties:
+                cert: {schema}
+      responses: {{'200': {{description: ok}}, '400': {{description: bad}}}}
+""", encoding="utf-8")
+    _, planned = plan(spec, Options(), [])
+    kinds = {p.case.kind: p.case for p in planned}
+    assert set(kinds) == {"absent", "null", "empty"}
+    empty = kinds["empty"]
+    assert empty.full["cert"] != "" and empty.variant == {**empty.full, "cert": ""}
+    assert empty.admitted is admitted
+    assert empty.describe().endswith("with empty cert")

@@ -315,8 +315,9 @@ def test_an_id_ref_to_a_schema_not_in_the_document_is_not_fetched(tmp_path: Path
 # -- discriminated unions ---------------------------------------------------------------------
 
 FIELD_KINDS = {  # the critical field's schema in a branch that declares it: (schema, null, empty)
-    "string": ({"type": "string"}, False, False),
-    "nullable": ({"type": "string", "nullable": True}, True, False),
+    "string": ({"type": "string"}, False, True),  # "" is a string's empty
+    "nonempty string": ({"type": "string", "minLength": 1}, False, False),
+    "nullable": ({"type": "string", "nullable": True, "minLength": 1}, True, False),
     "list": ({"type": "array", "items": {"type": "string"}}, False, True),
     "nonempty": ({"type": "array", "minItems": 1, "items": {"type": "string"}}, False, False),
 }

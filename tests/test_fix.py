@@ -521,3 +521,65 @@ def test_put005_reuse_in_swagger_2_and_by_use() -> None:
     del uses["paths"]
     assert bad_request_response(uses, "3.0.3") == {
         "$ref": "#/components/responses/ValidationError"}
+
+
+def test_put003_for_an_emptied_parent_list_writes_min_items_on_the_parent(
+        tmp_path: Path) -> None:
+    """Trial 1.3: `{"certificates": []}` drops every certificate's `snis`; the fix is the
+    parent's `minItems: 1`, written where the parent is."""
+    path = write(tmp_path, """\
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /bundles/{id}:
+    put:
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [certificates]
+              properties:
+                certificates:
+                  type: array
+                  items:
+                    type: object
+                    required: [snis]
+                    properties:
+                      snis: {type: array, minItems: 1, items: {type: string}, x-critical: true}
+      responses: {'200': {description: ok}, '400': {description: bad}}
+""")
+    (p,) = plan(analyse(path, Options()), Options())
+    assert p.finding.rule == "PUT003" and "parent 'certificates' empty" in p.finding.message
+    assert p.finding.line == 14  # `certificates:`, where minItems belongs
+    new = fixed(path)["api.yaml"]
+    assert "x-critical: true}\n                  minItems: 1\n      responses:" in new  # parent's
+    path.write_text(new)
+    assert rules_left(path) == []
+
+
+def test_put003_for_a_string_writes_min_length(tmp_path: Path) -> None:
+    path = write(tmp_path, """\
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /things/{id}:
+    put:
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [client_certificate_id]
+              properties:
+                client_certificate_id: {type: string, format: uuid, x-critical: true}
+      responses: {'200': {description: ok}, '400': {description: bad}}
+""")
+    (p,) = plan(analyse(path, Options()), Options())
+    assert p.finding.rule == "PUT003" and "add minLength: 1 (format: uuid" in p.finding.message
+    new = fixed(path)["api.yaml"]
+    assert "format: uuid, x-critical: true, minLength: 1}" in new
+    path.write_text(new)
+    assert rules_left(path) == []

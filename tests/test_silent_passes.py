@@ -757,3 +757,131 @@ def test_an_enum_of_long_lists_stays_within_the_cpu_bound(tmp_path: Path) -> Non
                           capture_output=True, text=True, preexec_fn=limit, timeout=120)
     assert proc.returncode == 1, proc.stderr[-500:]
     assert "PUT001" in proc.stdout
+
+
+# -- trial s5: a critical field that disappears through an emptied parent, or as "" ------------
+
+def _nested(certificates: str = "", items_extra: str = "") -> str:
+    """Trial 1.3: `snis` in the items of a required `certificates` list."""
+    return f"""openapi: 3.0.3
+info: {{title: t, version: '1'}}
+paths:
+  /bundles/{{id}}:
+    put:
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [certificates]
+              properties:
+                certificates:
+                  type: array
+{certificates}                  items:
+                    type: object
+{items_extra}                    required: [snis]
+                    properties:
+                      snis: {{type: array, minItems: 1, x-critical: true, items: {{type: string}}}}
+      responses:
+        '200': {{description: ok}}
+        '400': {{description: bad}}
+"""
+
+
+def _report(tmp_path: Path, text: str, *extra: str) -> dict:
+    result = invoke("check", write(tmp_path, text), "-f", "json", *extra)
+    assert result.exit_code in (0, 1), result.output
+    return json.loads(result.stdout)
+
+
+def test_a_required_list_that_may_be_empty_is_a_finding_that_names_it(tmp_path: Path) -> None:
+    (finding,) = _report(tmp_path, _nested())["findings"]
+    assert finding["rule"] == "PUT003"
+    assert finding["message"] == ("critical field 'certificates[].snis' can be wiped by sending "
+                                  "its parent 'certificates' empty; add minItems: 1 to "
+                                  "'certificates'")
+    assert finding["example"] == {"certificates": []}
+    assert finding["pointer"].endswith("/properties/certificates")
+    table = invoke("check", write(tmp_path, _nested()), "-f", "markdown").stdout
+    assert "✅ required" not in table and "❌ emptiable" in table
+
+
+def test_a_non_empty_parent_list_leaves_nothing_to_report(tmp_path: Path) -> None:
+    assert _report(tmp_path, _nested("                  minItems: 1\n"))["findings"] == []
+
+
+def test_a_null_element_of_the_parent_list_is_put002(tmp_path: Path) -> None:
+    found = _report(tmp_path, _nested("                  minItems: 1\n",
+                                      "                    nullable: true\n"))["findings"]
+    assert [(f["rule"], f["example"]) for f in found] == [("PUT002", {"certificates": [None]})]
+    assert "its parent 'certificates[]' as null" in found[0]["message"]
+
+
+def test_on_empty_clear_covers_an_emptied_parent_as_it_covers_the_field(tmp_path: Path) -> None:
+    text = _nested().replace("x-critical: true", "x-critical: {on-empty: clear}")
+    assert _report(tmp_path, text)["findings"] == []
+
+
+def _strings(field: str) -> str:
+    return f"""openapi: 3.0.3
+info: {{title: t, version: '1'}}
+paths:
+  /things/{{id}}:
+    put:
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [f]
+              properties:
+                f: {field}
+      responses:
+        '200': {{description: ok}}
+        '400': {{description: bad}}
+"""
+
+
+@pytest.mark.parametrize(("schema", "reported"), [
+    ("{type: string, x-critical: true}", True),                      # trial 1.7
+    ("{type: string, minLength: 1, x-critical: true}", False),
+    ("{type: string, pattern: '^.+$', x-critical: true}", False),
+    ("{type: string, pattern: '^[a-z,]*$', x-critical: true}", True),
+    ("{type: string, enum: [a, b], x-critical: true}", False),
+    ("{type: string, enum: ['', a], x-critical: true}", True),
+    ("{type: string, x-critical: {on-empty: clear}}", False),
+    ("{type: integer, x-critical: true}", False),
+])
+def test_a_critical_string_that_may_be_blank_is_put003(tmp_path: Path, schema: str,
+                                                       reported: bool) -> None:
+    found = _report(tmp_path, _strings(schema))["findings"]
+    if not reported:
+        assert found == []
+        return
+    (finding,) = found
+    assert finding["rule"] == "PUT003" and finding["example"] == {"f": ""}
+    assert finding["message"] == "critical field 'f' can be sent empty; add minLength: 1"
+
+
+def test_an_undecided_blank_string_still_asks_for_min_length(tmp_path: Path) -> None:
+    """A pattern RE2 cannot run leaves `""` undecided: reported, with the string's fix."""
+    (finding,) = _report(tmp_path, _strings(
+        "{type: string, pattern: '^(?!x).*$', x-critical: true}"))["findings"]
+    assert finding["rule"] == "PUT003" and "example" not in finding
+    assert finding["message"].startswith("critical field 'f' can be sent empty; add "
+                                         "minLength: 1 (no valid example body was found")
+
+
+@pytest.mark.parametrize("fmt", ["hostname", "uuid", "uri"])
+def test_a_format_does_not_forbid_a_blank_string_and_the_finding_says_why(
+        tmp_path: Path, fmt: str) -> None:
+    """`format` is an annotation in JSON Schema 2020-12 (how-it-decides.md): `""` passes."""
+    (finding,) = _report(tmp_path, _strings(
+        f"{{type: string, format: {fmt}, x-critical: true}}"))["findings"]
+    assert finding["rule"] == "PUT003" and finding["example"] == {"f": ""}
+    assert finding["message"] == (f"critical field 'f' can be sent empty; add minLength: 1 "
+                                  f"(format: {fmt} is an annotation, it does not forbid \"\")")
+    assert _report(tmp_path, _strings(
+        f"{{type: string, format: {fmt}, minLength: 1, x-critical: true}}"))["findings"] == []

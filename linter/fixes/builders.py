@@ -87,11 +87,16 @@ def put002(hit: Hit, facts: OperationFacts, ws: Workspace) -> list[Edit] | None:
 
 
 def put003(hit: Hit, facts: OperationFacts, ws: Workspace) -> list[Edit] | None:
-    """`minItems: 1` on an array, `minProperties: 1` on an object."""
+    """`minItems: 1` on an array (the emptied parent list's, when the finding names one),
+    `minProperties: 1` on an object, `minLength: 1` on a string."""
     field = _field(facts, hit)
     if field is None:
         return None
-    loc = field.bundle.loc_of(field.field.entries[-1])
+    step = field.empty_step()
+    if step == 0:  # the body itself is the list: no property to write it on
+        return None
+    entry = field.field.entries[-1 if step is None else step - 1]
+    loc = field.bundle.loc_of(entry) if entry is not None else None
     raw = _raw(loc) if loc is not None else None
     if not isinstance(raw, dict) or "$ref" in raw:
         return None
@@ -101,7 +106,9 @@ def put003(hit: Hit, facts: OperationFacts, ws: Workspace) -> list[Edit] | None:
         key = "minItems"
     elif "object" in kinds or "properties" in raw:
         key = "minProperties"
-    else:  # any type: `[]` and `{}` both pass; no one keyword fixes that
+    elif kinds == ["string"]:
+        key = "minLength"
+    else:  # any type: `[]`, `{}` and `""` all pass; no one keyword fixes that
         return None
     return [Edit(loc.doc.path, loc.pointer, SET_KEY, key, 1)]  # type: ignore[union-attr]
 
