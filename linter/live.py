@@ -43,6 +43,7 @@ MAX_JSON_EVIDENCE = 64 << 10  # a JSON answer longer than this is kept as cut te
 MAX_DEPTH = 64  # JSON nested deeper is kept as text: reports and comparisons recurse
 CLEANUP_TRIES = 10
 CLEANUP_PAUSE = 0.05  # seconds before the first retry of a failed DELETE, doubling, at most 1 s
+INTERRUPTED_SETTLE = 0.3  # seconds for a write cut short by Ctrl-C to land before a last look
 
 
 class Outcome(str, Enum):
@@ -625,12 +626,22 @@ class Runner:
         for attempt in range(tries):
             entry.state = State.DELETING
             gone = self._send(log, "DELETE", entry.url, cleanup=True)
+            if _gone(gone) and self.session.interrupted and self._came_back(entry, log):
+                # the write the interrupt cut short reached the server after the DELETE
+                gone = self._send(log, "DELETE", entry.url, cleanup=True)
             if _gone(gone):
                 entry.state = State.DELETED
                 return
             entry.state, entry.note = State.LEFT, f"DELETE: {_status(gone)}"
             if attempt + 1 < tries:
                 time.sleep(min(CLEANUP_PAUSE * 2 ** attempt, 1.0))
+
+    def _came_back(self, entry: Written, log: list[Exchange]) -> bool:
+        """After an interrupt, is the resource there again? A write in flight when Ctrl-C came
+        is still handled by the server, possibly after the clean-up's DELETE: looked at once
+        more, after a pause as long as a few exchanges."""
+        time.sleep(INTERRUPTED_SETTLE)
+        return _ok(self._send(log, "GET", entry.url, cleanup=True))
 
     def _put_back(self, entry: Written, log: list[Exchange]) -> None:
         if entry.original is None:

@@ -103,3 +103,34 @@ def test_a_second_interrupt_stops_the_clean_up_and_is_told_truthfully() -> None:
     assert "every resource it created was deleted" not in err
     assert "NOT confirmed deleted: /v2/control-planes/" in err
     assert "(interrupted during its DELETE)" in err
+
+
+@pytest.mark.parametrize("lands_late", [True, False])
+def test_a_write_that_lands_after_the_interrupted_clean_up_is_deleted_too(
+        monkeypatch: pytest.MonkeyPatch, lands_late: bool) -> None:
+    """Ctrl-C cut a PUT short, but the server still handles it, after the clean-up's DELETE:
+    the resource is back. After an interrupt the clean-up looks once more and deletes it
+    again; the ledger says deleted only when it is gone."""
+    import httpx
+
+    from linter import live
+
+    monkeypatch.setattr(live, "INTERRUPTED_SETTLE", 0.0)
+    store = {"present": True}
+    seen: list[str] = []
+
+    def server(request: httpx.Request) -> httpx.Response:
+        seen.append(request.method)
+        if request.method == "DELETE":
+            # the first DELETE is answered, then the cut-short PUT lands and stores it again
+            store["present"] = lands_late and seen.count("DELETE") == 1
+            return httpx.Response(204)
+        return httpx.Response(200 if store["present"] else 404, json={"id": "x"})
+
+    session = live.Session(httpx.Client(transport=httpx.MockTransport(server)))
+    session.interrupted = True
+    runner = live.Runner(session, op=None)  # type: ignore[arg-type]
+    entry = live.Written("http://127.0.0.1/things/x", live.State.CREATED)
+    runner._settle(entry, [])
+    assert entry.state is live.State.DELETED and not store["present"]
+    assert seen == (["DELETE", "GET", "DELETE"] if lands_late else ["DELETE", "GET"])
