@@ -168,6 +168,41 @@ def dense_flow(size: int) -> str:
     return spec("{type: string}", "x-l: [" + "{}, " * max(1, (size - 400) // 4) + "{}]\n")
 
 
+def _put_json(schema: dict, schemas: dict, version: str = "3.0.3") -> dict:
+    return {"openapi": version, "info": {"title": "t", "version": "1"},
+            "paths": {"/c": {"put": {"requestBody": {"required": True, "content": {
+                "application/json": {"schema": schema}}},
+                "responses": {"400": {"description": "bad"}}}}},
+            "components": {"schemas": schemas}}
+
+
+def discriminator_mapping(size: int) -> str:
+    """N mapping values onto one schema with a K-part `allOf` (a walk of the target per value
+    was N x K)."""
+    n = k = max(100, size // 37)
+    return json.dumps(_put_json({"$ref": "#/components/schemas/U"}, {
+        "U": {"oneOf": [{"$ref": "#/components/schemas/S"}, {"$ref": "#/components/schemas/T"}],
+              "discriminator": {"propertyName": "kind", "mapping": {
+                  f"k{i}": "#/components/schemas/S" for i in range(n)}}},
+        "S": {"type": "object", "allOf": [{} for _ in range(k)] + [{"properties": {
+            "name": {"type": "string", "x-critical": True}}}]},
+        "T": {"type": "object", "properties": {"kind": {"type": "string"}}}}),
+        separators=(",", ":"))
+
+
+def anchor_refs(size: int) -> str:
+    """OpenAPI 3.1: N `$ref: '#a'` inside an `$id` schema of K more nodes (a walk of the
+    resource per ref was N x K)."""
+    n = k = max(100, size // 27)
+    big = {"$id": "https://x/s", "type": "object",
+           "$defs": {"A": {"$anchor": "a", "type": "string"}},
+           "properties": {**{f"p{i}": {"$ref": "#a"} for i in range(n)},
+                          "snis": {"type": "array", "x-critical": True}},
+           "x-pad": [[0] for _ in range(k)]}
+    return json.dumps(_put_json({"$ref": "#/components/schemas/S"}, {"S": big}, "3.1.0"),
+                      separators=(",", ":"))
+
+
 @dataclass(frozen=True)
 class Hostile:
     name: str
@@ -206,4 +241,6 @@ GENERATORS = [
     Hostile("lone-surrogate", lone_surrogate, ".json", FINDINGS, "\\ud800"),
     Hostile("in-place-loop", in_place_loop, ".yaml", INPUT_ERROR, "$ref loop"),
     Hostile("dense-flow", dense_flow, ".yaml", FINDINGS),
+    Hostile("discriminator-mapping", discriminator_mapping, ".json", FINDINGS),
+    Hostile("anchor-refs", anchor_refs, ".json", FINDINGS),
 ]

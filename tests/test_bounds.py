@@ -1,0 +1,140 @@
+"""Work that grew with a product of two sizes of the spec, now bounded: one walk per
+discriminator target (not per mapping value), one `$anchor` index per `$id` resource (not per
+ref), and spec patterns whose RE2 program would make each match cost seconds refused."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from linter import discriminator, refs, schema_ids
+from linter.config import Options
+from linter.engine import run
+from tests.badinputs import write_file
+
+
+def findings(path: Path) -> set[tuple[str, str | None]]:
+    report = run([path], Options())
+    assert not report.errors, [str(e) for e in report.errors]
+    return {(f.rule, f.field) for f in report.findings}
+
+
+def _put(schema: dict, schemas: dict, version: str = "3.0.3") -> dict:
+    return {"openapi": version, "info": {"title": "t", "version": "1"},
+            "paths": {"/p/{id}": {"parameters": [{"name": "id", "in": "path", "required": True,
+                                                  "schema": {"type": "string"}}],
+                                  "put": {"requestBody": {"required": True, "content": {
+                                      "application/json": {"schema": schema}}},
+                                      "responses": {"200": {"description": "ok"},
+                                                    "400": {"description": "bad"}}}}},
+            "components": {"schemas": schemas}}
+
+
+# -- discriminator mappings ------------------------------------------------------------------
+
+
+def _union_spec(keys: int) -> dict:
+    """A union of A (critical `f`, required) and B (no `f`); ``keys`` mapping values onto A."""
+    mapping = {f"k{i}": "#/components/schemas/A" for i in range(keys)}
+    mapping["b"] = "#/components/schemas/B"
+    return _put({"$ref": "#/components/schemas/U"}, {
+        "U": {"oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}],
+              "discriminator": {"propertyName": "kind", "mapping": mapping}},
+        "A": {"type": "object", "required": ["kind", "f"], "allOf": [{} for _ in range(20)],
+              "properties": {"kind": {"type": "string"},
+                             "f": {"type": "string", "x-critical": True}}},
+        "B": {"type": "object", "required": ["kind"],
+              "properties": {"kind": {"type": "string", "enum": ["b"]}}}})
+
+
+def test_many_mapping_values_onto_one_schema_walk_it_once(tmp_path: Path,
+                                                          monkeypatch: Any) -> None:
+    calls: list[tuple] = []
+    original = discriminator.declares
+
+    def counted(*args: Any, **kwargs: Any) -> bool:
+        calls.append(args[:2])
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(discriminator, "declares", counted)
+    few = findings(write_file(tmp_path, "few.json", json.dumps(_union_spec(1))))
+    calls.clear()
+    many = findings(write_file(tmp_path, "many.json", json.dumps(_union_spec(500))))
+    assert many == few
+    assert 0 < len(calls) <= 2, len(calls)  # A and B, each once: not once per mapping value
+
+
+def test_a_union_walk_past_its_budget_prunes_nothing(tmp_path: Path, monkeypatch: Any) -> None:
+    """Within the budget, B's bodies (which have no `f`) are no witnesses: `f`, required in
+    A, is not PUT001. Past it, B is taken to declare `f` as well: its bodies count, PUT001 is
+    reported - more findings, never fewer (the conservative side)."""
+    path = write_file(tmp_path, "u.json", json.dumps(_union_spec(3)))
+    assert ("PUT001", "f") not in findings(path)
+    monkeypatch.setattr(discriminator, "MAX_STEPS", 5)
+    assert ("PUT001", "f") in findings(path)
+
+
+# -- `$anchor` under `$id` -----------------------------------------------------------------------
+
+
+def _old_anchor(data: Any, resource: tuple, name: str) -> tuple | None:
+    """The walk `anchor` made once per ref before the index (the reference answer)."""
+    node = data
+    for token in resource:
+        node = node[int(token)] if isinstance(node, list) else node[token]
+    stack: list[tuple[Any, tuple]] = [(node, resource)]
+    while stack:
+        node, pointer = stack.pop()
+        if isinstance(node, dict):
+            if node.get("$anchor") == name:
+                return pointer
+            stack.extend((v, (*pointer, str(k))) for k, v in node.items()
+                         if str(k) not in schema_ids._DATA)
+        elif isinstance(node, list):
+            stack.extend((v, (*pointer, str(i))) for i, v in enumerate(node))
+    return None
+
+
+NAMES = st.sampled_from(["a", "b", "c"])
+trees = st.recursive(
+    st.one_of(st.integers(0, 3), st.fixed_dictionaries({"$anchor": NAMES})),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.dictionaries(st.sampled_from(["p", "q", "$defs", "example", "items"]), inner,
+                        max_size=4),
+        st.builds(lambda name, rest: {"$anchor": name, **rest}, NAMES,
+                  st.dictionaries(st.sampled_from(["x", "y", "const"]), inner, max_size=3))),
+    max_leaves=25)
+
+
+@given(trees)
+@settings(max_examples=150, deadline=None, derandomize=True)
+def test_the_anchor_index_answers_what_one_walk_per_ref_answered(tree: Any) -> None:
+    index = schema_ids.anchors({"r": tree}, ("r",))
+    for name in ["a", "b", "c", "d"]:
+        assert index.get(name) == _old_anchor({"r": tree}, ("r",), name)
+        assert schema_ids.anchor({"r": tree}, ("r",), name) == index.get(name)
+
+
+def test_many_anchor_refs_index_their_resource_once(tmp_path: Path, monkeypatch: Any) -> None:
+    calls: list[tuple] = []
+    original = schema_ids.anchors
+
+    def counted(data: Any, resource: tuple, *rest: Any) -> dict:
+        calls.append(resource)
+        return original(data, resource, *rest)
+
+    monkeypatch.setattr(refs, "anchors", counted)
+    big = {"$id": "https://x/s", "type": "object",
+           "$defs": {"A": {"$anchor": "a", "type": "string", "x-critical": True},
+                     "B": {"$anchor": "b", "type": "integer"}},
+           "properties": {**{f"p{i}": {"$ref": "#a"} for i in range(200)},
+                          "n": {"$ref": "#b"}}}
+    found = findings(write_file(tmp_path, "anc.json", json.dumps(
+        _put({"$ref": "#/components/schemas/S"}, {"S": big}, version="3.1.0"))))
+    assert len(calls) == 1, calls
+    assert ("PUT001", "p0") in found and ("PUT001", "p199") in found
