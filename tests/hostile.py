@@ -203,6 +203,30 @@ def anchor_refs(size: int) -> str:
                       separators=(",", ":"))
 
 
+def _pattern_props(size: int, pattern: Callable[[int], str]) -> str:
+    count = max(10, size // 70)
+    props: dict = {f"p{i}": {"type": "string", "pattern": pattern(i)} for i in range(count)}
+    props["snis"] = {"type": "array", "x-critical": True}
+    return json.dumps(_put_json({"type": "object", "required": [f"p{i}" for i in range(count)],
+                                 "properties": props}, {}), separators=(",", ":"))
+
+
+def long_patterns(size: int) -> str:
+    """Required strings whose patterns are long programs (`.{999}` twice: 16,000 RE2
+    instructions, unanchored): each match against the example costs 10^7 steps and more."""
+    return _pattern_props(size, lambda i: ".{999}.{999}" + f"x{i}")
+
+
+def long_patterns_anchored(size: int) -> str:
+    """The same anchored (RE2 matches them fast): many programs kept at once."""
+    return _pattern_props(size, lambda i: "^.{999}.{990}" + f"x{i}$")
+
+
+def long_pattern(size: int) -> str:
+    """One `.{999}` x 30 pattern: a 240,000-instruction program; padded."""
+    return padded("{type: string, pattern: '" + ".{999}" * 30 + "x'}", size)
+
+
 @dataclass(frozen=True)
 class Hostile:
     name: str
@@ -243,4 +267,7 @@ GENERATORS = [
     Hostile("dense-flow", dense_flow, ".yaml", FINDINGS),
     Hostile("discriminator-mapping", discriminator_mapping, ".json", FINDINGS),
     Hostile("anchor-refs", anchor_refs, ".json", FINDINGS),
+    Hostile("long-pattern", long_pattern, ".yaml", FINDINGS, UNDECIDED),
+    Hostile("long-patterns", long_patterns, ".json", FINDINGS, UNDECIDED),
+    Hostile("long-patterns-anchored", long_patterns_anchored, ".json", FINDINGS, UNDECIDED),
 ]

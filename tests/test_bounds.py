@@ -11,7 +11,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from linter import discriminator, refs, schema_ids
+from linter import discriminator, patterns, refs, schema_ids
 from linter.config import Options
 from linter.engine import run
 from tests.badinputs import write_file
@@ -138,3 +138,74 @@ def test_many_anchor_refs_index_their_resource_once(tmp_path: Path, monkeypatch:
         _put({"$ref": "#/components/schemas/S"}, {"S": big}, version="3.1.0"))))
     assert len(calls) == 1, calls
     assert ("PUT001", "p0") in found and ("PUT001", "p199") in found
+
+
+# -- spec patterns: what one may cost --------------------------------------------------------
+
+
+def test_a_pattern_past_the_program_limit_is_unknown() -> None:
+    """`.{999}` x 30 (240,000 RE2 instructions; each match of its example took 0.24 s) and
+    `[^/]{1,1000}` twice (few atoms, 18,000 instructions): unknown, as look-arounds are. The
+    corpus's largest program and a plain `.{999}` run."""
+    patterns.new_spec()
+    for pattern in [".{999}" * 30 + "x", "[^/]{1,1000}[^/]{1,1000}", "(?:.{999}){20}"]:
+        assert patterns.compiled(pattern) is None, pattern
+        assert patterns.search(pattern, "a" * 5000) is None
+    for pattern in ["^BU[0-9a-fA-F]{32}(,BU[0-9a-fA-F]{32}){0,19}$", ".{999}x", "^a{1000}$"]:
+        program = patterns.compiled(pattern)
+        assert program is not None and program.programsize <= patterns.MAX_PROGRAM
+        assert patterns.search(pattern, "BU" + "0" * 32 + "a" * 1000 + "x") in (True, False)
+
+
+@given(st.lists(st.sampled_from(["a", ".", "[a-z]", "(?:ab|c)", r"\d"]), min_size=1,
+                max_size=4), st.lists(st.integers(1, 1000), min_size=1, max_size=4))
+@settings(max_examples=60, deadline=None, derandomize=True)
+def test_a_pattern_runs_only_if_its_program_is_within_the_limit(atoms: list[str],
+                                                                counts: list[int]) -> None:
+    """Against RE2's own count (with its default memory): a program within the limit runs,
+    one past it never does."""
+    import re2
+
+    pattern = "".join(f"{atom}{{{count}}}" for atom, count in zip(atoms, counts, strict=False))
+    options = re2.Options()
+    options.log_errors = False
+    try:
+        size = re2.compile(pattern, options).programsize
+    except re2.error:
+        size = None
+    patterns.new_spec()
+    program = patterns.compiled(pattern)
+    if size is None or size > patterns.MAX_PROGRAM:
+        assert program is None
+    else:
+        assert program is not None and program.programsize == size
+
+
+def test_each_match_is_charged_program_size_times_text_length() -> None:
+    patterns.new_spec()
+    pattern = ".{999}x"
+    program = patterns.compiled(pattern)
+    assert program is not None
+    before = patterns._Programs.cells_left
+    assert patterns.search(pattern, "a" * 3000) is False
+    assert before - patterns._Programs.cells_left == program.programsize * 3001
+    # A match the spec can no longer pay for is not run: unknown, until the next spec.
+    patterns._Programs.cells_left = program.programsize * 10
+    assert patterns.search(pattern, "a" * 3000) is None
+    assert patterns.search(pattern, "a" * 5) is False
+    patterns.new_spec()
+    assert patterns.search(pattern, "a" * 999 + "x") is True
+
+
+def test_the_program_cache_is_bounded_by_total_size() -> None:
+    """1,500 anchored `.{999}`-sized programs once stayed cached together (818 MiB)."""
+    patterns.new_spec()
+    for i in range(400):
+        pattern = f"^.{{999}}.{{900}}x{i}$"
+        assert patterns.compiled(pattern) is not None
+        assert patterns._Programs.weight <= patterns.CACHE_WEIGHT
+        if i % 100 == 0:
+            patterns.new_spec()
+    assert len(patterns._Programs.cache) <= patterns.CACHE_WEIGHT // patterns._ENTRY_WEIGHT
+    assert patterns._Programs.weight == sum(patterns._weight(p)
+                                            for p in patterns._Programs.cache.values())
