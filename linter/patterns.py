@@ -94,11 +94,13 @@ class _Programs:
     weight = 0
     cells_left = CELLS_PER_SPEC
     cells_used = 0  # in this process, for benchmarks
+    refusals = 0  # answers the budget left unknown (callers keep none of those)
 
     @classmethod
     def charge(cls, cells: int) -> bool:
         """Spend ``cells`` of the spec's RE2 budget; False (nothing spent) if over it."""
         if cells > cls.cells_left:
+            cls.refusals += 1
             return False
         cls.cells_left -= cells
         cls.cells_used += cells
@@ -129,6 +131,7 @@ def compiled(pattern: str) -> Any | None:
         _Programs.keep(pattern, None)
         return None
     if _Programs.cells_left <= 0:  # not cached: the next spec may afford it
+        _Programs.refusals += 1
         return None
     try:
         program = re2.compile(pattern, _OPTIONS)
@@ -149,6 +152,12 @@ def search(pattern: str, text: str) -> bool | None:
     if program is None or not _Programs.charge(program.programsize * (len(text) + 1)):
         return None
     return program.search(text) is not None
+
+
+def budget_refusals() -> int:
+    """How many answers the per-spec budget has left unknown in this process: a caller that
+    caches what it derives from patterns keeps nothing derived while this number moved."""
+    return _Programs.refusals
 
 
 def must_search(pattern: str, text: str) -> bool:

@@ -209,3 +209,15 @@ def test_the_program_cache_is_bounded_by_total_size() -> None:
     assert len(patterns._Programs.cache) <= patterns.CACHE_WEIGHT // patterns._ENTRY_WEIGHT
     assert patterns._Programs.weight == sum(patterns._weight(p)
                                             for p in patterns._Programs.cache.values())
+
+
+def test_an_example_the_budget_cut_short_is_not_kept_for_the_next_spec() -> None:
+    from linter import search
+
+    pattern = "^q.{998}z$"
+    patterns.new_spec()
+    patterns._Programs.cells_left = 10  # the spec has spent its RE2 budget
+    assert search._from_pattern(pattern) is None
+    patterns.new_spec()
+    text = search._from_pattern(pattern)
+    assert text is not None and patterns.search(pattern, text) is True
