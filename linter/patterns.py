@@ -15,7 +15,8 @@ PatternUnknown, and a verdict that needed it is "undecided". Never a guess, neve
 from __future__ import annotations
 
 import functools
-from typing import Any
+from collections import OrderedDict
+from typing import Any, ClassVar
 
 try:
     import re._parser as _regex_parser  # Python 3.11 and later
@@ -42,7 +43,7 @@ class PatternUnknown(Undecidable):
     """A spec pattern putlint cannot match in linear time: the answer is unknown."""
 
     reason = ("a pattern needs look-around, back-references or long counted repeats, "
-              "which putlint does not run")
+              "which putlint does not run")  # or a program past MAX_PROGRAM, or the budget
 
     def __init__(self, pattern: str) -> None:
         super().__init__(pattern)
@@ -56,32 +57,107 @@ class OutOfSteps(Undecidable):
     reason = "validating an example took more steps than putlint allows"
 
 
+# RE2's time per match is the text's length times its program's size (its NFA, when the DFA
+# gives up: ~1.4 ns per instruction per character measured), so one long program against a
+# long text is seconds (`.{999}` x 30: 240,000 instructions). The largest program of any
+# pattern in ../shared/corpus (4,187 files, 401 distinct patterns) has 1,398 instructions
+# (`^BU[0-9a-fA-F]{32}(,BU[0-9a-fA-F]{32}){0,19}$`); beyond this a pattern is unknown.
+MAX_PROGRAM = 16_000
+# RE2's memory per program (instructions and its DFA cache). RE2 gives a quarter of it to the
+# compiler, so past ~16,000 instructions a compile fails early; the rest bounds the DFA.
+MAX_MEM = 1 << 20
+# Compiled programs kept, weighed by their size plus a share for their DFA cache: at most
+# 100 programs, about 100 MiB in the worst case (1,500 programs once took 818 MiB).
+CACHE_WEIGHT = 400_000
+_ENTRY_WEIGHT = 4_000
+# Instructions x characters RE2 may run per spec (a compile is charged as _COMPILE_CELLS per
+# instruction): about 2 s at the measured worst rate.
+CELLS_PER_SPEC = 1_000_000_000  # the corpus, critical fields planted: at most 139,512
+_COMPILE_CELLS = 200
+
+
 def _options() -> Any:
     options = re2.Options()
     options.log_errors = False  # RE2 would print every refused pattern on stderr
+    options.max_mem = MAX_MEM
     return options
 
 
 _OPTIONS = _options()
 
 
-@functools.lru_cache(maxsize=2048)
+class _Programs:
+    """The compiled-program cache, least recently used first, bounded by total weight; and
+    what RE2 may still run for the spec being analysed (reset by ``new_spec``)."""
+
+    cache: ClassVar[OrderedDict[str, Any]] = OrderedDict()
+    weight = 0
+    cells_left = CELLS_PER_SPEC
+    cells_used = 0  # in this process, for benchmarks
+    refusals = 0  # answers the budget left unknown (callers keep none of those)
+
+    @classmethod
+    def charge(cls, cells: int) -> bool:
+        """Spend ``cells`` of the spec's RE2 budget; False (nothing spent) if over it."""
+        if cells > cls.cells_left:
+            cls.refusals += 1
+            return False
+        cls.cells_left -= cells
+        cls.cells_used += cells
+        return True
+
+    @classmethod
+    def keep(cls, pattern: str, program: Any | None) -> None:
+        cls.cache[pattern] = program
+        cls.weight += _weight(program)
+        while cls.weight > CACHE_WEIGHT and len(cls.cache) > 1:
+            _, dropped = cls.cache.popitem(last=False)
+            cls.weight -= _weight(dropped)
+
+
+def _weight(program: Any | None) -> int:
+    return _ENTRY_WEIGHT + (program.programsize if program is not None else 0)
+
+
 def compiled(pattern: str) -> Any | None:
-    """The RE2 program for a trusted pattern, else None (unknown)."""
-    if not isinstance(pattern, str) or len(pattern) > MAX_PATTERN or not _trusted(pattern):
+    """The RE2 program for a trusted pattern, else None (unknown: a pattern RE2 cannot run,
+    one whose program is over MAX_PROGRAM, or one the spec's budget cannot pay to compile)."""
+    if not isinstance(pattern, str):
+        return None
+    if pattern in _Programs.cache:
+        _Programs.cache.move_to_end(pattern)
+        return _Programs.cache[pattern]
+    if len(pattern) > MAX_PATTERN or not _trusted(pattern):
+        _Programs.keep(pattern, None)
+        return None
+    if _Programs.cells_left <= 0:  # not cached: the next spec may afford it
+        _Programs.refusals += 1
         return None
     try:
-        return re2.compile(pattern, _OPTIONS)
+        program = re2.compile(pattern, _OPTIONS)
     except Exception:  # re2.error, or a pattern too large for its memory budget
-        return None
+        program = None
+    if program is not None and program.programsize > MAX_PROGRAM:
+        program = None
+    # Charged after the fact: one compile overshoots by at most MAX_MEM's worth of program.
+    _Programs.cells_left -= _COMPILE_CELLS * (program.programsize if program else MAX_PROGRAM)
+    _Programs.keep(pattern, program)
+    return program
 
 
 def search(pattern: str, text: str) -> bool | None:
-    """Does ``pattern`` match somewhere in ``text``? None when that cannot be known."""
+    """Does ``pattern`` match somewhere in ``text``? None when that cannot be known: the
+    pattern is unknown, or the match would cost more than the spec has left."""
     program = compiled(pattern)
-    if program is None:
+    if program is None or not _Programs.charge(program.programsize * (len(text) + 1)):
         return None
     return program.search(text) is not None
+
+
+def budget_refusals() -> int:
+    """How many answers the per-spec budget has left unknown in this process: a caller that
+    caches what it derives from patterns keeps nothing derived while this number moved."""
+    return _Programs.refusals
 
 
 def must_search(pattern: str, text: str) -> bool:
@@ -104,7 +180,30 @@ def parsed(pattern: str) -> Any | None:
 
 def _trusted(pattern: str) -> bool:
     tree = parsed(pattern)
-    return tree is not None and _tree_ok(tree)
+    return tree is not None and _tree_ok(tree) and _expanded(tree) <= MAX_PROGRAM
+
+
+def _expanded(items: Any) -> int:
+    """The atoms of a pattern with its counted repeats written out, nested counts multiplied
+    (`(.{999}){2}` is 1,998): a floor on RE2's program size, had before compiling it. Stops
+    counting past MAX_PROGRAM."""
+    total = 0
+    stack = [(items, 1)]
+    while stack and total <= MAX_PROGRAM:
+        sub, times = stack.pop()
+        for op, arg in sub:
+            name = str(op)
+            if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+                low, high, inner = arg
+                count = low if high == _regex_parser.MAXREPEAT else high
+                stack.append((inner, times * max(1, min(count, MAX_PROGRAM + 1))))
+            elif name in ("SUBPATTERN", "ATOMIC_GROUP"):
+                stack.append((arg[-1], times))
+            elif name == "BRANCH":
+                stack.extend((branch, times) for branch in arg[1])
+            else:
+                total += times
+    return total
 
 
 def _tree_ok(items: Any) -> bool:
@@ -223,6 +322,7 @@ def _charged(keyword: Any) -> Any:
 
 def new_spec() -> None:
     _Meter.spec_left = STEPS_PER_SPEC
+    _Programs.cells_left = CELLS_PER_SPEC
 
 
 def checker(schema: Any, formats: bool = False, per_spec: bool = True) -> Any:

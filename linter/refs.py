@@ -11,7 +11,7 @@ from urllib.parse import unquote, urldefrag, urljoin
 
 from linter.errors import Place, PutlintError
 from linter.reading import parse, parse_text
-from linter.schema_ids import anchor, base_at, embedded
+from linter.schema_ids import anchors, base_at, embedded
 from linter.source import (
     Document,
     Pointer,
@@ -77,6 +77,7 @@ class Workspace:
         version = str(data.get("openapi", "")) if isinstance(data, dict) else ""
         self.ids_apply = version.startswith("3.") and not version.startswith("3.0")
         self._ids: dict[Path, dict[str, Pointer]] = {}
+        self._anchors: dict[tuple[Path, Pointer], dict[str, Pointer]] = {}
 
     @property
     def documents(self) -> list[Document]:
@@ -178,7 +179,10 @@ class Workspace:
             return None
         fragment = unquote(fragment)
         if fragment and not fragment.startswith("/"):  # `#name`: a `$anchor`
-            found = anchor(at.doc.data, resource, fragment)
+            index = self._anchors.get((at.doc.path, resource))
+            if index is None:  # one walk per `$id` resource, however many refs name it
+                index = self._anchors[(at.doc.path, resource)] = anchors(at.doc.data, resource)
+            found = index.get(fragment)
             if found is None:
                 raise PutlintError(f"$ref '{printable(ref)}' points at nothing: no $anchor "
                                    f"'{printable(fragment)}' in the schema {uri}", at.place())

@@ -69,21 +69,31 @@ def embedded(data: Any, doc_uri: str, limit: int = 1_000_000) -> dict[str, Point
     return found
 
 
-def anchor(data: Any, resource: Pointer, name: str, limit: int = 1_000_000) -> Pointer | None:
-    """The pointer of the schema with `$anchor: name` inside the resource at ``resource``."""
+def anchors(data: Any, resource: Pointer, limit: int = 1_000_000) -> dict[str, Pointer]:
+    """Every `$anchor` inside the resource at ``resource``: its name -> the pointer of the
+    first schema (in walk order) that declares it. One walk of at most ``limit`` nodes per
+    resource: callers keep the index, so N `$ref: '#name'` cost one walk, not N."""
     node = data
     for token in resource:
         node = node[int(token)] if isinstance(node, list) else node[token]
+    found: dict[str, Pointer] = {}
     stack: list[tuple[Any, Pointer]] = [(node, resource)]
     seen = 0
     while stack and seen < limit:
         node, pointer = stack.pop()
         seen += 1
         if isinstance(node, dict):
-            if node.get("$anchor") == name:
-                return pointer
+            name = node.get("$anchor")
+            if isinstance(name, str):
+                found.setdefault(name, pointer)
             stack.extend((v, (*pointer, str(k))) for k, v in node.items()
                          if str(k) not in _DATA)
         elif isinstance(node, list):
             stack.extend((v, (*pointer, str(i))) for i, v in enumerate(node))
-    return None
+    return found
+
+
+def anchor(data: Any, resource: Pointer, name: str, limit: int = 1_000_000) -> Pointer | None:
+    """The pointer of the schema with `$anchor: name` inside the resource at ``resource``
+    (one lookup; a caller resolving many refs keeps `anchors()` instead)."""
+    return anchors(data, resource, limit).get(name)

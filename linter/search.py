@@ -740,8 +740,16 @@ def _strings(merged: Merged, ctx: Context) -> Iterator[str]:
     ctx.incomplete = True  # no string found, which proves nothing
 
 
-@functools.lru_cache(maxsize=512)
 def _from_pattern(pattern: str) -> str | None:
+    refused = patterns.budget_refusals()
+    text = _example_of(pattern)
+    if patterns.budget_refusals() != refused:  # cut short by this spec's RE2 budget:
+        _example_of.cache_clear()  # the next spec may afford it (rare: hostile specs only)
+    return text
+
+
+@functools.lru_cache(maxsize=512)
+def _example_of(pattern: str) -> str | None:
     """A string matching a regex: the shortest one the regex's own parse tree spells out,
     else one from hypothesis.
 
@@ -752,9 +760,12 @@ def _from_pattern(pattern: str) -> str | None:
     """
     if patterns.compiled(pattern) is None:  # RE2 cannot run it: no example can be checked
         return None
+    refused = patterns.budget_refusals()
     text = _spelled(pattern)
     if text is not None and patterns.search(pattern, text):
         return text
+    if patterns.budget_refusals() != refused:  # no budget left to check another string
+        return None
     text = _from_hypothesis(pattern)
     return text if text is not None and patterns.search(pattern, text) else None
 

@@ -168,6 +168,65 @@ def dense_flow(size: int) -> str:
     return spec("{type: string}", "x-l: [" + "{}, " * max(1, (size - 400) // 4) + "{}]\n")
 
 
+def _put_json(schema: dict, schemas: dict, version: str = "3.0.3") -> dict:
+    return {"openapi": version, "info": {"title": "t", "version": "1"},
+            "paths": {"/c": {"put": {"requestBody": {"required": True, "content": {
+                "application/json": {"schema": schema}}},
+                "responses": {"400": {"description": "bad"}}}}},
+            "components": {"schemas": schemas}}
+
+
+def discriminator_mapping(size: int) -> str:
+    """N mapping values onto one schema with a K-part `allOf` (a walk of the target per value
+    was N x K)."""
+    n = k = max(100, size // 37)
+    return json.dumps(_put_json({"$ref": "#/components/schemas/U"}, {
+        "U": {"oneOf": [{"$ref": "#/components/schemas/S"}, {"$ref": "#/components/schemas/T"}],
+              "discriminator": {"propertyName": "kind", "mapping": {
+                  f"k{i}": "#/components/schemas/S" for i in range(n)}}},
+        "S": {"type": "object", "allOf": [{} for _ in range(k)] + [{"properties": {
+            "name": {"type": "string", "x-critical": True}}}]},
+        "T": {"type": "object", "properties": {"kind": {"type": "string"}}}}),
+        separators=(",", ":"))
+
+
+def anchor_refs(size: int) -> str:
+    """OpenAPI 3.1: N `$ref: '#a'` inside an `$id` schema of K more nodes (a walk of the
+    resource per ref was N x K)."""
+    n = k = max(100, size // 27)
+    big = {"$id": "https://x/s", "type": "object",
+           "$defs": {"A": {"$anchor": "a", "type": "string"}},
+           "properties": {**{f"p{i}": {"$ref": "#a"} for i in range(n)},
+                          "snis": {"type": "array", "x-critical": True}},
+           "x-pad": [[0] for _ in range(k)]}
+    return json.dumps(_put_json({"$ref": "#/components/schemas/S"}, {"S": big}, "3.1.0"),
+                      separators=(",", ":"))
+
+
+def _pattern_props(size: int, pattern: Callable[[int], str]) -> str:
+    count = max(10, size // 70)
+    props: dict = {f"p{i}": {"type": "string", "pattern": pattern(i)} for i in range(count)}
+    props["snis"] = {"type": "array", "x-critical": True}
+    return json.dumps(_put_json({"type": "object", "required": [f"p{i}" for i in range(count)],
+                                 "properties": props}, {}), separators=(",", ":"))
+
+
+def long_patterns(size: int) -> str:
+    """Required strings whose patterns are long programs (`.{999}` twice: 16,000 RE2
+    instructions, unanchored): each match against the example costs 10^7 steps and more."""
+    return _pattern_props(size, lambda i: ".{999}.{999}" + f"x{i}")
+
+
+def long_patterns_anchored(size: int) -> str:
+    """The same anchored (RE2 matches them fast): many programs kept at once."""
+    return _pattern_props(size, lambda i: "^.{999}.{990}" + f"x{i}$")
+
+
+def long_pattern(size: int) -> str:
+    """One `.{999}` x 30 pattern: a 240,000-instruction program; padded."""
+    return padded("{type: string, pattern: '" + ".{999}" * 30 + "x'}", size)
+
+
 @dataclass(frozen=True)
 class Hostile:
     name: str
@@ -206,4 +265,9 @@ GENERATORS = [
     Hostile("lone-surrogate", lone_surrogate, ".json", FINDINGS, "\\ud800"),
     Hostile("in-place-loop", in_place_loop, ".yaml", INPUT_ERROR, "$ref loop"),
     Hostile("dense-flow", dense_flow, ".yaml", FINDINGS),
+    Hostile("discriminator-mapping", discriminator_mapping, ".json", FINDINGS),
+    Hostile("anchor-refs", anchor_refs, ".json", FINDINGS),
+    Hostile("long-pattern", long_pattern, ".yaml", FINDINGS, UNDECIDED),
+    Hostile("long-patterns", long_patterns, ".json", FINDINGS, UNDECIDED),
+    Hostile("long-patterns-anchored", long_patterns_anchored, ".json", FINDINGS, UNDECIDED),
 ]
