@@ -691,7 +691,12 @@ def _unused_configs(files: list[Path], options: Options) -> list[PutlintError]:
     used = Path(options.config_file).resolve() if options.config_file else None
     out: dict[Path, PutlintError] = {}
     for folder in {f.resolve().parent for f in files}:
-        found = find_config(folder)
+        try:
+            found = find_config(folder)
+        except PutlintError as exc:  # a config linked out of its project: said, not read
+            out[Path(str(exc.place))] = PutlintError(f"this configuration was not used: "
+                                                     f"{exc.message}", exc.place)
+            continue
         if found is not None and found.resolve() != used and found.resolve() not in out:
             out[found.resolve()] = PutlintError(
                 f"this configuration was not used (configuration is found from the current "
