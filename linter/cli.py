@@ -549,10 +549,15 @@ def suggest(
             write_config.suffix.lower() == ".toml":
         _usage("--write-config writes YAML (putlint.yaml); add TOML entries by hand")
     options = _with_cli(_options(config), root=_root(root), profile=profile)
+    existing = None
     if write_config is not None and str(write_config) != "-":  # its declines hold too
-        from linter.suggest.writeconfig import with_declines_of
+        from linter.suggest.writeconfig import read_target, with_declines_of
 
-        options = with_declines_of(write_config, options)
+        try:  # read once, before the run: a file putlint refuses ends the command here
+            existing = read_target(write_config)
+            options = with_declines_of(write_config, existing, options)
+        except PutlintError as exc:
+            _input_error(exc)
     files, _, problems = _discover(paths, discover)
     run = find_suggestions(files, options, top, min_confidence)
     errors = [*problems, *run.errors]
@@ -585,7 +590,7 @@ def suggest(
     summary = _suggest_summary(run, len(files), top, min_confidence)
     typer.echo(summary, err=to_stdout or output_format == "json")
     if write_config is not None:
-        _write_suggestions(write_config, run.suggestions, run.merges)
+        _write_suggestions(write_config, existing, run.suggestions, run.merges)
     raise typer.Exit(2 if errors else 0)
 
 
@@ -608,8 +613,10 @@ def _suggest_summary(run: Any, specs: int, top: int, min_confidence: float) -> s
     return text
 
 
-def _write_suggestions(target: Path, suggestions: list, merges: list) -> None:
-    """Merge into the config file (or print it for `-`); the old file is untouched on error."""
+def _write_suggestions(target: Path, existing: str | None, suggestions: list,
+                       merges: list) -> None:
+    """Merge into the config file, whose text ``existing`` was read (writeconfig.read_target)
+    before the run (or print it for `-`); the old file is untouched on error."""
     from linter.atomic import write_atomic
     from linter.source import printable
     from linter.suggest.writeconfig import add_merges, merge
@@ -618,14 +625,6 @@ def _write_suggestions(target: Path, suggestions: list, merges: list) -> None:
         if str(target) == "-":
             typer.echo(add_merges(merge(None, suggestions)[0], merges)[0], nl=False)
             return
-        existing = None
-        if target.exists():
-            if not target.is_file():
-                raise PutlintError("cannot write: not a regular file", None)
-            try:
-                existing = target.read_text(encoding="utf-8")
-            except UnicodeDecodeError:
-                raise PutlintError("cannot add to it: not UTF-8 text", None) from None
         text, added = merge(existing, suggestions, str(target))
         text, merged = add_merges(text, merges, str(target))  # put-semantics: merge
         added = [*added, *merged]
@@ -698,7 +697,12 @@ def _unused_configs(files: list[Path], options: Options) -> list[PutlintError]:
     used = Path(options.config_file).resolve() if options.config_file else None
     out: dict[Path, PutlintError] = {}
     for folder in {f.resolve().parent for f in files}:
-        found = find_config(folder)
+        try:
+            found = find_config(folder)
+        except PutlintError as exc:  # a config linked out of its project: said, not read
+            out[Path(str(exc.place))] = PutlintError(f"this configuration was not used: "
+                                                     f"{exc.message}", exc.place)
+            continue
         if found is not None and found.resolve() != used and found.resolve() not in out:
             out[found.resolve()] = PutlintError(
                 f"this configuration was not used (configuration is found from the current "

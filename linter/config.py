@@ -19,7 +19,7 @@ from typing import Any
 from linter.critical import CriticalName, Declined
 from linter.errors import Place, PutlintError
 from linter.reading import parse
-from linter.refs import display_name, work_tree_top
+from linter.refs import display_name, linked_out, project_top, work_tree_top
 from linter.source import printable
 from linter.vocab import (
     CONTRACT_CHOICES,
@@ -395,15 +395,29 @@ def _shown(value: Any) -> Any:
 
 
 def find_config(start: Path) -> Path | None:
-    """The nearest putlint.yaml, or pyproject.toml with [tool.putlint], upward from ``start``."""
+    """The nearest putlint.yaml, or pyproject.toml with [tool.putlint], upward from ``start``.
+
+    A file found here came with the repository, so one that is a symlink (or lies in a
+    linked folder) leading out of its project (the git work tree holding its folder, else
+    that folder) is refused unread: PutlintError, nothing of it quoted. A config given with
+    --config is the pipeline's choice and may lie anywhere."""
     for folder in (start, *start.parents):
         for name in CONFIG_NAMES:
             if (folder / name).is_file():
-                return folder / name
+                return _not_linked_out(folder / name)
         pyproject = folder / "pyproject.toml"
-        if pyproject.is_file() and "[tool.putlint]" in _read_text(pyproject, errors="replace"):
+        if pyproject.is_file() and "[tool.putlint]" in _read_text(
+                _not_linked_out(pyproject), errors="replace"):
             return pyproject
     return None
+
+
+def _not_linked_out(path: Path) -> Path:
+    project = project_top(path.parent)
+    if linked_out(path, project):
+        raise PutlintError(f"a symlink that leads out of the project ({project}); not read "
+                           "(give the file with --config to use it)", Place(display_name(path)))
+    return path
 
 
 def load_config(path: Path | None) -> Options:

@@ -8,7 +8,7 @@ import stat
 from pathlib import Path
 
 from linter.errors import Place, PutlintError
-from linter.refs import display_name, is_within
+from linter.refs import display_name, is_within, linked_out, project_top
 from linter.source import MAX_FILE_BYTES
 
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
@@ -68,17 +68,25 @@ def discover(paths: list[Path]) -> tuple[list[Path], set[Path], list[PutlintErro
 
     In a folder, a file whose real path lies outside the folder given (a symlink out of it,
     or through a symlinked folder) is refused with an error and never opened; devices, FIFOs
-    and sockets are skipped unopened.
+    and sockets are skipped unopened. A file named inside the project (the git work tree
+    holding the current folder, else that folder) whose real path leaves it is refused the
+    same way: the link came with the pull request, not from the pipeline's command line.
+    A file named outside the project is read as named.
     """
     files: list[Path] = []
     searched: set[Path] = set()
     errors: list[PutlintError] = []
+    project = project_top()
     for path in paths:
         if path.is_dir():
             found, refused = _search(path)
             files.extend(found)
             searched.update(found)
             errors.extend(refused)
+        elif path.is_file() and linked_out(path, project):
+            errors.append(PutlintError(
+                f"a symlink that leads out of the project ({project}); not read",
+                Place(display_name(path))))
         elif path.exists():
             files.append(path)
         else:

@@ -29,6 +29,7 @@ heavy until a test asks for it.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -87,10 +88,31 @@ def _setting(config: pytest.Config, option: str, ini: str) -> Path | None:
     return Path(config.rootpath) / value if value else None
 
 
+def _kept_inside(config: pytest.Config, path: Path | None) -> Path | None:
+    """The record is written only inside the project (the git work tree holding rootdir, else
+    rootdir), as report paths in putlint.yaml are: the ini file and its `addopts` come with the
+    repository, and an absolute path, `../..` or a linked folder must not write over the
+    runner's files."""
+    if path is None:
+        return None
+    from linter.refs import is_within, project_top
+    from linter.source import printable
+
+    project = project_top(Path(config.rootpath))
+    try:
+        real = Path(os.path.realpath(path))
+    except ValueError:  # a NUL in the path
+        raise pytest.UsageError(printable(f"putlint: {str(path)!r} is not a file path")) from None
+    if not is_within(real, project):
+        raise pytest.UsageError(printable(f"putlint: the behaviour record {path} leads out of "
+                                          f"the project {project}; it is written inside it"))
+    return path
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", MARKER)
     config.stash[BEHAVIOUR] = Behaviour(
-        _setting(config, "--putlint-record", "putlint_record"),
+        _kept_inside(config, _setting(config, "--putlint-record", "putlint_record")),
         _setting(config, "--putlint-expect", "putlint_expect"))
 
 

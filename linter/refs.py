@@ -225,6 +225,22 @@ def work_tree_top(folder: Path) -> Path | None:
     return None
 
 
+def project_top(folder: Path | None = None) -> Path:
+    """The project a run may write in: the git work tree holding ``folder`` (by default the
+    current folder), else that folder; resolved. Config paths use the same rule from the
+    config's folder (config._inside)."""
+    here = Path(os.path.realpath(folder if folder is not None else Path.cwd()))
+    return work_tree_top(here) or here
+
+
+def linked_out(path: Path, project: Path) -> bool:
+    """Is ``path`` named inside ``project`` while its real path lies outside it (a symlink,
+    of the file or of a folder on the way, that leads out)? A path named outside is the
+    user's own choice and not this."""
+    named = Path(os.path.abspath(path))
+    return is_within(named, project) and not is_within(Path(os.path.realpath(path)), project)
+
+
 def is_within(path: Path, folder: Path) -> bool:
     """Is ``path`` ``folder`` or below it (both already resolved)?"""
     try:

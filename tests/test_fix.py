@@ -583,3 +583,62 @@ paths:
     assert "format: uuid, x-critical: true, minLength: 1}" in new
     path.write_text(new)
     assert rules_left(path) == []
+
+
+# -- where --fix may write: the project, never through a link out of it -------------------------
+
+def _git_project(tmp_path: Path) -> tuple[Path, Path]:
+    """A git work tree `repo` and, beside it, a folder `outside` holding a fixable spec."""
+    repo, outside = tmp_path / "repo", tmp_path / "outside"
+    repo.mkdir()
+    outside.mkdir()
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    (outside / "victim.yaml").write_text(YAML_SPEC, encoding="utf-8")
+    return repo, outside
+
+
+def test_fix_never_writes_through_a_spec_linked_out_of_the_project(tmp_path: Path) -> None:
+    repo, outside = _git_project(tmp_path)
+    (repo / "api.yaml").symlink_to("../outside/victim.yaml")
+    for args in (["api.yaml", "--fix"], ["api.yaml"], ["api.yaml", "--fix", "--unsafe-fixes"]):
+        proc = run_cli("check", *args, cwd=repo)
+        out = proc.stdout + proc.stderr
+        assert proc.returncode == 2, out
+        assert "api.yaml: error: a symlink that leads out of the project" in out
+        assert "Traceback" not in out
+    assert (outside / "victim.yaml").read_text(encoding="utf-8") == YAML_SPEC
+    assert (repo / "api.yaml").is_symlink()
+
+
+def test_fix_never_writes_through_a_folder_linked_out_of_the_project(tmp_path: Path) -> None:
+    repo, outside = _git_project(tmp_path)
+    (repo / "specs").symlink_to("../outside", target_is_directory=True)
+    proc = run_cli("check", "specs/victim.yaml", "--fix", cwd=repo)
+    assert proc.returncode == 2 and "leads out of the project" in proc.stdout, proc.stdout
+    assert (outside / "victim.yaml").read_text(encoding="utf-8") == YAML_SPEC
+
+
+def test_fix_writes_only_inside_the_project_of_the_current_folder(tmp_path: Path) -> None:
+    """A spec named outside the project is checked (and --diff shows its fix), but --fix
+    writes nothing there: one error line, exit 2. From its own folder it is fixed."""
+    repo, outside = _git_project(tmp_path)
+    victim = outside / "victim.yaml"
+    plain = run_cli("check", str(victim), cwd=repo)
+    assert plain.returncode == 1, plain.stderr  # read and checked as named
+    proc = run_cli("check", str(victim), "--fix", cwd=repo)
+    assert proc.returncode == 2, proc.stderr
+    lines = proc.stderr.splitlines()
+    assert len(lines) == 1 and "not fixed" in lines[0] and "nothing was written" in lines[0]
+    assert victim.read_text(encoding="utf-8") == YAML_SPEC
+    assert run_cli("check", str(victim), "--diff", cwd=repo).returncode == 1
+    assert run_cli("check", "victim.yaml", "--fix", cwd=outside).returncode == 0
+    assert victim.read_text(encoding="utf-8") != YAML_SPEC
+
+
+def test_fix_through_a_link_inside_the_project_fixes_the_file_it_names(tmp_path: Path) -> None:
+    repo, _ = _git_project(tmp_path)
+    (repo / "real.yaml").write_text(YAML_SPEC, encoding="utf-8")
+    (repo / "api.yaml").symlink_to("real.yaml")
+    assert run_cli("check", "api.yaml", "--fix", cwd=repo).returncode == 0
+    assert (repo / "api.yaml").is_symlink()
+    assert (repo / "real.yaml").read_text(encoding="utf-8") != YAML_SPEC

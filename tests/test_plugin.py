@@ -210,3 +210,42 @@ def test_reference_serves_on_loopback() -> None:
     with running(ReferenceApi("reject")) as url:
         assert url.startswith("http://127.0.0.1:")
         assert httpx.put(url + CERT, json={"cert": "c", "key": "k"}).status_code == 400
+
+
+# -- the behaviour record stays in the project ---------------------------------------------------
+
+def test_the_record_is_written_inside_the_project(scratch: pytest.Pytester,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REFERENCE_MODE", "reject")
+    scratch.makeini("[pytest]\nputlint_record = records/behaviour.yaml\n")
+    (scratch.path / "records").mkdir()
+    result = scratch.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
+    assert (scratch.path / "records" / "behaviour.yaml").read_text(encoding="utf-8").strip()
+
+
+@pytest.mark.parametrize("where", ["ini-up", "ini-absolute", "ini-linked", "option-up"])
+def test_a_record_out_of_the_project_is_a_usage_error(scratch: pytest.Pytester,
+                                                      monkeypatch: pytest.MonkeyPatch,
+                                                      tmp_path_factory: pytest.TempPathFactory,
+                                                      where: str) -> None:
+    """From the ini file (it comes with the repository) or from --putlint-record, `../`, an
+    absolute path or a folder linked out is refused before any test runs; nothing written."""
+    monkeypatch.setenv("REFERENCE_MODE", "reject")
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    (scratch.path / "out").symlink_to(elsewhere, target_is_directory=True)
+    victim = elsewhere / "victim.sh"
+    victim.write_text("echo mine\n", encoding="utf-8")
+    args = ["-p", "no:cacheprovider"]
+    value = {"ini-up": f"../{elsewhere.name}/victim.sh", "ini-absolute": str(victim),
+             "ini-linked": "out/victim.sh", "option-up": f"../{elsewhere.name}/victim.sh"}[where]
+    if where.startswith("ini"):
+        scratch.makeini(f"[pytest]\nputlint_record = {value}\n")
+    else:
+        scratch.makeini("[pytest]\n")
+        args.append(f"--putlint-record={value}")
+    monkeypatch.chdir(scratch.path)
+    result = scratch.runpytest_subprocess(*args)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR, result.stdout.str() + result.stderr.str()
+    assert "leads out of the project" in result.stderr.str()
+    assert victim.read_text(encoding="utf-8") == "echo mine\n"

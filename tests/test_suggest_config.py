@@ -103,6 +103,12 @@ HOSTILE = st.text(st.one_of(
 def test_nothing_from_a_spec_becomes_config_syntax(names: list[str], path: str, field: str,
                                                    evidence: str) -> None:
     base = "fail-on: error  # mine\ncritical:\n  - '#/kept'\n"
+    if any(0xD800 <= ord(c) <= 0xDFFF for n in names if n != "#/kept" for c in n):
+        # `"\uD800"` is no character: putlint's own config reader refuses it, so a file
+        # holding it would stop every later run. It is refused, not written.
+        with pytest.raises(PutlintError):
+            merge(base, [made(names, path, field, evidence)])
+        return
     text, added = merge(base, [made(names, path, field, evidence)])
     data = yaml.safe_load(text)
     assert set(data) == {"fail-on", "critical"} and data["fail-on"] == "error"
@@ -184,3 +190,76 @@ def test_a_config_it_cannot_add_to_is_left_untouched(tmp_path: Path, content: st
 def test_a_missing_folder_is_one_line_and_exit_2(tmp_path: Path) -> None:
     proc = putlint("suggest", str(UNANNOTATED), "--write-config", str(tmp_path / "no" / "x.yaml"))
     assert proc.returncode == 2 and "does not exist" in proc.stderr
+
+
+# -- the file written to comes with the pull request: read as input, never outside ----------
+
+def _repo(tmp_path: Path) -> Path:
+    import subprocess
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    (tmp_path / "empty.yaml").write_text("{}\n", encoding="utf-8")
+    return repo
+
+
+def _suggest_into(repo: Path, target: str) -> object:
+    return putlint("suggest", str(UNANNOTATED), "--write-config", target,
+                   "--config", str(repo.parent / "empty.yaml"), cwd=repo)
+
+
+def test_a_config_linked_out_of_the_project_is_neither_read_nor_copied(tmp_path: Path) -> None:
+    repo = _repo(tmp_path)
+    home = tmp_path / "home"
+    home.mkdir()
+    secret = 'registry_token: "SECRET_TOKEN_123"\n'
+    (home / "conf.yaml").write_text(secret, encoding="utf-8")
+    (repo / "putlint.yaml").symlink_to("../home/conf.yaml")
+    proc = _suggest_into(repo, "putlint.yaml")
+    assert proc.returncode == 2, proc.stderr
+    assert "putlint.yaml: error: a symlink that leads out of the project" in proc.stderr
+    assert "SECRET_TOKEN" not in proc.stdout + proc.stderr
+    assert (repo / "putlint.yaml").is_symlink()
+    assert (home / "conf.yaml").read_text(encoding="utf-8") == secret
+    # through a linked folder too; and a link that stays inside is read and written
+    (repo / "cfg").symlink_to("../home", target_is_directory=True)
+    assert _suggest_into(repo, "cfg/conf.yaml").returncode == 2
+    assert (home / "conf.yaml").read_text(encoding="utf-8") == secret
+    (repo / "mine.yaml").write_text("fail-on: error\n", encoding="utf-8")
+    (repo / "inside.yaml").symlink_to("mine.yaml")
+    assert _suggest_into(repo, "inside.yaml").returncode == 0
+    assert yaml.safe_load((repo / "inside.yaml").read_text(encoding="utf-8"))["critical"]
+
+
+def test_an_alias_bomb_in_the_target_is_refused_by_the_guarded_reader(tmp_path: Path) -> None:
+    repo = _repo(tmp_path)
+    out = ['critical: []', 'a0: &a0 ["x","x","x","x","x","x","x","x","x","x"]']
+    out += [f'a{i}: &a{i} [' + ','.join([f'*a{i - 1}'] * 10) + ']' for i in range(1, 12)]
+    bomb = "\n".join(out) + "\n"
+    (repo / "bomb.yaml").write_text(bomb, encoding="utf-8")
+    proc = _suggest_into(repo, "bomb.yaml")
+    assert proc.returncode == 2, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "alias bomb" in lines[0], proc.stderr
+    assert (repo / "bomb.yaml").read_text(encoding="utf-8") == bomb
+    with pytest.raises(PutlintError, match="alias"):  # merge itself parses only so
+        merge(bomb, [made(["#/new"])])
+
+
+@pytest.mark.parametrize("name, content", [
+    ("flow.yaml", "{fail-on: error}\n"),
+    ("config.json", '{"fail-on": "error"}\n'),
+    ("spaced.yaml", "# mine\n{fail-on: error,\n ignore: [PUT005]}\n"),
+])
+def test_a_flow_style_config_is_refused_untouched_never_exit_3(tmp_path: Path, name: str,
+                                                                content: str) -> None:
+    repo = _repo(tmp_path)
+    (repo / name).write_text(content, encoding="utf-8")
+    assert putlint("check", str(UNANNOTATED), "--config", name, cwd=repo).returncode == 0
+    proc = _suggest_into(repo, name)
+    assert proc.returncode == 2, proc.stderr
+    assert f"{name}: error: flow-style config: add the entries by hand" in proc.stderr
+    assert (repo / name).read_text(encoding="utf-8") == content
+    with pytest.raises(PutlintError, match="flow-style"):
+        merge(content, [made(["#/new"])])

@@ -414,3 +414,31 @@ def test_write_baseline_over_an_unreadable_baseline_from_the_config(project: Pat
     assert proc.returncode == 0, proc.stderr
     assert len(json.loads((project / "base.json").read_text())["entries"]) == 6
     assert putlint("check", "api.yaml", cwd=project).returncode == 0
+
+
+# -- a config found by search that leads out of the project ------------------------------------
+
+def test_a_found_config_linked_out_of_the_project_is_refused_unquoted(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    _git(repo, "init", "-q")
+    (repo / "api.yaml").write_text(spec_text(), encoding="utf-8")
+    (tmp_path / "creds.yaml").write_text("aws_secret_access_key_wJalrXUtnFEMI: 1\n",
+                                         encoding="utf-8")
+    (repo / "putlint.yaml").symlink_to("../creds.yaml")
+    for args in (["check", "api.yaml"], ["config"], ["suggest", "api.yaml"]):
+        line = assert_one_line_error(putlint(*args, cwd=repo), "putlint.yaml",
+                                     "leads out of the project", "--config")
+        assert "aws_secret" not in line
+    (repo / "putlint.yaml").unlink()
+    (repo / "cfg").mkdir()
+    (repo / "cfg" / "pyproject.toml").symlink_to("../../creds.yaml")
+    assert_one_line_error(putlint("check", "../api.yaml", cwd=repo / "cfg"),
+                          "leads out of the project")
+    # given with --config, by the pipeline's command line, it is read wherever it is
+    proc = putlint("check", "api.yaml", "--config", "../creds.yaml", cwd=repo)
+    assert proc.returncode == 2 and "unknown configuration key" in proc.stderr
+    # a link that stays inside the project is read
+    (repo / "real.yaml").write_text("fail-on: warning\n", encoding="utf-8")
+    (repo / "putlint.yaml").symlink_to("real.yaml")
+    assert "fail-on: warning" in putlint("config", cwd=repo).stdout

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import difflib
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +21,7 @@ from linter.engine import collector_paused
 from linter.errors import Place, PutlintError
 from linter.fixes import Fix, apply, chosen, plan
 from linter.load import analyse
-from linter.refs import display_name
+from linter.refs import display_name, is_within, project_top
 from linter.source import decode
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -48,6 +49,17 @@ class FixRun:
                             "".join(out))
 
     def write(self) -> None:
+        """Write every fixed file, or none: each must be a regular file whose real path lies
+        in the project (the git work tree holding the current folder, else that folder).
+        A spec linked in from elsewhere is never rewritten through its link."""
+        project = project_top()
+        for path in self.texts:
+            real = Path(os.path.realpath(path))
+            if not real.is_file() or path.is_symlink() or not is_within(real, project):
+                raise PutlintError(f"not fixed: {display_name(real)} lies outside the project "
+                                   f"({project}) or is not a regular file; nothing was written "
+                                   "(run putlint from the file's own project to fix it)",
+                                   Place(display_name(path)))
         for path, text in self.texts.items():
             bom = "\ufeff" if path.read_bytes().startswith(codecs.BOM_UTF8) else ""
             write_atomic(path, bom + text)

@@ -117,25 +117,78 @@ def _plan(suggestions: Iterable[Suggestion], have: set[str]) -> list[tuple[Sugge
     return plan
 
 
-def with_declines_of(target: Path, options: Options) -> Options:
+def read_target(target: Path) -> str | None:
+    """The text of the config --write-config adds to (None: there is none yet). It comes with
+    the pull request, so it is read like any input: a regular file of at most 64 MiB
+    (source.read_regular), never through a symlink named in the project that leads out of it
+    (its text would be copied into the project), and it must parse under putlint's guarded
+    reader (an alias bomb is refused here, not expanded later)."""
+    from linter.refs import display_name, linked_out, project_top
+    from linter.source import read_regular
+
+    display = display_name(target)
+    if not target.exists() and not target.is_symlink():
+        return None
+    project = project_top()
+    if linked_out(target, project):
+        raise PutlintError(f"a symlink that leads out of the project ({project}); not read",
+                           Place(display))
+    try:
+        text = read_regular(target, display).decode("utf-8")
+    except UnicodeDecodeError:
+        raise PutlintError("cannot add to it: not UTF-8 text", Place(display)) from None
+    parsed(text, display)
+    return text
+
+
+def parsed(text: str, where: str) -> Any:
+    """The data of a config text by putlint's guarded reader (YAML 1.2, aliases counted: the
+    one parse every comparison here trusts), None for a blank or comments-only text; its
+    refusal is a PutlintError."""
+    from linter.reading import parse_text
+
+    body = text.removeprefix("\ufeff")
+    if not body.strip():
+        return None
+    try:
+        return parse_text(Path(where), where, body).data
+    except PutlintError as exc:
+        raise PutlintError(f"cannot add to it: {exc.message}", exc.place or Place(where)
+                           ) from None
+
+
+def _compose(text: str, where: str) -> yaml.Node | None:
+    """The node tree, for its marks only (composing never expands an alias)."""
+    try:
+        return yaml.compose(text) if text.strip() else None
+    except yaml.YAMLError as exc:
+        raise PutlintError(f"cannot add to it: not valid YAML ({comment_text(str(exc))[:200]})",
+                           Place(where)) from None
+
+
+def _refuse_flow(root: yaml.Node | None, where: str) -> None:
+    """A config written as one flow mapping (`{fail-on: error}`, or JSON) takes no block
+    entries after it; rewriting it would lose its form. The user adds them by hand."""
+    if isinstance(root, yaml.MappingNode) and root.flow_style:
+        raise PutlintError("flow-style config: add the entries by hand", Place(where))
+
+
+def with_declines_of(target: Path, text: str | None, options: Options) -> Options:
     """The run's options plus the fields the file --write-config adds to declines, so that a
     decline written there holds even when the run read another config (or none), under any
-    spelling of its name (`Schema.field` or a pointer). A file that cannot be read this way is
-    left to `merge`, which says what is wrong with it."""
-    from linter.reading import parse
+    spelling of its name (`Schema.field` or a pointer). ``text`` is the file's, from
+    read_target (already refused if putlint's reader refuses it)."""
+    from linter.reading import parse_text
     from linter.refs import display_name
 
-    if not target.is_file():
+    if text is None or not text.removeprefix("\ufeff").strip():
         return options
-    try:
-        doc = parse(target, display_name(target))
-        data = doc.data if isinstance(doc.data, dict) else {}
-        if data.get(DECLINED) is None:
-            return options
-        declined = options_from({DECLINED: data[DECLINED]},
-                                Where(display_name(target), doc.place)).not_critical
-    except PutlintError:
+    display = display_name(target)
+    doc = parse_text(target, display, text.removeprefix("\ufeff"))
+    data = doc.data if isinstance(doc.data, dict) else {}
+    if data.get(DECLINED) is None:
         return options
+    declined = options_from({DECLINED: data[DECLINED]}, Where(display, doc.place)).not_critical
     known = {(d.name, str(d.origin)) for d in options.not_critical}  # the run read this file
     return replace(options, not_critical=[*options.not_critical, *(
         d for d in declined if (d.name, str(d.origin)) not in known)])
@@ -148,12 +201,8 @@ def merge(existing: str | None, suggestions: Iterable[Suggestion], where: str = 
     base = existing or ""
     if base.startswith("\ufeff"):
         base = base[1:]
-    try:
-        data = yaml.safe_load(base) if base.strip() else None
-        root = yaml.compose(base) if base.strip() else None
-    except yaml.YAMLError as exc:
-        raise PutlintError(f"cannot add to it: not valid YAML ({comment_text(str(exc))[:200]})",
-                           Place(where)) from None
+    data = parsed(base, where)
+    root = _compose(base, where)
     if data is not None and not isinstance(data, dict):
         raise PutlintError("cannot add to it: the config is not a mapping", Place(where))
     data = data or {}
@@ -166,13 +215,23 @@ def merge(existing: str | None, suggestions: Iterable[Suggestion], where: str = 
     values = [entry_value(s, n) for s, names in plan for n in names]
     if not plan:
         return existing or _fresh([]), []
+    _refuse_flow(root, where)
     text = _edit(base, root, plan)
     expected = dict(data)
     expected["critical"] = [*(current or []), *values]
-    if yaml.safe_load(text) != expected:  # never write what would not read back as meant
+    if _read_back(text, where) != expected:  # never write what would not read back as meant
         raise PutlintError("cannot add to it safely: the result would not read back as the "
                            "entries meant; edit it by hand", Place(where))
     return text, added
+
+
+def _read_back(text: str, where: str) -> Any:
+    """The edited text's data, or a refusal: an edit that does not parse is not written."""
+    try:
+        return parsed(text, where)
+    except PutlintError:
+        raise PutlintError("cannot add to it safely: the result would not parse; edit it by "
+                           "hand", Place(where)) from None
 
 
 def _fresh(plan: list[tuple[Suggestion, list[str]]]) -> str:
@@ -255,7 +314,7 @@ def add_merges(text: str, merges: Iterable[MergeProposal], where: str = "<config
     evidence as a comment, and the operation keys added. The key is appended as a new block,
     or after the last entry of a block mapping already there; any other form is left for a
     hand edit."""
-    data = yaml.safe_load(text) if text.strip() else None
+    data = parsed(text, where)
     data = data if isinstance(data, dict) else {}
     current = data.get(SEMANTICS)
     if current is not None and not isinstance(current, dict):
@@ -268,7 +327,8 @@ def add_merges(text: str, merges: Iterable[MergeProposal], where: str = "<config
             plan.append(m)
     if not plan:
         return text, []
-    root = yaml.compose(text) if text.strip() else None
+    root = _compose(text, where)
+    _refuse_flow(root, where)
     value = next((v for k, v in (root.value if isinstance(root, yaml.MappingNode) else ())
                   if isinstance(k, yaml.ScalarNode) and k.value == SEMANTICS), None)
     if value is None:
@@ -283,7 +343,7 @@ def add_merges(text: str, merges: Iterable[MergeProposal], where: str = "<config
                            f"{', '.join(m.key for m in plan)}: merge by hand", Place(where))
     expected = dict(data)
     expected[SEMANTICS] = {**(current or {}), **{m.key: "merge" for m in plan}}
-    if yaml.safe_load(out) != expected:
+    if _read_back(out, where) != expected:
         raise PutlintError("cannot add to it safely: the result would not read back as the "
                            "entries meant; edit it by hand", Place(where))
     return out, [m.key for m in plan]
