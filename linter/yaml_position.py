@@ -24,8 +24,12 @@ from dataclasses import dataclass
 
 Pointer = tuple[str, ...]
 
-_PLAIN_KEY = re.compile(r"([^\s#'\"{\[\]}&*!|>%@`,?-][^#]*?|-[^\s#][^#]*?)\s*:(?:\s|$)")
-_UNSURE_VALUE = re.compile(r"^(?:[&*!{\[|>]|[?-](?:\s|$))")  # not a plain scalar
+# ASCII: YAML's white space is the space and the tab, never U+00A0 (`0\xa0: x` is the key
+# "0\xa0"), which Python's \s and str.strip() would take for it.
+_PLAIN_KEY = re.compile(r"([^\s#'\"{\[\]}&*!|>%@`,?-][^#]*?|-[^\s#][^#]*?)\s*:(?:\s|$)",
+                        re.ASCII)
+_UNSURE_VALUE = re.compile(r"^(?:[&*!{\[|>]|[?-](?:\s|$))", re.ASCII)  # not a plain scalar
+_WHITE = " \t\r\n"
 
 
 class Unsure(Exception):
@@ -57,7 +61,7 @@ class BlockLocator:
 
     def _first_content(self, start: int, end: int) -> int:
         for i in range(start, end):
-            stripped = self.lines[i].strip()
+            stripped = self.lines[i].strip(_WHITE)
             if not stripped or stripped.startswith("#"):
                 continue
             if i == start == 0 and stripped.startswith("%"):
@@ -117,7 +121,7 @@ class BlockLocator:
         then those a regex finds (a line-by-line loop in Python took 0.3 s on GitHub's
         description, most of a run). Blank and comment lines are not heads."""
         first = self.lines[start]
-        if first.strip() and not first.strip().startswith("#"):
+        if first.strip(_WHITE) and not first.strip(_WHITE).startswith("#"):
             yield start
         # from the newline that ends `start`: patterns that begin with a literal "\n" are
         # found several times faster than `^` in MULTILINE mode
@@ -139,7 +143,7 @@ class BlockLocator:
             rest = rest + " " + self.lines[j].lstrip(" ")
             closed = _closing(quote + rest, 1)
             if closed is not None:
-                after = (quote + rest)[closed + 1:].strip()
+                after = (quote + rest)[closed + 1:].strip(_WHITE)
                 if after and not after.startswith("#"):
                     raise Unsure()
                 return j
@@ -147,7 +151,7 @@ class BlockLocator:
 
     def _next_content(self, start: int, end: int) -> int | None:
         for i in range(start, end):
-            stripped = self.lines[i].strip()
+            stripped = self.lines[i].strip(_WHITE)
             if stripped and not stripped.startswith("#"):
                 return i
         return None
@@ -291,11 +295,11 @@ def _split_key(text: str) -> tuple[str, str] | None:
         after = text[i + 1:].lstrip(" ")
         if not after.startswith(":") or (len(after) > 1 and after[1] not in " \t"):
             return None
-        return "".join(out), after[1:].strip()
+        return "".join(out), after[1:].strip(_WHITE)
     match = _PLAIN_KEY.match(text)
     if not match:
         return None
-    return match.group(1).rstrip(), text[match.end():].strip()
+    return match.group(1).rstrip(_WHITE), text[match.end():].strip(_WHITE)
 
 
 def _strip_comment(rest: str) -> str:
@@ -305,4 +309,4 @@ def _strip_comment(rest: str) -> str:
     if rest.startswith("#"):  # `key:  # comment`: the value is the block below
         return ""
     cut = rest.find(" #")
-    return rest[:cut].rstrip() if cut != -1 else rest
+    return rest[:cut].rstrip(_WHITE) if cut != -1 else rest

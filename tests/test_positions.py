@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from linter import reading, yaml_source
@@ -82,6 +82,7 @@ documents = st.recursive(scalars, lambda inner: st.one_of(
 @given(documents.filter(lambda d: isinstance(d, (dict, list)) and d),
        st.sampled_from([2, 3, 4]), st.sampled_from([20, 60, 4096]),
        st.sampled_from([None, '"', "'"]), st.booleans())
+@example({"0": None, "0\xa0": None}, 2, 60, None, True)  # U+00A0 is no YAML white space
 def test_agrees_with_compose_on_dumped_yaml(data: Any, indent: int, width: int,
                                              style: str | None, unicode: bool) -> None:
     text = yaml.safe_dump(data, indent=indent, width=width, default_style=style,
