@@ -115,7 +115,7 @@ def spec_version(data: Any) -> str | None:
     return None
 
 
-@dataclass
+@dataclass(slots=True)  # one per path: 100,000 in a spec the tests check
 class PathItem:
     """One path as putlint reads it, with a `$ref` and the fields beside it merged.
 
@@ -159,8 +159,9 @@ def path_items(ws: Workspace, errors: list[PutlintError] | None = None,
                 if errors is not None:
                     errors.append(exc)
                 continue
-            if item is not None:
-                yield PathItem(str(path), section, item.loc, item.operations, item.parameters)
+            if item is not None:  # built for this key alone: named in place
+                item.path, item.section = str(path), section
+                yield item
 
 
 def _path_item(ws: Workspace, value: Any, loc: Loc, warnings: list[PutlintError] | None,
@@ -223,6 +224,9 @@ class ApiView:
         self.operation_ids: set[str] = set()
         self.extensions: set[str] = set()  # every `x-` key of an operation (profile hints)
         self._items: list[PathItem] | None = None
+        self._posted: set[str] | None = None  # paths with a POST, for _collection_post
+        # one frozenset per distinct set of methods, not one per operation (100,000 here)
+        self._methods: dict[frozenset[str], frozenset[str]] = {}
 
     def items(self) -> list[PathItem]:
         """Every path item (read once; errors and shadowing warnings recorded once)."""
@@ -276,7 +280,7 @@ class ApiView:
             loc=loc, responses={str(code) for code in responses},
             responses_loc=loc.child("responses") if "responses" in node else loc,
             ignore=_ignore_list(node.get("x-putlint-ignore")),
-            siblings=item.methods,
+            siblings=self._methods.setdefault(item.methods, item.methods),
         )
         op.path_params = self._path_params(node, item, loc)
         op.create_path = self._collection_post(path)
@@ -374,8 +378,9 @@ class ApiView:
         parent, _, last = path.rpartition("/")
         if not (last.startswith("{") and last.endswith("}")):
             return None
-        return parent if any(i.path == parent and "post" in i.methods for i in self.items()) \
-            else None
+        if self._posted is None:  # once: asked for every operation (100,000 in a spec here)
+            self._posted = {i.path for i in self.items() if "post" in i.methods}
+        return parent if parent in self._posted else None
 
     def _path_params(self, node: dict, item: PathItem, loc: Loc) -> dict[str, Any]:
         try:
