@@ -19,7 +19,7 @@ from typing import Any
 from linter.critical import CriticalName, Declined
 from linter.errors import Place, PutlintError
 from linter.reading import parse
-from linter.refs import display_name, linked_out, project_top, work_tree_top
+from linter.refs import display_name, is_within, linked_out, project_top
 from linter.source import printable
 from linter.vocab import (
     CONTRACT_CHOICES,
@@ -451,17 +451,15 @@ def _inside(folder: Path, value: str | None, where: Where, *steps: str | int) ->
     A path elsewhere is for the command line, which the pipeline's owner writes."""
     if value is None:
         return None
-    project = work_tree_top(folder) or folder
     try:
         target = Path(os.path.realpath(folder / value))
     except ValueError:  # a NUL in the path
         raise where.error(f"{value!r} is not a file path", *steps) from None
-    try:
-        target.relative_to(project)
-    except ValueError:
+    project = project_top(folder)
+    if not is_within(target, project):
         raise where.error(f"'{value}' leads out of the project {project}; a path in the "
                           "configuration stays inside it (give it on the command line to "
-                          "reach elsewhere)", *steps) from None
+                          "reach elsewhere)", *steps)
     return display_name(folder / value)
 
 

@@ -20,7 +20,7 @@ from linter.facts import FieldFacts, MediaFacts, OperationFacts
 from linter.model import ApiView, Operation, Scope
 from linter.profiles import HINTS, profile_named
 from linter.readback import Readback
-from linter.refs import Loc, Workspace, display_name, work_tree_top
+from linter.refs import Loc, Workspace, display_name, project_top
 from linter.search import new_spec
 from linter.source import Document, pointer_text
 
@@ -159,8 +159,7 @@ def ref_root(path: Path, options: Options) -> Path:
     spec's own folder."""
     if options.root:
         return Path(options.root)
-    folder = Path(os.path.realpath(path)).parent
-    return work_tree_top(folder) or folder
+    return project_top(Path(os.path.realpath(path)).parent)
 
 
 def _in_operation(op: Operation, field: FieldFacts) -> FieldFacts:
