@@ -21,8 +21,10 @@ survives a renamed path or a moved endpoint, which `suggest --write-config` pref
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any, TypeVar
 
 from linter.errors import Place, PutlintError
@@ -156,13 +158,12 @@ def scopes(ws: Workspace, version: str,
     component and these steps (`Vault.properties.accessPolicies.permissions` is not every
     `AccessPolicyEntry.permissions`). Pointer names have no such scope: they name a place."""
     out = {}
-    container = ("definitions",) if version == "2.0" else ("components", "schemas")
     for name in names:
         if "#" in name.name:
             continue
-        found = _component(ws, container, name.name)
+        found = name_steps(ws, version, name.name)
         if found is not None and found[1]:
-            out[name.name] = (found[0].key, tuple(s.removesuffix("[]") for s in found[1]))
+            out[name.name] = found
     return out
 
 
@@ -272,6 +273,22 @@ def dotted_name(ws: Workspace, version: str, loc: Loc) -> str | None:
     name = ".".join(steps)
     found = targets(ws, version, name)
     return name if [t.key for t in found] == [loc.key] else None
+
+
+def pointer_name(ws: Workspace, loc: Loc) -> str:
+    """A location as a critical NAME by pointer: `#/pointer` in the root file, else
+    `file#/pointer` relative to the root's folder."""
+    pointer = pointer_text(loc.pointer)
+    if loc.doc is ws.root:
+        return "#" + pointer
+    relative = os.path.relpath(loc.doc.path, ws.root.path.parent)
+    return f"{Path(relative).as_posix()}#{pointer}"
+
+
+def name_for(ws: Workspace, version: str, loc: Loc) -> str:
+    """The name a user writes for the property at ``loc``: `Schema.field` where that denotes
+    exactly it, else its pointer."""
+    return dotted_name(ws, version, loc) or pointer_name(ws, loc)
 
 
 def name_steps(ws: Workspace, version: str, name: str) -> tuple[tuple[str, tuple[str, ...]],

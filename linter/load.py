@@ -14,7 +14,15 @@ from typing import Any
 from linter.analysis import field_facts
 from linter.bundle import Bundle, Bundler
 from linter.config import Options
-from linter.critical import CriticalName, conflicts, resolve_names, respelt_paths, scopes
+from linter.critical import (
+    CriticalName,
+    conflicts,
+    name_for,
+    pointer_name,
+    resolve_names,
+    respelt_paths,
+    scopes,
+)
 from linter.errors import Place, PutlintError
 from linter.facts import FieldFacts, MediaFacts, OperationFacts
 from linter.model import ApiView, Operation, Scope
@@ -22,7 +30,7 @@ from linter.profiles import HINTS, profile_named
 from linter.readback import Readback
 from linter.refs import Loc, Workspace, display_name, project_top
 from linter.search import new_spec
-from linter.source import Document, pointer_text
+from linter.source import Document
 
 
 @dataclass
@@ -145,7 +153,8 @@ def _analyse(path: Path, options: Options, report: SpecReport, root_dir: Path | 
     report.warnings.extend(_unknown_suppressions(report.operations))
     for name in options.critical:  # what a name that reached no body could have meant
         if name.name not in report.reached_names:
-            report.candidates[name.name] = _bodies_with(report.operations, name, ws.root)
+            report.candidates[name.name] = _bodies_with(report.operations, name, ws,
+                                                        api.version or "")
     if validation is not None:
         report.errors.extend(validation())
     report.real_files = [str(d.path) for d in ws.documents]
@@ -226,8 +235,8 @@ def _compare_marks(report: SpecReport, bundler: Bundler,
             "an array's `items` or `additionalProperties`", loc.child("x-critical").place()))
 
 
-def _bodies_with(operations: list[OperationFacts], name: CriticalName,
-                 root: Document) -> tuple[str, ...]:
+def _bodies_with(operations: list[OperationFacts], name: CriticalName, ws: Workspace,
+                 version: str) -> tuple[str, ...]:
     """What a name that reached no body could have meant: each in-scope request body with a
     property of the name's last step, and the exact name to give when the body's own schema
     has it (`Certificate.snis` when the PUT's body is `requestBodies/cert-request`)."""
@@ -241,28 +250,13 @@ def _bodies_with(operations: list[OperationFacts], name: CriticalName,
             where = bundle.loc_of(bundle.schema) or body.schema_loc
             props = bundle.schema.get("properties")
             if isinstance(props, dict) and last in props:
-                out.append(f"{facts.op.label}: {_name_of(where.child('properties', last), root)}")
+                out.append(f"{facts.op.label}: "
+                           f"{name_for(ws, version, where.child('properties', last))}")
             else:
                 out.append(f"{facts.op.label}: a property '{last}' inside "
-                           f"{_name_of(where, root)}")
+                           f"{pointer_name(ws, where)}")
             break
     return tuple(dict.fromkeys(out))
-
-
-def _name_of(loc: Loc, root: Document) -> str:
-    """A location as a critical NAME: `#/pointer` in the root file, else `file#/pointer`
-    relative to the root's folder."""
-    pointer = "#" + pointer_text(loc.pointer)
-    steps = loc.pointer
-    component = (len(steps) == 5 and steps[:2] == ("components", "schemas")) or \
-        (len(steps) == 4 and steps[0] == "definitions")
-    if loc.doc is root and component:
-        schema, kind, field = steps[-3:]
-        if kind == "properties" and "." not in schema + field:  # the name users write
-            return f"{schema}.{field}"
-    if loc.doc is root:
-        return pointer
-    return f"{os.path.relpath(loc.doc.path, root.path.parent)}{pointer}"
 
 
 def _has_property(node: Any, name: str) -> bool:

@@ -11,7 +11,6 @@ carry it (Kong EE's `/{workspace}/certificates/{id}` and `/certificates/{id}` sh
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,14 +18,13 @@ from typing import Any
 
 from linter.bundle import Bundle, closure
 from linter.config import Options
-from linter.critical import dotted_name, name_steps, stale_declines
+from linter.critical import dotted_name, name_steps, pointer_name, stale_declines
 from linter.errors import PutlintError
 from linter.load import analyse
 from linter.model import Operation, path_template, spec_version
 from linter.profiles import PROFILES
 from linter.refs import Loc, Workspace, display_name
 from linter.search import ITEMS
-from linter.source import pointer_text
 from linter.suggest.contract import STATED, stated_clears, stated_merge
 from linter.suggest.evidence import NAME, REFERENCES, Evidence, evidence_for, named_by_path
 from linter.suggest.facts import SpecFacts, segments, spellings
@@ -170,11 +168,7 @@ def config_name(loc: Loc, ws: Workspace, version: str = "", bundle: Bundle | Non
     dotted = dotted_name(ws, version, loc)
     if dotted is not None and (bundle is None or _reached_as(bundle, path, ws, version, dotted)):
         return dotted
-    pointer = pointer_text(loc.pointer)
-    if loc.doc is ws.root:
-        return "#" + pointer
-    relative = os.path.relpath(loc.doc.path, ws.root.path.parent)
-    return f"{Path(relative).as_posix()}#{pointer}"
+    return pointer_name(ws, loc)
 
 
 def _reached_as(bundle: Bundle, path: tuple[str, ...], ws: Workspace, version: str,
